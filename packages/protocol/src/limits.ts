@@ -1,0 +1,40 @@
+/**
+ * Limits of the signaling service and their defaults (CONTRACT §2). The server reads
+ * overrides from env; clients use these to check input before it is sent.
+ */
+export const LIMITS = {
+  /** Largest accepted WebSocket frame, in bytes; a larger one closes the socket with 1009. */
+  maxMessageBytes: 65_536,
+  /** Peers per room; the next joiner gets `room-full`. */
+  roomCapacity: 6,
+  /** Interval between server pings; a peer that misses one pong is dropped. */
+  heartbeatMs: 10_000,
+  /**
+   * Per-connection token bucket: `rateBurst` messages may arrive at once, refilled at
+   * `ratePerSecond`. Any burst of 200 and 50 messages/s sustained always pass.
+   */
+  rateBurst: 200,
+  ratePerSecond: 50,
+  /**
+   * Messages refused for rate in a row before the socket is closed with 1008: a client
+   * that keeps sending into an empty bucket is flooding, not bursting.
+   */
+  rateStrikes: 100,
+  /** Lifetime of TURN REST credentials, in seconds. */
+  turnTtlSeconds: 3600,
+  /** How long a dropped peer's seat is held for it to resume, in milliseconds. */
+  resumeGraceMs: 15_000,
+  /** Room password length. */
+  passwordMaxLength: 128,
+  /** Display name length after trimming. */
+  nameMaxLength: 40,
+  /** Chat message length. */
+  chatMaxLength: 4000,
+} as const;
+
+/** WebSocket close codes the service uses (RFC 6455 §7.4.1). */
+export const CLOSE_CODES = {
+  goingAway: 1001,
+  policyViolation: 1008,
+  messageTooBig: 1009,
+} as const;

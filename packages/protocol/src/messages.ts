@@ -1,0 +1,130 @@
+/**
+ * Signaling wire protocol v1 (CONTRACT §2): every frame on `/ws` is one JSON object of
+ * one of these shapes. Unknown extra fields are ignored (zod's default `strip`).
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from './errors.ts';
+import { LIMITS } from './limits.ts';
+
+export const RoomId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'A room name uses 1 to 64 letters, digits, "-" or "_".');
+export type RoomId = z.infer<typeof RoomId>;
+
+/** Assigned by the server: 128 random bits as base64url (22 characters). */
+export const PeerId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Not a peer id.');
+export type PeerId = z.infer<typeof PeerId>;
+
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name.')
+  .max(LIMITS.nameMaxLength, `A name is at most ${LIMITS.nameMaxLength} characters.`);
+
+export const Password = z.string().min(1).max(LIMITS.passwordMaxLength);
+
+/** An opaque token from `joined` that lets a dropped connection take back its seat. */
+export const ResumeToken = z.string().min(1).max(512);
+
+export const Peer = z.object({ id: PeerId, name: DisplayName });
+export type Peer = z.infer<typeof Peer>;
+
+export const SessionDescription = z.object({
+  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: z.string(),
+});
+
+/** The fields of RTCIceCandidateInit (https://w3c.github.io/webrtc-pc/#dom-rtcicecandidateinit). */
+export const IceCandidate = z.object({
+  candidate: z.string().optional(),
+  sdpMid: z.string().nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(65535).nullable().optional(),
+  usernameFragment: z.string().nullable().optional(),
+});
+
+/** Exactly one of a description or a candidate; a null candidate means end of candidates. */
+export const SignalData = z.union([
+  z.object({ description: SessionDescription }).strict(),
+  z.object({ candidate: IceCandidate.nullable() }).strict(),
+]);
+export type SignalData = z.infer<typeof SignalData>;
+
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+// Client to server
+
+export const JoinMessage = z.object({
+  type: z.literal('join'),
+  room: RoomId,
+  name: DisplayName,
+  password: Password.optional(),
+  /** Token from an earlier `joined`: take back the same PeerId and seat after a drop. */
+  resume: ResumeToken.optional(),
+});
+
+export const SignalMessage = z.object({
+  type: z.literal('signal'),
+  to: PeerId,
+  data: SignalData,
+});
+
+export const LeaveMessage = z.object({ type: z.literal('leave') });
+
+export const ClientMessage = z.discriminatedUnion('type', [JoinMessage, SignalMessage, LeaveMessage]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type JoinMessage = z.infer<typeof JoinMessage>;
+export type SignalMessage = z.infer<typeof SignalMessage>;
+export type LeaveMessage = z.infer<typeof LeaveMessage>;
+
+// Server to client
+
+export const JoinedMessage = z.object({
+  type: z.literal('joined'),
+  room: RoomId,
+  self: PeerId,
+  peers: z.array(Peer),
+  iceServers: z.array(IceServer),
+  capacity: z.number().int().positive(),
+  /** Present when the server can hold this seat after a drop; send it back as `resume`. */
+  resumeToken: ResumeToken.optional(),
+  /** True when this join took back an earlier seat: the others never saw it leave. */
+  resumed: z.boolean().optional(),
+});
+
+export const PeerJoinedMessage = z.object({ type: z.literal('peer-joined'), peer: Peer });
+
+export const PeerLeftMessage = z.object({ type: z.literal('peer-left'), id: PeerId });
+
+export const RelayedSignalMessage = z.object({
+  type: z.literal('signal'),
+  from: PeerId,
+  data: SignalData,
+});
+
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  code: ErrorCode,
+  message: z.string(),
+});
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  JoinedMessage,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  RelayedSignalMessage,
+  ErrorMessage,
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type JoinedMessage = z.infer<typeof JoinedMessage>;
+export type PeerJoinedMessage = z.infer<typeof PeerJoinedMessage>;
+export type PeerLeftMessage = z.infer<typeof PeerLeftMessage>;
+export type RelayedSignalMessage = z.infer<typeof RelayedSignalMessage>;
+export type ErrorMessage = z.infer<typeof ErrorMessage>;

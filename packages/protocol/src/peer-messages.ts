@@ -1,0 +1,117 @@
+/**
+ * Messages between browsers over RTCDataChannel. A peer never trusts another peer: every
+ * inbound message is parsed with these schemas and a bad one is dropped and counted.
+ *
+ * Channels: `chat` (negotiated, id 0, ordered) carries the JSON messages below; each file
+ * transfer gets its own ordered channel labelled `file:<id>` carrying the file's bytes as
+ * binary frames followed by one JSON `file-end`.
+ */
+import { z } from 'zod';
+import { LIMITS } from './limits.ts';
+
+/** A random id made by the sender, unique per message or transfer. */
+export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+const sentAt = z.number().int().nonnegative();
+
+export const ChatMessage = z.object({
+  type: z.literal('chat'),
+  id: MessageId,
+  text: z.string().trim().min(1).max(LIMITS.chatMaxLength),
+  sentAt,
+});
+
+/** What a peer is sending, so the others can show muted / camera-off / sharing badges. */
+export const StatusMessage = z.object({
+  type: z.literal('status'),
+  isMicOn: z.boolean(),
+  isCameraOn: z.boolean(),
+  isSharingScreen: z.boolean(),
+});
+
+export const PHOTO_TYPES = ['image/jpeg', 'image/webp'] as const;
+/** Largest photo accepted, in bytes. */
+export const PHOTO_MAX_BYTES = 4 * 1024 * 1024;
+/** Base64 characters per photo chunk: fits the smallest SCTP message size browsers offer (64 KiB). */
+export const PHOTO_CHUNK_CHARS = 48 * 1024;
+
+/** Announces a still photo; its bytes follow as `photo-chunk` messages in order. */
+export const PhotoMessage = z.object({
+  type: z.literal('photo'),
+  id: MessageId,
+  mime: z.enum(PHOTO_TYPES),
+  size: z.number().int().positive().max(PHOTO_MAX_BYTES),
+  width: z.number().int().positive().max(8192),
+  height: z.number().int().positive().max(8192),
+  sentAt,
+});
+
+export const PhotoChunkMessage = z.object({
+  type: z.literal('photo-chunk'),
+  id: MessageId,
+  index: z.number().int().nonnegative(),
+  data: z
+    .string()
+    .max(PHOTO_CHUNK_CHARS)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+});
+
+/** Any file name: sanitised by the receiver before it is shown or saved. */
+export const FileName = z.string().min(1).max(255);
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const FileOfferMessage = z.object({
+  type: z.literal('file-offer'),
+  id: MessageId,
+  name: FileName,
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  mime: z.string().max(255),
+  sentAt,
+});
+
+export const FileAcceptMessage = z.object({ type: z.literal('file-accept'), id: MessageId });
+export const FileDeclineMessage = z.object({ type: z.literal('file-decline'), id: MessageId });
+
+export const FileCancelMessage = z.object({
+  type: z.literal('file-cancel'),
+  id: MessageId,
+  reason: z.enum(['cancelled', 'failed', 'too-large', 'corrupt']),
+});
+
+/** Sent on the transfer's own channel after its last byte: the digest of the whole file. */
+export const FileEndMessage = z.object({
+  type: z.literal('file-end'),
+  id: MessageId,
+  sha256: Sha256Hex,
+});
+
+/** The receiver's verdict once the digest is checked. */
+export const FileResultMessage = z.object({
+  type: z.literal('file-result'),
+  id: MessageId,
+  ok: z.boolean(),
+});
+
+export const PeerMessage = z.discriminatedUnion('type', [
+  ChatMessage,
+  StatusMessage,
+  PhotoMessage,
+  PhotoChunkMessage,
+  FileOfferMessage,
+  FileAcceptMessage,
+  FileDeclineMessage,
+  FileCancelMessage,
+  FileEndMessage,
+  FileResultMessage,
+]);
+export type PeerMessage = z.infer<typeof PeerMessage>;
+export type ChatMessage = z.infer<typeof ChatMessage>;
+export type StatusMessage = z.infer<typeof StatusMessage>;
+export type PhotoMessage = z.infer<typeof PhotoMessage>;
+export type PhotoChunkMessage = z.infer<typeof PhotoChunkMessage>;
+export type FileOfferMessage = z.infer<typeof FileOfferMessage>;
+export type FileAcceptMessage = z.infer<typeof FileAcceptMessage>;
+export type FileDeclineMessage = z.infer<typeof FileDeclineMessage>;
+export type FileCancelMessage = z.infer<typeof FileCancelMessage>;
+export type FileEndMessage = z.infer<typeof FileEndMessage>;
+export type FileResultMessage = z.infer<typeof FileResultMessage>;
