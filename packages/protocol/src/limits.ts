@@ -11,10 +11,12 @@ export const LIMITS = {
   heartbeatMs: 10_000,
   /**
    * Per-connection token bucket: `rateBurst` messages may arrive at once, refilled at
-   * `ratePerSecond`. Any burst of 200 and 50 messages/s sustained always pass.
+   * `ratePerSecond`. Twice the promised floor (a burst of 200, then 50 messages/s
+   * sustained) so that timer jitter never refuses a well-behaved client; call set-up with
+   * trickle ICE sends a few dozen messages per peer.
    */
-  rateBurst: 200,
-  ratePerSecond: 50,
+  rateBurst: 400,
+  ratePerSecond: 100,
   /**
    * Messages refused for rate in a row before the socket is closed with 1008: a client
    * that keeps sending into an empty bucket is flooding, not bursting.
