@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what is missing on a fresh Debian/Ubuntu machine that has Node.js 20+ and npm:
+# pnpm, the workspace dependencies (frozen lockfile) and, with --test, the Debian
+# packages the test suites drive (chromium, coturn, redis-server, ffmpeg).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=12.21.0
+export TURBO_TELEMETRY_DISABLED=1
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null; then
+    echo "Node.js 20 or newer is needed: install it from your distribution or nodejs.org, then run this again." >&2
+    exit 1
+  fi
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$major" -lt 20 ]; then
+    echo "Node.js $(node -v) is too old: version 20 or newer is needed." >&2
+    exit 1
+  fi
+}
+
+ensure_pnpm() {
+  if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+    log "Installing pnpm $PNPM_VERSION"
+    npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >/dev/null
+    hash -r
+  fi
+}
+
+ensure_dependencies() {
+  log "Installing dependencies"
+  pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -v 'Unsupported engine' || true
+  test -d node_modules/.pnpm || { echo "pnpm install failed" >&2; exit 1; }
+}
+
+ensure_debian_packages() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v turnserver >/dev/null || missing+=(coturn)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "Installing ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # The Debian coturn and redis packages start system services; the tests start their own.
+  as_root systemctl disable --now coturn redis-server >/dev/null 2>&1 || true
+}
+
+ensure_node
+ensure_pnpm
+if [ "${1:-}" = "--test" ]; then ensure_debian_packages; fi
+ensure_dependencies
