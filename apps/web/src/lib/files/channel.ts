@@ -1,0 +1,58 @@
+/**
+ * The part of RTCDataChannel a file transfer uses. RTCDataChannel satisfies it as is;
+ * tests pass a fake that controls `bufferedAmount` and the timing of events.
+ */
+export interface TransferChannel {
+  readonly label: string;
+  readonly readyState: RTCDataChannelState;
+  readonly bufferedAmount: number;
+  bufferedAmountLowThreshold: number;
+  binaryType: BinaryType;
+  onopen: ((event: Event) => void) | null;
+  onclose: ((event: Event) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onbufferedamountlow: ((event: Event) => void) | null;
+  send(data: string | ArrayBuffer): void;
+  close(): void;
+}
+
+/** Label of the data channel that carries one transfer's bytes. */
+export const transferLabel = (id: string): string => `file:${id}`;
+
+/** The transfer id in a `file:<id>` label, or null for any other channel. */
+export function transferIdOf(label: string): string | null {
+  const match = /^file:([A-Za-z0-9_-]{8,64})$/.exec(label);
+  return match?.[1] ?? null;
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * Never more than this many bytes sit in a transfer channel's send queue. Chromium closes
+ * a data channel whose queue passes 16 MiB, and a deep queue only adds latency to cancel
+ * and to the chat sharing the same SCTP association; 1 MiB keeps a loopback link busy.
+ */
+export const MAX_QUEUED_BYTES = 1 * MiB;
+/** Refill the queue when it drains below this (`bufferedAmountLowThreshold`). */
+export const LOW_WATER_BYTES = 256 * KiB;
+
+export const CHUNK_MIN_BYTES = 16 * KiB;
+export const CHUNK_MAX_BYTES = 256 * KiB;
+/** Used when the SCTP transport does not report its limit yet. */
+export const CHUNK_DEFAULT_BYTES = 64 * KiB;
+
+/**
+ * Chunk size for a connection whose SCTP transport accepts messages of up to
+ * `maxMessageSize` bytes (`pc.sctp.maxMessageSize`: 256 KiB between Chromiums, 1 GiB or
+ * Infinity in Firefox, 0/undefined before the association is up). Larger chunks mean fewer
+ * `send()` and hash calls; above 256 KiB SCTP interleaving stalls the chat channel that
+ * shares the association, and below 16 KiB per-message overhead dominates.
+ */
+export function chunkSizeFor(maxMessageSize: number | null | undefined): number {
+  if (!maxMessageSize || !Number.isFinite(maxMessageSize) || maxMessageSize <= 0) {
+    return maxMessageSize === Infinity ? CHUNK_MAX_BYTES : CHUNK_DEFAULT_BYTES;
+  }
+  return Math.min(CHUNK_MAX_BYTES, Math.max(CHUNK_MIN_BYTES, Math.floor(maxMessageSize)));
+}
