@@ -1,0 +1,119 @@
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromiumArgs, playwrightDisableFeaturesArg } from './chromium-args.ts';
+import { COLOURS, type Colour, type Rgb } from './media.ts';
+import { CHROMIUM_PATH } from './paths.ts';
+
+/** One person in a test: a separate Chromium process whose camera shows one solid colour. */
+export interface Person {
+  readonly colour: Colour;
+  readonly rgb: Rgb;
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Page errors, console errors and unexpected dialogs seen so far. */
+  readonly problems: string[];
+  /** Closes this person's page and gives the browser process back for a later test. */
+  close(): Promise<void>;
+}
+
+export interface PersonOptions {
+  /** false: the person refuses camera and microphone (no fake-UI auto-accept, prompts denied). */
+  grantMedia?: boolean;
+  /** Console errors the test expects (e.g. the browser's own log of a failed WebSocket). */
+  allowConsole?: RegExp[];
+}
+
+type BrowserKey = `${Colour}:${'granted' | 'denied'}`;
+
+/**
+ * Chromium processes are kept between tests: starting one costs about a second of a busy
+ * two-core machine. A browser is lent to one person at a time, so two people in a call are
+ * always two processes; each person gets a fresh context (no shared storage or cookies).
+ */
+export class BrowserPool {
+  readonly #idle = new Map<BrowserKey, Browser[]>();
+  readonly #all = new Set<Browser>();
+  readonly #keys = new WeakMap<Browser, BrowserKey>();
+
+  async acquire(colour: Colour, grantMedia: boolean): Promise<Browser> {
+    const key: BrowserKey = `${colour}:${grantMedia ? 'granted' : 'denied'}`;
+    const idle = this.#idle.get(key) ?? [];
+    while (idle.length > 0) {
+      const browser = idle.pop()!;
+      if (browser.isConnected()) return browser;
+      this.#all.delete(browser);
+    }
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: chromiumArgs({ colour, grantMedia }),
+      ignoreDefaultArgs: [playwrightDisableFeaturesArg()],
+    });
+    this.#all.add(browser);
+    this.#keys.set(browser, key);
+    return browser;
+  }
+
+  release(browser: Browser): void {
+    const key = this.#keys.get(browser);
+    if (!key || !browser.isConnected()) {
+      this.#all.delete(browser);
+      return;
+    }
+    const idle = this.#idle.get(key) ?? [];
+    idle.push(browser);
+    this.#idle.set(key, idle);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#all].map((browser) => browser.close().catch(() => undefined)));
+    this.#all.clear();
+    this.#idle.clear();
+  }
+}
+
+export async function openPerson(
+  pool: BrowserPool,
+  baseURL: string,
+  colour: Colour,
+  options: PersonOptions = {},
+): Promise<Person> {
+  const grantMedia = options.grantMedia ?? true;
+  const browser = await pool.acquire(colour, grantMedia);
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 1024, height: 720 },
+    permissions: grantMedia ? ['camera', 'microphone'] : [],
+  });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const allowed = options.allowConsole ?? [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.stack ?? error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (allowed.some((pattern) => pattern.test(text))) return;
+    problems.push(`console error: ${text} (${message.location().url}:${message.location().lineNumber})`);
+  });
+  // The page must never open a dialog on its own (an injected `alert()` would show up here).
+  page.on('dialog', (dialog) => {
+    problems.push(`unexpected ${dialog.type()} dialog: ${dialog.message()}`);
+    void dialog.dismiss().catch(() => undefined);
+  });
+  page.on('crash', () => problems.push('the page crashed'));
+  let isClosed = false;
+  return {
+    colour,
+    rgb: COLOURS[colour],
+    browser,
+    context,
+    page,
+    problems,
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await context.close().catch(() => undefined);
+      pool.release(browser);
+    },
+  };
+}
