@@ -147,7 +147,7 @@ export async function expectRemoteColour(
   timeoutMs = 20_000,
 ): Promise<void> {
   await expect(tile, 'the remote tile exists').toHaveCount(1, { timeout: timeoutMs });
-  let last: VideoSample | string = 'not sampled';
+  let last = 'not sampled' as VideoSample | string;
   await expect
     .poll(
       async () => {
@@ -167,6 +167,42 @@ export async function expectRemoteColour(
       );
     });
   await expectPlaying(page, tile, expected, 1000);
+}
+
+/**
+ * The remote `<video>` in `tile` plays something other than `colour` (e.g. a shared screen
+ * instead of the camera), and keeps playing.
+ */
+export async function expectRemoteNotColour(
+  page: Page,
+  tile: Locator,
+  colour: Rgb,
+  timeoutMs = 20_000,
+): Promise<void> {
+  let last = 'not sampled' as VideoSample | string;
+  await expect
+    .poll(
+      async () => {
+        last = await sampleVideo(tile);
+        return typeof last !== 'string' && !isColour(last, colour);
+      },
+      {
+        timeout: timeoutMs,
+        intervals: [100, 200, 300, 500],
+        message: `remote video no longer ≈ ${colour.join(',')}`,
+      },
+    )
+    .toBe(true)
+    .catch((error: Error) => {
+      throw new Error(`${error.message}\nLast sample: ${describe(last)}`);
+    });
+  const before = typeof last === 'string' ? -1 : last.currentTime;
+  await page.waitForTimeout(600);
+  const after = await sampleVideo(tile);
+  expect(
+    typeof after === 'string' ? -1 : after.currentTime,
+    `remote video keeps playing (${describe(after)})`,
+  ).toBeGreaterThan(before);
 }
 
 /**
