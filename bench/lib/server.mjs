@@ -1,0 +1,127 @@
+/**
+ * Starts a server under test as its own child process with the probe preloaded, waits
+ * until it accepts connections, and talks to the probe over IPC.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const BENCH_DIR = join(here, '..');
+export const REPO_DIR = join(BENCH_DIR, '..');
+export const CACHE_DIR = join(BENCH_DIR, '.cache');
+export const PROBE = join(here, 'probe.mjs');
+
+export const SERVERS = {
+  ours: join(REPO_DIR, 'apps/signal/dist/server.js'),
+  bare: join(BENCH_DIR, 'baseline/bare-relay.mjs'),
+};
+
+/** A free TCP port on 127.0.0.1 (asks the kernel, then releases it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @param {{ kind: 'ours' | 'bare', env?: Record<string,string>, cpuProfDir?: string, label?: string }} options
+ */
+export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) {
+  const port = await freePort();
+  const logDir = join(CACHE_DIR, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = createWriteStream(join(logDir, `${label}-${port}.log`));
+  const args = ['--expose-gc', '--import', PROBE];
+  if (cpuProfDir) args.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir);
+  args.push(SERVERS[kind]);
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_DIR,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      ...env,
+    },
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = null;
+  child.once('exit', (code, signal) => (exited = { code, signal }));
+
+  let nextId = 1;
+  const waiting = new Map();
+  child.on('message', (message) => {
+    if (message?.bench !== 'probe') return;
+    waiting.get(message.id)?.(message);
+    waiting.delete(message.id);
+  });
+  const probe = (cmd) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error(`${label}: probe ${cmd} timed out`));
+      }, 30_000);
+      waiting.set(id, (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+      child.send({ bench: 'probe', cmd, id });
+    });
+
+  const deadline = Date.now() + 20_000;
+  while (!(await canConnect(port))) {
+    if (exited) throw new Error(`${label} server exited (${JSON.stringify(exited)}); see ${log.path}`);
+    if (Date.now() > deadline) throw new Error(`${label} server did not listen within 20 s; see ${log.path}`);
+    await sleep(100);
+  }
+
+  return {
+    kind,
+    label,
+    port,
+    pid: child.pid,
+    origin: `http://127.0.0.1:${port}`,
+    probe,
+    get exited() {
+      return exited;
+    },
+    /** Stops the server; with a CPU profile, asks it to exit normally so the profile is written. */
+    async stop() {
+      if (exited) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      if (cpuProfDir) {
+        await probe('exit').catch(() => {});
+      } else {
+        child.kill('SIGTERM');
+      }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}

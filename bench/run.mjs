@@ -1,0 +1,365 @@
+/**
+ * `pnpm bench`: measures the signaling server and the web app, each figure beside a
+ * baseline measured in the same run on the same machine, prints the table and writes
+ * bench/results.json. Flags: --quick (1 repetition, shorter windows), --only=relay,idle,
+ * redis,browser,bundle, --no-build (use the existing dist folders), --profile (one extra
+ * relay run of our server under --cpu-prof, hot functions written to results.json).
+ * Env: BENCH_FIXED_RATE (messages/s offered in the latency phase).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { freePort, BENCH_DIR, REPO_DIR, SERVERS, startServer } from './lib/server.mjs';
+import { formatTable, median } from './lib/stats.mjs';
+import { readProfile, selfTimes, selfTimesByModule } from './lib/profile.mjs';
+import { idleRepetition, relayRepetition } from './suites/relay.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const build = !args.includes('--no-build');
+const profile = args.includes('--profile');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const wants = (suite) => !only || only.includes(suite);
+
+export const DEFAULTS = {
+  repetitions: quick ? 1 : 3,
+  generators: 2,
+  roomsPerGenerator: 500, // 2 × 500 rooms × 2 peers = 2,000 sockets, each far below the rate limit
+  window: 4, // messages in flight per peer in the closed loop
+  warmupMs: quick ? 1_000 : 2_000,
+  durationMs: quick ? 2_000 : 4_000,
+  fixedRate: Number(process.env.BENCH_FIXED_RATE ?? 10_000),
+  setupsPerPair: 2,
+  candidates: 10,
+  setupIntervalMs: 250, // per pair: 14 messages per socket per set-up stays under 100 messages/s
+  idleGenerators: 4,
+  idleSockets: 5_000,
+  idleSettleMs: 1_000,
+  browserRepetitions: quick ? 2 : 5,
+};
+const config = DEFAULTS;
+const started = performance.now();
+const log = (text) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${text}`);
+
+function run(command, commandArgs) {
+  execFileSync(command, commandArgs, {
+    cwd: REPO_DIR,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+  });
+}
+
+/** Builds what the figures need; returns why something is unavailable, by name. */
+function prepare() {
+  const missing = {};
+  const builds = [
+    ['ours', '@app/signal', 'apps/signal/src/server.ts', SERVERS.ours],
+    ['web', '@app/web', 'apps/web/index.html', join(REPO_DIR, 'apps/web/dist/index.html')],
+  ];
+  for (const [name, pkg, source, output] of builds) {
+    if (build && existsSync(join(REPO_DIR, source))) {
+      log(`building ${pkg}`);
+      try {
+        run('pnpm', ['--filter', pkg, 'build']);
+      } catch (error) {
+        missing[name] = `build of ${pkg} failed: ${String(error.stderr ?? error)
+          .split('\n')
+          .slice(-3)
+          .join(' ')}`;
+        continue;
+      }
+    }
+    if (!existsSync(output)) missing[name] = `${output.replace(`${REPO_DIR}/`, '')} does not exist yet`;
+  }
+  return missing;
+}
+
+/** Runs `fn(kind)` for bare and ours alternately, `repetitions` times; errors per kind are kept. */
+async function alternate(kinds, repetitions, fn) {
+  const results = Object.fromEntries(kinds.map((k) => [k, []]));
+  const errors = {};
+  for (let rep = 0; rep < repetitions; rep++) {
+    for (const kind of kinds) {
+      if (errors[kind]) continue;
+      try {
+        const result = await fn(kind, rep);
+        results[kind].push(result);
+        log(`${kind} #${rep + 1}: ${summary(result)}`);
+      } catch (error) {
+        errors[kind] = String(error?.message ?? error);
+        log(`${kind} failed: ${errors[kind]}`);
+      }
+    }
+  }
+  return { results, errors };
+}
+
+function summary(result) {
+  return Object.entries(result)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(3)}`)
+    .join(' ');
+}
+
+const medianOf = (list, key) => (list?.length ? median(list.map((r) => r[key])) : Number.NaN);
+
+async function redisServer() {
+  const port = await freePort();
+  const child = spawn(
+    '/usr/bin/redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 50; i++) {
+    try {
+      execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: 'pipe' });
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+function hasRedisSupport() {
+  return existsSync(SERVERS.ours) && readFileSync(SERVERS.ours, 'utf8').includes('REDIS_URL');
+}
+
+async function main() {
+  log(
+    `machine: ${cpus().length} cores, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, node ${process.version}`,
+  );
+  const missing = prepare();
+  const kinds = ['bare', ...(missing.ours ? [] : ['ours'])];
+  const out = {
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, model: cpus()[0]?.model, node: process.version, loadBefore: loadavg() },
+    config,
+    missing,
+    runs: {},
+  };
+  const rows = [];
+  const notMeasured = (reason) => ({ ours: null, note: `not measured: ${reason}` });
+
+  if (wants('relay')) {
+    log(
+      `relay: ${config.repetitions} repetitions each, ${config.generators * config.roomsPerGenerator} rooms, fixed load ${config.fixedRate} msg/s`,
+    );
+    const { results, errors } = await alternate(kinds, config.repetitions, (kind) =>
+      relayRepetition({ kind, config }),
+    );
+    out.runs.relay = results;
+    out.errors = { ...out.errors, relay: errors };
+    const ours = results.ours;
+    const bare = results.bare;
+    const reason = missing.ours ?? errors.ours;
+    const row = (figure, key, unit, goal, scale = 1) =>
+      ours?.length
+        ? { figure, ours: medianOf(ours, key) * scale, baseline: medianOf(bare, key) * scale, unit, goal }
+        : { figure, baseline: medianOf(bare, key) * scale, unit, goal, ...notMeasured(reason) };
+    rows.push(row('relay throughput', 'throughput', 'msg/s', { op: '>=', value: 0.95 }));
+    rows.push(row('server CPU per relayed message', 'cpuPerMessageMicros', 'µs', { op: '<=', value: 1.1 }));
+    rows.push(row(`latency p50 at ${config.fixedRate / 1000}k msg/s`, 'latencyP50Ms', 'ms'));
+    rows.push(
+      row(`latency p99 at ${config.fixedRate / 1000}k msg/s`, 'latencyP99Ms', 'ms', { op: '<=', value: 2 }),
+    );
+    rows.push(
+      row(`worst event-loop stall at ${config.fixedRate / 1000}k msg/s`, 'stallMaxMs', 'ms', {
+        op: '<=',
+        value: 50,
+        absolute: true,
+      }),
+    );
+    rows.push(row('server CPU per call set-up', 'cpuPerSetupMicros', 'µs', { op: '<=', value: 1.15 }));
+  }
+
+  if (wants('idle')) {
+    log(`idle memory: ${config.idleSockets} joined sockets, ${config.repetitions} repetitions each`);
+    const { results, errors } = await alternate(kinds, config.repetitions, (kind) =>
+      idleRepetition({ kind, config }),
+    );
+    out.runs.idle = results;
+    out.errors = { ...out.errors, idle: errors };
+    const reason = missing.ours ?? errors.ours;
+    for (const [figure, key, goal] of [
+      [`idle heap per peer at ${config.idleSockets / 1000}k sockets`, 'heapPerPeerBytes', 1.5],
+      [`idle RSS per peer at ${config.idleSockets / 1000}k sockets`, 'rssPerPeerBytes', 1.2],
+    ]) {
+      const baseline = medianOf(results.bare, key) / 1024;
+      rows.push(
+        results.ours?.length
+          ? {
+              figure,
+              ours: medianOf(results.ours, key) / 1024,
+              baseline,
+              unit: 'KiB',
+              goal: { op: '<=', value: goal },
+            }
+          : { figure, baseline, unit: 'KiB', goal: { op: '<=', value: goal }, ...notMeasured(reason) },
+      );
+    }
+  }
+
+  if (wants('redis')) {
+    const figure = 'relay throughput, 2 processes over Redis vs 1 process';
+    const cpuFigure = 'server CPU per message, 2 processes over Redis vs 1';
+    if (missing.ours || !hasRedisSupport()) {
+      const reason = missing.ours ?? 'the server has no REDIS_URL support yet';
+      rows.push(
+        { figure, unit: 'msg/s', ...notMeasured(reason) },
+        { figure: cpuFigure, unit: 'µs', ...notMeasured(reason) },
+      );
+    } else {
+      const redis = await redisServer();
+      try {
+        log(`redis: ${config.repetitions} repetitions, one process vs two sharing ${redis.url}`);
+        const { results, errors } = await alternate(['one', 'two'], config.repetitions, (setup) =>
+          relayRepetition({
+            kind: 'ours',
+            label: `redis-${setup}`,
+            config,
+            env: { REDIS_URL: redis.url },
+            processes: setup === 'two' ? 2 : 1,
+            withSetups: false,
+          }),
+        );
+        out.runs.redis = results;
+        out.errors = { ...out.errors, redis: errors };
+        const measured = results.two?.length && results.one?.length;
+        const reason = errors.two ?? errors.one;
+        rows.push(
+          measured
+            ? {
+                figure,
+                ours: medianOf(results.two, 'throughput'),
+                baseline: medianOf(results.one, 'throughput'),
+                unit: 'msg/s',
+              }
+            : { figure, unit: 'msg/s', ...notMeasured(reason) },
+          measured
+            ? {
+                figure: cpuFigure,
+                ours: medianOf(results.two, 'cpuPerMessageMicros'),
+                baseline: medianOf(results.one, 'cpuPerMessageMicros'),
+                unit: 'µs',
+              }
+            : { figure: cpuFigure, unit: 'µs', ...notMeasured(reason) },
+        );
+      } finally {
+        redis.stop();
+      }
+    }
+  }
+
+  if (wants('browser')) {
+    const { callSetupSamples, loopbackSamples } = await import('./suites/browser.mjs');
+    log(`browser: loopback RTCPeerConnection pair, ${config.browserRepetitions} calls`);
+    const figure = 'call set-up time (Join click to first remote frame)';
+    let loopback = [];
+    try {
+      loopback = await loopbackSamples(config.browserRepetitions);
+    } catch (error) {
+      out.errors = { ...out.errors, loopback: String(error?.message ?? error) };
+    }
+    out.runs.loopback = loopback;
+    let calls = [];
+    let reason = missing.ours ?? missing.web;
+    if (!reason) {
+      log(`browser: ${config.browserRepetitions} two-browser calls through the production server`);
+      const server = await startServer({ kind: 'ours', label: 'ours-browser' });
+      try {
+        calls = await callSetupSamples(server.origin, config.browserRepetitions);
+      } catch (error) {
+        reason = String(error?.message ?? error).split('\n')[0];
+      } finally {
+        await server.stop();
+      }
+    }
+    out.runs.calls = calls;
+    rows.push(
+      calls.length
+        ? {
+            figure,
+            ours: median(calls),
+            baseline: median(loopback),
+            unit: 'ms',
+            goal: { op: '<=', value: 1.25 },
+          }
+        : {
+            figure,
+            baseline: median(loopback),
+            unit: 'ms',
+            goal: { op: '<=', value: 1.25 },
+            ...notMeasured(reason),
+          },
+    );
+  }
+
+  if (wants('bundle')) {
+    const { emptySvelteApp, gzippedSize, WEB_DIST } = await import('./suites/bundle.mjs');
+    log('bundle: empty Svelte 5 + Vite app');
+    const empty = await emptySvelteApp();
+    const figure = 'web bundle, gzipped (js+css+html)';
+    const goal = { op: '<=', value: 3 };
+    if (missing.web) {
+      rows.push({ figure, baseline: empty.gzipped / 1024, unit: 'KiB', goal, ...notMeasured(missing.web) });
+    } else {
+      const ours = gzippedSize(WEB_DIST);
+      out.runs.bundle = { ours, empty };
+      rows.push({ figure, ours: ours.gzipped / 1024, baseline: empty.gzipped / 1024, unit: 'KiB', goal });
+    }
+  }
+
+  if (profile && kinds.includes('ours')) {
+    const dir = join(BENCH_DIR, 'profiles');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    log(`profile: one relay repetition of our server under --cpu-prof (${dir})`);
+    await relayRepetition({ kind: 'ours', config, cpuProfDir: dir, label: 'ours-profile' });
+    const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+    if (file) {
+      const data = readProfile(join(dir, file));
+      out.profile = {
+        file: join('bench/profiles', file),
+        functions: selfTimes(data).slice(0, 40),
+        modules: selfTimesByModule(data).slice(0, 20),
+      };
+      console.log('\nHot functions (self time, whole profile):');
+      for (const f of out.profile.functions.slice(0, 25))
+        console.log(`${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}  ${f.where}`);
+      console.log('\nBy module:');
+      for (const m of out.profile.modules.slice(0, 12))
+        console.log(`${(m.share * 100).toFixed(1).padStart(5)}%  ${m.module}`);
+    }
+  }
+
+  out.rows = rows;
+  out.loadAfter = loadavg();
+  out.seconds = (performance.now() - started) / 1000;
+  writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(
+    `\nBaseline: bare ws relay (bench/baseline/bare-relay.mjs) for server rows; one-page loopback RTCPeerConnection pair for call set-up; empty Svelte 5 + Vite app for the bundle.`,
+  );
+  console.log(
+    `Each figure is the median of ${config.repetitions} repetitions (browser: ${config.browserRepetitions} calls); ${config.generators} load-generator processes; machine: ${cpus().length} cores, load before ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}.\n`,
+  );
+  console.log(formatTable(rows));
+  console.log(`\nWrote bench/results.json in ${out.seconds.toFixed(0)} s.`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
