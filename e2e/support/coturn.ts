@@ -22,8 +22,12 @@ export class Coturn {
     const secret = randomBytes(24).toString('hex');
     const turn = new OwnedProcess(
       'coturn',
-      'turnserver',
+      // coturn's log goes through stdio, which libc fully buffers on a pipe: line-buffer it
+      // so that a failing test gets the log up to the failure.
+      'stdbuf',
       [
+        '-oL',
+        'turnserver',
         '-n',
         '--listening-ip=127.0.0.1',
         '--relay-ip=127.0.0.1',
@@ -39,6 +43,7 @@ export class Coturn {
         '--no-dtls',
         '--log-file=stdout',
         '--simple-log',
+        '--verbose',
         `--pidfile=${join(tmpdir(), `coturn-e2e-${port}.pid`)}`,
       ],
       {},
