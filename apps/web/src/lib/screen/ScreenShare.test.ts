@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { ScreenShare, type ScreenTarget } from './ScreenShare.ts';
+import { ScreenShare } from './ScreenShare.ts';
 
 class FakeTrack extends EventTarget {
   readyState = 'live';
@@ -18,104 +18,65 @@ class FakeTrack extends EventTarget {
   }
 }
 
-class FakeSender {
-  track: FakeTrack | null;
-  constructor(track: FakeTrack | null) {
-    this.track = track;
-  }
-  async replaceTrack(track: FakeTrack | null) {
-    this.track = track;
-  }
-}
-
-const asTrack = (t: FakeTrack) => t as unknown as MediaStreamTrack;
-
-function setup() {
-  const camera = new FakeTrack('camera');
+function setup(getDisplayMedia?: () => Promise<MediaStream>) {
   const screen = new FakeTrack('screen');
-  const stream = {
-    getVideoTracks: () => [asTrack(screen)],
-    getTracks: () => [asTrack(screen)],
-  } as MediaStream;
-  let requests = 0;
+  const track = screen as unknown as MediaStreamTrack;
+  const stream = { getVideoTracks: () => [track], getTracks: () => [track] } as MediaStream;
+  /** What the connections send as video: the camera unless the screen is put there. */
+  let sent: MediaStreamTrack | null | 'camera' = 'camera';
   const share = new ScreenShare({
-    getDisplayMedia: async () => {
-      requests++;
-      return stream;
-    },
-    cameraTrack: () => asTrack(camera),
+    getDisplayMedia: getDisplayMedia ?? (async () => stream),
+    sendVideo: (t) => void (sent = t ?? 'camera'),
   });
   const changes: boolean[] = [];
+  const errors: string[] = [];
   share.events.on('change', ({ isSharing }) => changes.push(isSharing));
-  return { camera, screen, share, changes, requests: () => requests };
-}
-
-function target(sender: FakeSender | null) {
-  const added: MediaStreamTrack[] = [];
-  const t: ScreenTarget = {
-    videoSender: () => sender as unknown as RTCRtpSender | null,
-    addTrack: (track) => {
-      added.push(track);
-      return new FakeSender(track as unknown as FakeTrack) as unknown as RTCRtpSender;
-    },
-  };
-  return { t, added };
+  share.events.on('error', ({ message }) => errors.push(message));
+  return { screen, track, share, changes, errors, sent: () => sent };
 }
 
 describe('screen share', () => {
-  it('replaces the camera on the existing sender, and puts it back on stop', async () => {
-    const { camera, screen, share, changes } = setup();
-    const sender = new FakeSender(camera);
-    const { t, added } = target(sender);
-    share.addTarget(t);
-    await share.start();
+  it('sends the screen instead of the camera, and the camera again after stop', async () => {
+    const { screen, track, share, changes, sent } = setup();
+    await share.toggle();
     expect(share.isSharing).toBe(true);
-    expect(sender.track).toBe(screen);
-    expect(added).toEqual([]);
-    await share.stop();
-    expect(sender.track).toBe(camera);
+    expect(sent()).toBe(track);
+    expect(screen.contentHint).toBe('detail');
+    await share.toggle();
+    expect(share.isSharing).toBe(false);
+    expect(sent()).toBe('camera');
     expect(screen.readyState).toBe('ended');
     expect(changes).toEqual([true, false]);
   });
 
   it("returns to the camera when the browser's own stop ends the capture", async () => {
-    const { camera, screen, share, changes } = setup();
-    const sender = new FakeSender(camera);
-    share.addTarget(target(sender).t);
+    const { screen, share, changes, sent } = setup();
     await share.start();
     screen.endByBrowser();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(share.isSharing).toBe(false);
-    expect(sender.track).toBe(camera);
+    expect(sent()).toBe('camera');
     expect(changes).toEqual([true, false]);
   });
 
-  it('adds a track where there is no video sender', async () => {
-    const { screen, share } = setup();
-    const { t, added } = target(null);
-    share.addTarget(t);
-    await share.start();
-    expect(added).toEqual([screen]);
-  });
-
-  it('sends the screen to someone who joins during the share', async () => {
-    const { camera, screen, share } = setup();
-    await share.start();
-    const sender = new FakeSender(camera);
-    share.addTarget(target(sender).t);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(sender.track).toBe(screen);
-  });
-
   it('reports a refused capture and stays off', async () => {
-    const share = new ScreenShare({
-      getDisplayMedia: () => Promise.reject(new DOMException('no', 'NotAllowedError')),
-      cameraTrack: () => null,
-    });
-    const errors: string[] = [];
-    share.events.on('error', ({ message }) => errors.push(message));
+    const { share, errors, sent } = setup(() => Promise.reject(new DOMException('no', 'NotAllowedError')));
     await share.start();
     expect(share.isSharing).toBe(false);
+    expect(sent()).toBe('camera');
     expect(errors[0]).toMatch(/not allowed/);
+  });
+
+  it('says nothing when the person closes the picker', async () => {
+    const { share, errors } = setup(() => Promise.reject(new DOMException('closed', 'AbortError')));
+    await share.start();
+    expect(errors).toEqual([]);
+  });
+
+  it('stops the capture on close', async () => {
+    const { screen, share } = setup();
+    await share.start();
+    share.close();
+    expect(screen.readyState).toBe('ended');
   });
 });

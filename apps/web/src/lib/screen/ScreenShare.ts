@@ -1,13 +1,5 @@
 import { Emitter } from '../files/emitter.ts';
 
-/** One peer connection as screen sharing sees it. */
-export interface ScreenTarget {
-  /** The sender that carries the camera, or null on a receive-only connection. */
-  videoSender(): RTCRtpSender | null;
-  /** Adds a track (renegotiates): only for connections with no video sender at all. */
-  addTrack(track: MediaStreamTrack, stream: MediaStream): RTCRtpSender;
-}
-
 export type ScreenShareEvents = {
   /** Sharing started or stopped (also by the browser's own "Stop sharing" bar). */
   change: { isSharing: boolean };
@@ -17,54 +9,52 @@ export type ScreenShareEvents = {
 
 export interface ScreenShareOptions {
   getDisplayMedia?: (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
-  /** The track to go back to when sharing ends: the camera (with its effect) or null when it is off. */
-  cameraTrack: () => MediaStreamTrack | null;
+  /**
+   * Puts `track` on every connection's video sender in place of the camera, or the camera
+   * back for null. In the call this is `RTCRtpSender.replaceTrack` on the one video
+   * transceiver each PeerSession owns.
+   */
+  sendVideo: (track: MediaStreamTrack | null) => void | Promise<void>;
 }
 
 /**
- * Sends the screen instead of the camera, by `RTCRtpSender.replaceTrack` on the video
- * sender each connection already has. Why replaceTrack and not a second transceiver: no
- * renegotiation (instant, and no glare with a call that is still settling), the far side
- * keeps its single video tile and simply shows the screen in it, and the bitrate budget
- * stays one video stream per peer, which matters in a mesh. The cost is that the camera
- * is not seen while sharing. A connection that has no video sender (joined receive-only)
- * gets the screen by `addTrack`, which does renegotiate through perfect negotiation.
+ * Screen sharing: captures the screen and has it sent INSTEAD of the camera, by
+ * `RTCRtpSender.replaceTrack` on the video sender every connection already has, rather
+ * than a second transceiver. Why: no renegotiation (instant, and no offer glare with a call
+ * that is still settling), the far side keeps its one video tile and simply shows the
+ * screen in it, and each peer still receives one video stream, which matters in a mesh
+ * where every sender encodes once per peer. The price is that the camera is not seen while
+ * sharing. A person who joined without a camera still has a video sender (PeerSession
+ * always negotiates a sendrecv video transceiver, with no track), so replaceTrack works for
+ * them too and no `addTrack` fallback is needed.
  */
 export class ScreenShare {
   readonly events = new Emitter<ScreenShareEvents>();
   #stream: MediaStream | null = null;
-  #targets = new Set<ScreenTarget>();
-  #added = new Map<ScreenTarget, RTCRtpSender>();
   #getDisplayMedia: (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
-  #cameraTrack: () => MediaStreamTrack | null;
+  #sendVideo: (track: MediaStreamTrack | null) => void | Promise<void>;
   #isStarting = false;
 
   constructor(options: ScreenShareOptions) {
     this.#getDisplayMedia =
       options.getDisplayMedia ?? ((constraints) => navigator.mediaDevices.getDisplayMedia(constraints));
-    this.#cameraTrack = options.cameraTrack;
+    this.#sendVideo = options.sendVideo;
   }
 
   get isSharing(): boolean {
     return this.#stream !== null;
   }
 
-  /** The track that should go out as video now: the screen while sharing. */
+  /** The screen track while sharing. */
   get track(): MediaStreamTrack | null {
     return this.#stream?.getVideoTracks()[0] ?? null;
   }
 
-  /** A connection of the call; a newcomer during a share gets the screen at once. */
-  addTarget(target: ScreenTarget): void {
-    this.#targets.add(target);
-    if (this.#stream) void this.#send(target, this.#stream);
+  toggle(): Promise<void> {
+    return this.isSharing ? this.stop() : this.start();
   }
 
-  removeTarget(target: ScreenTarget): void {
-    this.#targets.delete(target);
-    this.#added.delete(target);
-  }
-
+  /** Asks the browser for a screen (it shows its picker) and sends it. */
   async start(): Promise<void> {
     if (this.#stream || this.#isStarting) return;
     this.#isStarting = true;
@@ -72,12 +62,16 @@ export class ScreenShare {
     try {
       stream = await this.#getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
     } catch (error) {
-      const isRefused = error instanceof DOMException && error.name === 'NotAllowedError';
-      this.events.emit('error', {
-        message: isRefused
-          ? 'Screen sharing was not allowed. Press Share screen again and choose what to share.'
-          : 'Screen sharing is not available in this browser. Try a desktop browser.',
-      });
+      const name = error instanceof DOMException ? error.name : '';
+      // Closing the picker without choosing is a refusal too: no error worth showing then.
+      if (name !== 'AbortError') {
+        this.events.emit('error', {
+          message:
+            name === 'NotAllowedError'
+              ? 'Screen sharing was not allowed. Press Share screen again and choose what to share, or allow screen recording for this browser in your system settings.'
+              : 'Screen sharing is not available in this browser. Try a desktop browser such as Chrome, Edge or Firefox.',
+        });
+      }
       return;
     } finally {
       this.#isStarting = false;
@@ -92,24 +86,16 @@ export class ScreenShare {
     // The browser's own "Stop sharing" ends the track without a click on our button.
     track.addEventListener('ended', () => void this.stop(), { once: true });
     this.#stream = stream;
-    await Promise.all([...this.#targets].map((target) => this.#send(target, stream)));
+    await this.#sendVideo(track);
     this.events.emit('change', { isSharing: true });
   }
 
+  /** Back to the camera (or nothing, if it is off); the capture ends. */
   async stop(): Promise<void> {
     const stream = this.#stream;
     if (!stream) return;
     this.#stream = null;
-    const camera = this.#cameraTrack();
-    await Promise.all(
-      [...this.#targets].map(async (target) => {
-        const added = this.#added.get(target);
-        this.#added.delete(target);
-        // A sender we added for the screen goes back to carrying nothing (or the camera).
-        const sender = added ?? target.videoSender();
-        await sender?.replaceTrack(camera).catch(() => undefined);
-      }),
-    );
+    await this.#sendVideo(null);
     for (const track of stream.getTracks()) track.stop();
     this.events.emit('change', { isSharing: false });
   }
@@ -118,18 +104,6 @@ export class ScreenShare {
     const stream = this.#stream;
     this.#stream = null;
     for (const track of stream?.getTracks() ?? []) track.stop();
-    this.#targets.clear();
-    this.#added.clear();
     this.events.clear();
-  }
-
-  async #send(target: ScreenTarget, stream: MediaStream): Promise<void> {
-    const track = stream.getVideoTracks()[0]!;
-    const sender = this.#added.get(target) ?? target.videoSender();
-    if (sender) {
-      await sender.replaceTrack(track).catch(() => undefined);
-      return;
-    }
-    this.#added.set(target, target.addTrack(track, stream));
   }
 }
