@@ -1,0 +1,44 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- the Maps/Sets/URLs here are private bookkeeping that is never rendered; reactive state is in $state fields. */
+/** The chat history of a call: text from everyone, and photos (added by the photo feature). */
+
+interface EntryBase {
+  id: string;
+  senderName: string;
+  isOwn: boolean;
+  sentAt: number;
+}
+
+export type ChatEntry =
+  | (EntryBase & { kind: 'text'; text: string })
+  | (EntryBase & { kind: 'photo'; src: string; alt: string; width: number; height: number });
+
+const MAX_ENTRIES = 500;
+
+export class ChatLog {
+  entries: ChatEntry[] = $state([]);
+  readonly #ids = new Set<string>();
+  readonly #objectUrls = new Set<string>();
+
+  /** Adds an entry once (a message id seen twice, e.g. resent after a reconnect, is shown once). */
+  add(entry: ChatEntry): void {
+    const key = `${entry.senderName}:${entry.id}`;
+    if (this.#ids.has(key)) return;
+    this.#ids.add(key);
+    if (entry.kind === 'photo' && entry.src.startsWith('blob:')) this.#objectUrls.add(entry.src);
+    this.entries.push(entry);
+    if (this.entries.length > MAX_ENTRIES) {
+      const removed = this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+      for (const old of removed) this.#release(old);
+    }
+  }
+
+  clear(): void {
+    for (const entry of this.entries) this.#release(entry);
+    this.entries = [];
+    this.#ids.clear();
+  }
+
+  #release(entry: ChatEntry): void {
+    if (entry.kind === 'photo' && this.#objectUrls.delete(entry.src)) URL.revokeObjectURL(entry.src);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * What the browser remembers for a person: their name and recent rooms (localStorage), and
+ * per tab the token that resumes a signaling session after a reload (sessionStorage).
+ * Storage can be unavailable (private mode, blocked cookies): every access is guarded.
+ */
+const NAME_KEY = 'facetime:name';
+const RECENT_KEY = 'facetime:recent-rooms';
+const RESUME_PREFIX = 'facetime:resume:';
+const RECENT_MAX = 6;
+
+function read(storage: () => Storage, key: string): string | null {
+  try {
+    return storage().getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function write(storage: () => Storage, key: string, value: string | null): void {
+  try {
+    if (value === null) storage().removeItem(key);
+    else storage().setItem(key, value);
+  } catch {
+    // Nothing to do: the app works without remembering.
+  }
+}
+
+const local = () => localStorage;
+const session = () => sessionStorage;
+
+export function loadName(): string {
+  return read(local, NAME_KEY) ?? '';
+}
+
+export function saveName(name: string): void {
+  write(local, NAME_KEY, name);
+}
+
+export interface RecentRoom {
+  room: string;
+  lastJoinedAt: number;
+}
+
+export function loadRecentRooms(): RecentRoom[] {
+  const raw = read(local, RECENT_KEY);
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .filter(
+        (item): item is RecentRoom =>
+          typeof item === 'object' &&
+          item !== null &&
+          typeof (item as RecentRoom).room === 'string' &&
+          typeof (item as RecentRoom).lastJoinedAt === 'number',
+      )
+      .slice(0, RECENT_MAX);
+  } catch {
+    return [];
+  }
+}
+
+export function rememberRoom(room: string, now = Date.now()): RecentRoom[] {
+  const rooms = [{ room, lastJoinedAt: now }, ...loadRecentRooms().filter((r) => r.room !== room)].slice(
+    0,
+    RECENT_MAX,
+  );
+  write(local, RECENT_KEY, JSON.stringify(rooms));
+  return rooms;
+}
+
+export function loadResumeToken(room: string): string | null {
+  return read(session, RESUME_PREFIX + room);
+}
+
+export function saveResumeToken(room: string, token: string | null): void {
+  write(session, RESUME_PREFIX + room, token);
+}
