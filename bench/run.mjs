@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort, BENCH_DIR, REPO_DIR, SERVERS, startServer } from './lib/server.mjs';
+import { ensureRunnableBundle, freePort, BENCH_DIR, REPO_DIR, SERVERS, startServer } from './lib/server.mjs';
 import { formatTable, median } from './lib/stats.mjs';
 import { readProfile, selfTimes, selfTimesByModule } from './lib/profile.mjs';
 import { idleRepetition, relayRepetition } from './suites/relay.mjs';
@@ -140,6 +140,13 @@ async function main() {
       .join(' ')}, node ${process.version}`,
   );
   const missing = prepare();
+  const bundleNote = missing.ours
+    ? null
+    : await ensureRunnableBundle().catch((error) => {
+        missing.ours = `could not bundle apps/signal/src/server.ts: ${error.message}`;
+        return null;
+      });
+  if (bundleNote) log(`note: ${bundleNote}`);
   const kinds = ['bare', ...(missing.ours ? [] : ['ours'])];
   const out = {
     date: new Date().toISOString(),
@@ -355,6 +362,7 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')}.\n`,
   );
+  if (bundleNote) console.log(`Note: ${bundleNote}.\n`);
   console.log(formatTable(rows));
   console.log(`\nWrote bench/results.json in ${out.seconds.toFixed(0)} s.`);
 }

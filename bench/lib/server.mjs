@@ -3,7 +3,8 @@
  * until it accepts connections, and talks to the probe over IPC.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,10 +15,52 @@ export const REPO_DIR = join(BENCH_DIR, '..');
 export const CACHE_DIR = join(BENCH_DIR, '.cache');
 export const PROBE = join(here, 'probe.mjs');
 
+export const OURS_DIST = join(REPO_DIR, 'apps/signal/dist/server.js');
+
+/** Entry points by kind; `ours` may be pointed at a bench-built bundle (see ensureRunnableBundle). */
 export const SERVERS = {
-  ours: join(REPO_DIR, 'apps/signal/dist/server.js'),
+  ours: OURS_DIST,
   bare: join(BENCH_DIR, 'baseline/bare-relay.mjs'),
 };
+
+/**
+ * The production bundle keeps `@app/protocol` (TypeScript source) external when built with
+ * `--packages=external`, which Node 20 cannot load. In that case build the same entry the
+ * same way with workspace packages inlined, so the server code itself can be measured.
+ * Returns a note when the fallback was used.
+ */
+export async function ensureRunnableBundle() {
+  SERVERS.ours = OURS_DIST;
+  if (!/from\s*["']@app\//.test(readFileSync(OURS_DIST, 'utf8'))) return null;
+  const require = createRequire(join(REPO_DIR, 'apps/signal/package.json'));
+  const esbuild = require('esbuild');
+  // Under a dist/ folder, which the repo's lint and format checks skip.
+  const outfile = join(CACHE_DIR, 'signal/dist/server.mjs');
+  await esbuild.build({
+    entryPoints: [join(REPO_DIR, 'apps/signal/src/server.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'external-npm-packages',
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@app/') ? undefined : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  // Bare imports resolve from the bundle's folder upwards: link apps/signal's dependencies there.
+  const modules = join(CACHE_DIR, 'signal/dist/node_modules');
+  if (!existsSync(modules)) symlinkSync(join(REPO_DIR, 'apps/signal/node_modules'), modules, 'dir');
+  SERVERS.ours = outfile;
+  return 'apps/signal/dist/server.js imports @app/protocol as TypeScript, which Node 20 cannot load; measured the same src/server.ts bundled by the bench with @app/protocol inlined';
+}
 
 /** A free TCP port on 127.0.0.1 (asks the kernel, then releases it). */
 export function freePort() {
@@ -64,6 +107,8 @@ export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) 
       PORT: String(port),
       HOST: '127.0.0.1',
       ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      // Explicit, so a bench-built bundle outside apps/signal serves the same web app.
+      WEB_ROOT: join(REPO_DIR, 'apps/web/dist'),
       ...env,
     },
   });
