@@ -1,0 +1,104 @@
+/**
+ * Environment -> typed options, validated once with zod (STYLE: zod at every boundary).
+ * `server.ts` is the only caller; everything else receives plain options.
+ */
+import { LIMITS } from '@app/protocol';
+import { z } from 'zod';
+import type { AppOptions } from './app.ts';
+
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true');
+
+const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MAX_MESSAGE_BYTES: positiveInt(LIMITS.maxMessageBytes),
+    ROOM_CAPACITY: positiveInt(LIMITS.roomCapacity),
+    HEARTBEAT_MS: positiveInt(LIMITS.heartbeatMs),
+    RATE_BURST: positiveInt(LIMITS.rateBurst),
+    RATE_PER_SECOND: positiveInt(LIMITS.ratePerSecond),
+    RATE_STRIKES: positiveInt(LIMITS.rateStrikes),
+    ALLOWED_ORIGINS: commaList,
+    STUN_URLS: commaList,
+    TURN_URLS: commaList,
+    TURN_SECRET: z.string().min(1).optional(),
+    TURN_TTL_S: positiveInt(LIMITS.turnTtlSeconds),
+    WEB_ROOT: z.string().min(1).optional(),
+    RESUME_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    RESUME_GRACE_MS: z.coerce.number().int().min(0).default(LIMITS.resumeGraceMs),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    FAULT_INJECTION: flag,
+  })
+  .refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET !== undefined, {
+    path: ['TURN_SECRET'],
+    message: 'is required when TURN_URLS is set',
+  });
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  logLevel: string;
+  app: AppOptions;
+}
+
+export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string };
+
+/** Parses the environment. Never throws: a bad value comes back as one readable line. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  // An empty variable means "not set", as in most shells' `VAR= command` habit.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = Env.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || 'environment';
+      const value = typeof issue.path[0] === 'string' ? present[issue.path[0]] : undefined;
+      // Secrets are named but never echoed.
+      const shown = value === undefined || /SECRET/.test(name) ? '' : ` (got "${value}")`;
+      return `${name}${shown}: ${issue.message}`;
+    });
+    return { ok: false, message: `Invalid configuration: ${problems.join('; ')}` };
+  }
+  const e = result.data;
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      logLevel: e.LOG_LEVEL,
+      app: {
+        maxMessageBytes: e.MAX_MESSAGE_BYTES,
+        roomCapacity: e.ROOM_CAPACITY,
+        heartbeatMs: e.HEARTBEAT_MS,
+        rateBurst: e.RATE_BURST,
+        ratePerSecond: e.RATE_PER_SECOND,
+        rateStrikes: e.RATE_STRIKES,
+        allowedOrigins: e.ALLOWED_ORIGINS.length > 0 ? e.ALLOWED_ORIGINS : undefined,
+        stunUrls: e.STUN_URLS,
+        turnUrls: e.TURN_URLS,
+        turnSecret: e.TURN_SECRET,
+        turnTtlSeconds: e.TURN_TTL_S,
+        webRoot: e.WEB_ROOT,
+        resumeSecret: e.RESUME_SECRET,
+        resumeGraceMs: e.RESUME_GRACE_MS,
+        redisUrl: e.REDIS_URL,
+        faultInjection: e.FAULT_INJECTION,
+      },
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { PeerId } from '@app/protocol';
+
+/**
+ * Fault injection for tests that exercise recovery on purpose (STYLE: fault modes in
+ * tests). Registered only when FAULT_INJECTION=1; absent (404) otherwise.
+ */
+const faultsPlugin: FastifyPluginAsync = async (app) => {
+  app.post<{ Params: { peerId: string } }>('/test/drop/:peerId', async (request, reply) => {
+    const peerId = PeerId.safeParse(request.params.peerId);
+    if (!peerId.success || !app.signaling.dropPeer(peerId.data)) {
+      return reply.code(404).send({ status: 'unknown-peer' });
+    }
+    return { status: 'dropped' };
+  });
+};
+
+export default fp(faultsPlugin, { name: 'faults', fastify: '5.x', decorators: { fastify: ['signaling'] } });

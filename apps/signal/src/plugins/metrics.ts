@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { RegistryStats } from '../rooms/RoomRegistry.ts';
+
+/**
+ * Prometheus metrics (CONTRACT §3). One prom-client registry per app instance, never the
+ * global one, so several apps in one process (tests) do not share or clash.
+ */
+export class SignalMetrics {
+  readonly registry = new Registry();
+  readonly connections: Gauge;
+  readonly seatsHeld: Gauge;
+  readonly messagesReceived: Counter;
+  readonly messagesRelayed: Counter;
+  readonly errors: Counter<'code'>;
+  readonly closes: Counter<'reason'>;
+  #roomStats: () => Promise<RegistryStats> = async () => ({ rooms: 0, peers: 0 });
+
+  constructor() {
+    const registers = [this.registry];
+    this.connections = new Gauge({
+      name: 'signal_connections',
+      help: 'Open WebSocket connections.',
+      registers,
+    });
+    this.seatsHeld = new Gauge({
+      name: 'signal_seats_held',
+      help: 'Seats held for a dropped peer to resume.',
+      registers,
+    });
+    this.messagesReceived = new Counter({
+      name: 'signal_messages_received_total',
+      help: 'Frames received from clients, before validation.',
+      registers,
+    });
+    this.messagesRelayed = new Counter({
+      name: 'signal_messages_relayed_total',
+      help: 'Signals relayed from one peer to another.',
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'signal_errors_total',
+      help: 'Error replies sent to clients, by error code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.closes = new Counter({
+      name: 'signal_closes_total',
+      help: 'Closed connections, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    const roomStats = () => this.#roomStats();
+    new Gauge({
+      name: 'signal_rooms',
+      help: 'Rooms with at least one peer.',
+      registers,
+      async collect() {
+        this.set((await roomStats()).rooms);
+      },
+    });
+    new Gauge({
+      name: 'signal_peers',
+      help: 'Peers seated in rooms (held seats included).',
+      registers,
+      async collect() {
+        this.set((await roomStats()).peers);
+      },
+    });
+  }
+
+  /** The rooms and peers gauges read their values from here at scrape time. */
+  observeRooms(stats: () => Promise<RegistryStats>): void {
+    this.#roomStats = stats;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: SignalMetrics;
+  }
+}
+
+const metricsPlugin: FastifyPluginAsync = async (app) => {
+  const metrics = new SignalMetrics();
+  app.decorate('metrics', metrics);
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+};
+
+export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x' });

@@ -1,0 +1,67 @@
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Deliver, RoomRegistry } from '../rooms/RoomRegistry.ts';
+import { isOriginAllowed } from '../signaling/origin.ts';
+import { SignalingService, type SignalingOptions } from '../signaling/SignalingService.ts';
+
+export interface SignalingPluginOptions extends SignalingOptions {
+  maxMessageBytes: number;
+  allowedOrigins: readonly string[];
+  createRegistry: (deliver: Deliver) => RoomRegistry;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rooms: RoomRegistry;
+    signaling: SignalingService;
+  }
+}
+
+/** The signaling WebSocket at `/ws` (CONTRACT §2). Decorates `rooms` and `signaling`. */
+const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, options) => {
+  const service = new SignalingService(options, options.createRegistry, app.metrics, app.log);
+  app.decorate('rooms', service.rooms);
+  app.decorate('signaling', service);
+  app.metrics.observeRooms(() => service.rooms.stats());
+
+  await app.register(fastifyWebsocket, {
+    options: {
+      // Without compression the cap is bytes on the wire, and a small compressed frame
+      // cannot inflate into a huge one (CONTRACT §2: larger frames close with 1009).
+      perMessageDeflate: false,
+      maxPayload: options.maxMessageBytes,
+    },
+    preClose(done) {
+      service.shutdown().then(
+        () => app.websocketServer.close(() => done()),
+        (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+    // The service listens for socket errors itself to classify the close that follows;
+    // ws closes the socket on its own, so nothing is terminated here.
+    errorHandler(error, _socket, request) {
+      request.log.debug({ event: 'socket-error', code: (error as { code?: unknown }).code }, 'socket error');
+    },
+  });
+
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      // Cross-site WebSocket hijacking: refuse foreign pages before the upgrade.
+      onRequest: async (request, reply) => {
+        if (isOriginAllowed(request.headers.origin, request.headers.host, options.allowedOrigins)) return;
+        request.log.info({ event: 'origin-refused' }, 'refused WebSocket upgrade');
+        return reply.code(403).send({ status: 'forbidden-origin' });
+      },
+    },
+    (socket) => service.accept(socket),
+  );
+};
+
+export default fp(signalingPlugin, {
+  name: 'signaling',
+  fastify: '5.x',
+  dependencies: ['metrics'],
+});

@@ -1,0 +1,88 @@
+import type { PeerId, RoomId, SignalData } from '@app/protocol';
+import { hashPassword, verifyPassword } from './password.ts';
+import { Room } from './Room.ts';
+import type { Deliver, JoinOutcome, JoinRequest, RegistryStats, RoomRegistry } from './RoomRegistry.ts';
+
+export interface MemoryRoomRegistryOptions {
+  capacity: number;
+  deliver: Deliver;
+}
+
+/** All rooms in this process's memory: the default when no `REDIS_URL` is set. */
+export class MemoryRoomRegistry implements RoomRegistry {
+  readonly #rooms = new Map<RoomId, Room>();
+  readonly #capacity: number;
+  readonly #deliver: Deliver;
+
+  constructor(options: MemoryRoomRegistryOptions) {
+    this.#capacity = options.capacity;
+    this.#deliver = options.deliver;
+  }
+
+  async join({ room: roomId, peer, password }: JoinRequest): Promise<JoinOutcome> {
+    // Hashing and verifying are async (scrypt on the thread pool), so the room may be
+    // created, emptied or recreated meanwhile: re-check after every await and retry.
+    for (;;) {
+      const existing = this.#rooms.get(roomId);
+      if (existing === undefined) {
+        const passwordHash = password === undefined ? undefined : await hashPassword(password);
+        if (this.#rooms.has(roomId)) continue;
+        const room = new Room(roomId, this.#capacity, passwordHash);
+        room.add(peer);
+        this.#rooms.set(roomId, room);
+        return { ok: true, peers: [] };
+      }
+      if (existing.passwordHash !== undefined) {
+        const isRight = password !== undefined && (await verifyPassword(password, existing.passwordHash));
+        if (this.#rooms.get(roomId) !== existing) continue;
+        if (!isRight) return { ok: false, code: 'wrong-password' };
+      }
+      if (existing.isFull) return { ok: false, code: 'room-full' };
+      const peers = existing.peersExcept(peer.id);
+      existing.add(peer);
+      for (const other of peers) this.#deliver(other.id, { type: 'peer-joined', peer });
+      return { ok: true, peers };
+    }
+  }
+
+  async leave(roomId: RoomId, peerId: PeerId): Promise<void> {
+    const room = this.#rooms.get(roomId);
+    if (room === undefined || !room.remove(peerId)) return;
+    if (room.isEmpty) {
+      this.#rooms.delete(roomId);
+      return;
+    }
+    for (const other of room.peersExcept(peerId)) this.#deliver(other.id, { type: 'peer-left', id: peerId });
+  }
+
+  async relay(roomId: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean> {
+    const room = this.#rooms.get(roomId);
+    if (room === undefined || to === from || !room.has(to) || !room.has(from)) return false;
+    this.#deliver(to, { type: 'signal', from, data });
+    return true;
+  }
+
+  async checkPassword(roomId: RoomId, password: string | undefined): Promise<boolean> {
+    const hash = this.#rooms.get(roomId)?.passwordHash;
+    if (hash === undefined) return true;
+    return password !== undefined && verifyPassword(password, hash);
+  }
+
+  async isMember(roomId: RoomId, peerId: PeerId): Promise<boolean> {
+    return this.#rooms.get(roomId)?.has(peerId) ?? false;
+  }
+
+  async stats(): Promise<RegistryStats> {
+    let peers = 0;
+    for (const room of this.#rooms.values()) peers += room.size;
+    return { rooms: this.#rooms.size, peers };
+  }
+
+  isHealthy(): boolean {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#rooms.clear();
+  }
+}

@@ -1,0 +1,54 @@
+import type {
+  Peer,
+  PeerId,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  RelayedSignalMessage,
+  RoomId,
+  SignalData,
+} from '@app/protocol';
+
+/** What the registry pushes to a peer on this process: membership changes and relayed signals. */
+export type RoomEvent = PeerJoinedMessage | PeerLeftMessage | RelayedSignalMessage;
+
+/** Hands an event to the local session of `to`; the registry never touches sockets. */
+export type Deliver = (to: PeerId, event: RoomEvent) => void;
+
+export interface JoinRequest {
+  room: RoomId;
+  peer: Peer;
+  /** Plain text from the join; only its hash is ever stored. */
+  password?: string | undefined;
+}
+
+export type JoinOutcome = { ok: true; peers: Peer[] } | { ok: false; code: 'room-full' | 'wrong-password' };
+
+export interface RegistryStats {
+  rooms: number;
+  peers: number;
+}
+
+/**
+ * Rooms and their members (CONTRACT §2). Every method is async so the in-memory and Redis
+ * implementations share this one interface; callers must not assume anything completes
+ * synchronously.
+ */
+export interface RoomRegistry {
+  /**
+   * Seats `peer` in `room`, creating the room (with `password` as its password) when it
+   * does not exist. On success every other member gets `peer-joined`.
+   */
+  join(request: JoinRequest): Promise<JoinOutcome>;
+  /** Frees the seat; the others get `peer-left`; an empty room is deleted at once. */
+  leave(room: RoomId, peerId: PeerId): Promise<void>;
+  /** Relays to `to` if it sits in `room`; false means `unknown-peer`. `from` is set here. */
+  relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean>;
+  /** True when `room` has no password or `password` is its password (constant-time compare). */
+  checkPassword(room: RoomId, password: string | undefined): Promise<boolean>;
+  /** Whether `peerId` holds a seat in `room` (a held seat counts). */
+  isMember(room: RoomId, peerId: PeerId): Promise<boolean>;
+  stats(): Promise<RegistryStats>;
+  /** False while a backing store is unreachable. */
+  isHealthy(): boolean;
+  close(): Promise<void>;
+}

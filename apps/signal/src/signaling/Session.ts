@@ -1,0 +1,101 @@
+import type { Peer, PeerId, RoomId, ServerMessage } from '@app/protocol';
+import type { RoomEvent } from '../rooms/RoomRegistry.ts';
+
+/** Where a session's messages go while it has a socket. */
+export interface Outbox {
+  send(message: ServerMessage): void;
+}
+
+/**
+ * One seat in one room, owned by this process. It outlives its socket: after an abnormal
+ * drop it is held for the resume grace period, queueing what is addressed to it, so a
+ * resumed connection gets every event in order (issue 6).
+ */
+export class Session {
+  #outbox: Outbox | null = null;
+  /** Events not yet sent: while joining (before `joined` went out) and while held. */
+  readonly #queue: RoomEvent[] = [];
+  /**
+   * The peers this session's client has been told about: updated as events are SENT, not
+   * queued, so on resume it is exactly what the client knew, and the queued events that
+   * follow `joined` carry every change since.
+   */
+  readonly #toldPeers = new Map<PeerId, Peer>();
+  #holdTimer: NodeJS.Timeout | undefined;
+  #isEnded = false;
+
+  constructor(
+    readonly peerId: PeerId,
+    readonly room: RoomId,
+    readonly name: string,
+    private readonly queueLimit: number,
+    private readonly onOverflow: (session: Session) => void,
+  ) {}
+
+  get isHeld(): boolean {
+    return this.#holdTimer !== undefined;
+  }
+
+  get isEnded(): boolean {
+    return this.#isEnded;
+  }
+
+  get isOpen(): boolean {
+    return this.#outbox !== null;
+  }
+
+  /** Called right after `joined` (listing `peers`) went out: replay the queue, then go live. */
+  open(outbox: Outbox, peers: readonly Peer[]): void {
+    this.#toldPeers.clear();
+    for (const peer of peers) this.#toldPeers.set(peer.id, peer);
+    this.#outbox = outbox;
+    const pending = this.#queue.splice(0);
+    for (const event of pending) this.#send(event);
+  }
+
+  deliver(event: RoomEvent): void {
+    if (this.#isEnded) return;
+    if (this.#outbox !== null) {
+      this.#send(event);
+      return;
+    }
+    this.#queue.push(event);
+    // Bounded: a seat held past this many events is given up rather than resumed with a
+    // gap, which would break the no-loss promise.
+    if (this.#queue.length > this.queueLimit) this.onOverflow(this);
+  }
+
+  /** The socket went away abnormally: keep the seat for `graceMs`, then `onExpire`. */
+  hold(graceMs: number, onExpire: (session: Session) => void): void {
+    this.#outbox = null;
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = setTimeout(() => onExpire(this), graceMs);
+  }
+
+  /**
+   * A resume takes the seat back: stop the grace timer and detach from any old socket.
+   * Returns the peers to list in the new `joined` (what the client last knew); `open`
+   * then replays what happened since.
+   */
+  reattach(): Peer[] {
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    this.#outbox = null;
+    return [...this.#toldPeers.values()];
+  }
+
+  /** The seat is gone for good; nothing more is delivered. */
+  end(): void {
+    this.#isEnded = true;
+    clearTimeout(this.#holdTimer);
+    this.#holdTimer = undefined;
+    this.#outbox = null;
+    this.#queue.length = 0;
+  }
+
+  #send(event: RoomEvent): void {
+    if (event.type === 'peer-joined') this.#toldPeers.set(event.peer.id, event.peer);
+    if (event.type === 'peer-left') this.#toldPeers.delete(event.id);
+    this.#outbox?.send(event);
+  }
+}
