@@ -1,6 +1,8 @@
 export { ensureCertificate, splitPem, CERTIFICATE_FILE } from './certificate.ts';
 export type { CertificateOptions, EnsuredCertificate, TlsPair } from './certificate.ts';
-export { lanAddresses, lanUrls } from './network.ts';
+export { LAN_ENV, checkTlsPair, parseServeMode, serveMode } from './env.ts';
+export type { LanEnv, ServeMode } from './env.ts';
+export { isLoopbackUrl, lanAddresses, lanUrls, reachableUrls } from './network.ts';
 export type { InterfaceTable } from './network.ts';
 export { qrForTerminal } from './qr.ts';
 export { printLanBanner } from './banner.ts';

@@ -28,3 +28,33 @@ export function lanUrls(
 ): string[] {
   return lanAddresses(interfaces).map((address) => `${protocol}://${address}:${port}/`);
 }
+
+/** Addresses that mean "every interface" to `listen()`. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '::0']);
+
+/**
+ * The URLs people can open for a server listening on `host:port`: every LAN address when it
+ * listens on all interfaces, otherwise just its own address.
+ */
+export function reachableUrls(
+  host: string,
+  port: number,
+  protocol: 'http' | 'https',
+  interfaces: InterfaceTable = os.networkInterfaces(),
+): string[] {
+  if (WILDCARD_HOSTS.has(host)) {
+    return [`${protocol}://localhost:${port}/`, ...lanUrls(port, protocol, interfaces)];
+  }
+  const shown = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return [`${protocol}://${shown}:${port}/`];
+}
+
+/** True for URLs only this machine can open (a QR code of them is useless on a phone). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
+}

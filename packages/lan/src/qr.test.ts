@@ -59,19 +59,28 @@ describe('qrForTerminal', () => {
 });
 
 describe('printLanBanner', () => {
-  it('prints every URL and a QR code of the first', async () => {
+  it('prints every URL and a QR code of the first one a phone can open', async () => {
     let written = '';
-    const urls = ['https://192.168.1.23:5173/', 'https://10.8.0.6:5173/'];
+    const urls = ['https://localhost:5173/', 'https://192.168.1.23:5173/', 'https://10.8.0.6:5173/'];
     const text = await printLanBanner(urls, { write: (chunk) => (written += chunk), title: 'the call app' });
     expect(written).toBe(text);
-    expect(text).toContain('  https://192.168.1.23:5173/\n');
-    expect(text).toContain('  https://10.8.0.6:5173/\n');
-    expect(text).toContain(await qrForTerminal(urls[0] as string));
-    expect(text).not.toContain(await qrForTerminal(urls[1] as string));
+    expect(text).toContain('Open the call app at:');
+    for (const url of urls) expect(text).toContain(`  ${url}\n`);
+    expect(text).toContain(await qrForTerminal('https://192.168.1.23:5173/'));
+    expect(text).not.toContain(await qrForTerminal('https://localhost:5173/'));
+    expect(text).toMatch(/self-signed/);
   });
 
-  it('says so when the machine has no network address', async () => {
-    const text = await printLanBanner([], { write: () => {} });
+  it('leaves out the certificate note for a certificate from files', async () => {
+    const text = await printLanBanner(['https://192.168.1.23:3000/'], {
+      write: () => {},
+      isSelfSigned: false,
+    });
+    expect(text).not.toMatch(/self-signed/);
+  });
+
+  it('says so when no other device can reach the machine', async () => {
+    const text = await printLanBanner(['https://localhost:5173/'], { write: () => {} });
     expect(text).toMatch(/no network address/i);
     expect(text).not.toContain('█');
   });
