@@ -30,6 +30,8 @@ export interface AppOptions {
   /** Key for resume tokens; random per process when unset (resume then survives drops, not restarts). */
   resumeSecret?: string | undefined;
   resumeGraceMs: number;
+  /** Events queued for a held seat before it is given up (then `peer-left`). */
+  resumeQueueLimit: number;
   redisUrl?: string | undefined;
   faultInjection: boolean;
   /** Fastify's logger option; tests pass false. */
@@ -49,13 +51,13 @@ export const DEFAULT_OPTIONS: AppOptions = {
   turnUrls: [],
   turnTtlSeconds: LIMITS.turnTtlSeconds,
   resumeGraceMs: LIMITS.resumeGraceMs,
+  // A full call set-up with trickle ICE is a few dozen events per peer.
+  resumeQueueLimit: 512,
   faultInjection: false,
 };
 
 /** Resume tokens outlive any one connection; a day covers the longest call. */
 const RESUME_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
-/** Events queued for a held seat: a full call set-up with trickle ICE is a few dozen per peer. */
-const RESUME_QUEUE_LIMIT = 512;
 
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -81,7 +83,7 @@ export async function build(overrides: Partial<AppOptions> = {}): Promise<Fastif
     ratePerSecond: options.ratePerSecond,
     rateStrikes: options.rateStrikes,
     resumeGraceMs: options.resumeGraceMs,
-    resumeQueueLimit: RESUME_QUEUE_LIMIT,
+    resumeQueueLimit: options.resumeQueueLimit,
     ice: {
       stunUrls: options.stunUrls,
       turnUrls: options.turnUrls,

@@ -54,7 +54,7 @@ export interface ServerConfig {
   port: number;
   host: string;
   logLevel: string;
-  app: AppOptions;
+  app: Partial<AppOptions>;
 }
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string };
