@@ -138,13 +138,14 @@ export class FileReceiver {
     this.#channel = channel;
     channel.binaryType = 'arraybuffer';
     channel.onmessage = (event) => this.#onMessage(event.data);
-    channel.onclose = () => {
+    const onLost = () => {
       if (this.#status !== 'accepted' && this.#status !== 'receiving') return;
       // Usually the sender cancelling: its `file-cancel` may still be on its way.
       channel.onmessage = null;
       this.#graceTimer ??= setTimeout(() => this.#cancelWith('failed'), this.#channelLostGraceMs);
     };
-    channel.onerror = channel.onclose;
+    channel.onclose = onLost;
+    channel.onerror = onLost;
   }
 
   /** The peer left or the call ended: stop and drop what arrived, without telling anyone. */

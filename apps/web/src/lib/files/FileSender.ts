@@ -177,10 +177,11 @@ export class FileSender {
     };
     // The receiver closes the channel once it has read `file-end`; its verdict comes on the
     // chat channel and may arrive after the close, so only a close mid-send is a failure.
-    channel.onclose = () => {
+    const onLost = () => {
       if (this.#status === 'sending') this.#onChannelLost();
     };
-    channel.onerror = channel.onclose;
+    channel.onclose = onLost;
+    channel.onerror = onLost;
     // Only the receiver speaks first on the chat channel; nothing is expected here.
     channel.onmessage = null;
     const pump = () =>

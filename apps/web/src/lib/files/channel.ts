@@ -10,7 +10,7 @@ export interface TransferChannel {
   binaryType: BinaryType;
   onopen: ((event: Event) => void) | null;
   onclose: ((event: Event) => void) | null;
-  onerror: ((event: Event) => void) | null;
+  onerror: ((event: RTCErrorEvent) => void) | null;
   onmessage: ((event: MessageEvent) => void) | null;
   onbufferedamountlow: ((event: Event) => void) | null;
   send(data: string | ArrayBuffer): void;

@@ -15,7 +15,7 @@ export class FakeChannel implements TransferChannel {
   binaryType: BinaryType = 'blob';
   onopen: ((event: Event) => void) | null = null;
   onclose: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
+  onerror: ((event: RTCErrorEvent) => void) | null = null;
   onmessage: ((event: MessageEvent) => void) | null = null;
   onbufferedamountlow: ((event: Event) => void) | null = null;
   peer: FakeChannel | null = null;
