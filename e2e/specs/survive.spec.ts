@@ -121,6 +121,10 @@ test('the call goes on while the server restarts, and both are back afterwards',
   await server.start();
   await expect(reconnecting(alice.page)).toHaveCount(0, { timeout: 15_000 });
   await expect(reconnecting(bob.page)).toHaveCount(0, { timeout: 15_000 });
+  // Whoever resumes first finds the other not yet back on the fresh server; that must not
+  // end the connection between them (it still carries media).
+  expect(await aliceTileEvents(), 'Alice saw no one leave').toEqual([]);
+  expect(await bobTileEvents(), 'Bob saw no one leave').toEqual([]);
   await expectPlaying(bob.page, aliceOnBob, alice.rgb, 1000);
   await expectPlaying(alice.page, bobOnAlice, bob.rgb, 1000);
   expect(await aliceTileEvents(), 'Alice saw no one leave').toEqual([]);
