@@ -112,6 +112,7 @@ export class CallController {
   readonly #options: CallOptions;
   #features: CallFeatures = {};
   #signal: SignalClient | null = null;
+  #screenTrack: MediaStreamTrack | null = null;
   #iceServers: IceServer[] = [];
   #joinClickedAt = 0;
   #usedStoredToken = false;
@@ -181,17 +182,21 @@ export class CallController {
 
   toggleMicrophone(): void {
     this.media.setMicOn(!this.media.isMicOn);
-    this.#broadcastStatus();
+    // The track change reaches the peers (and the status message) through #sendTracks.
   }
 
   toggleCamera(): void {
     this.media.setCameraOn(!this.media.isCameraOn);
-    this.#broadcastStatus();
   }
 
-  setSharingScreen(isSharing: boolean): void {
+  /**
+   * Screen sharing sends the screen INSTEAD of the camera on each connection's one video
+   * sender (replaceTrack, no renegotiation); null puts the camera back.
+   */
+  setSharingScreen(isSharing: boolean, track: MediaStreamTrack | null = null): void {
     this.isSharingScreen = isSharing;
-    this.#broadcastStatus();
+    this.#screenTrack = isSharing ? track : null;
+    this.#sendTracks();
   }
 
   toggleStats(): void {
@@ -316,7 +321,7 @@ export class CallController {
     this.phase = 'in-call';
     this.joinError = null;
     rememberRoom(this.room);
-    this.#stopMediaListener = this.media.onSentTracksChange((tracks) => this.#sendTracks(tracks));
+    this.#stopMediaListener = this.media.onSentTracksChange(() => this.#sendTracks());
     window.addEventListener('online', this.#onOnline);
     window.addEventListener('pagehide', this.#onPageHide);
     this.#speakerTimer = setInterval(() => this.#updateSpeaker(), SPEAKER_POLL_MS);
@@ -438,7 +443,7 @@ export class CallController {
       iceServers: this.#iceServers,
       relayOnly: this.relayOnly,
       isInitiator,
-      localTracks: this.media.sentTracks,
+      localTracks: this.#outgoingTracks(),
       ...(this.media.outboundStream ? { localStream: this.media.outboundStream } : {}),
       sendSignal: (data) => this.#signal?.sendSignal(peer.id, data),
       ...(this.#options.createPeerConnection
@@ -544,7 +549,13 @@ export class CallController {
     if (this.phase === 'in-call') this.broadcast(this.#status());
   }
 
-  #sendTracks(tracks: LocalTracks): void {
+  #outgoingTracks(): LocalTracks {
+    const tracks = this.media.sentTracks;
+    return this.#screenTrack ? { audio: tracks.audio, video: this.#screenTrack } : tracks;
+  }
+
+  #sendTracks(): void {
+    const tracks = this.#outgoingTracks();
     for (const session of this.#sessions.values()) session.setLocalTracks(tracks);
     this.#broadcastStatus();
   }

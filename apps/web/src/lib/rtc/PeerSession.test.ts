@@ -1,0 +1,258 @@
+import type { SignalData } from '@app/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isPolite, PeerSession, type PeerSessionOptions } from './PeerSession.ts';
+import { FakePeerConnection } from './testing/FakePeerConnection.ts';
+
+const LOW = 'AAAAAAAAAAAAAAAAAAAAAA';
+const HIGH = 'zzzzzzzzzzzzzzzzzzzzzz';
+
+function track(kind: string): MediaStreamTrack {
+  return { kind, id: `${kind}-1` } as unknown as MediaStreamTrack;
+}
+
+function makeSession(overrides: Partial<PeerSessionOptions> = {}) {
+  const sent: SignalData[] = [];
+  const session = new PeerSession({
+    selfId: LOW,
+    peerId: HIGH,
+    iceServers: [{ urls: 'stun:127.0.0.1:3478' }],
+    relayOnly: false,
+    isInitiator: true,
+    localTracks: { audio: track('audio'), video: track('video') },
+    sendSignal: (data) => sent.push(data),
+    createPeerConnection: FakePeerConnection.factory,
+    ...overrides,
+  });
+  const pc = FakePeerConnection.instances.at(-1)!;
+  return { session, pc, sent };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/** Connects two sessions through their signals, as the server would relay them. */
+function link(a: ReturnType<typeof makeSession>, b: ReturnType<typeof makeSession>) {
+  const pump = async () => {
+    for (let round = 0; round < 10; round += 1) {
+      await settle();
+      const fromA = a.sent.splice(0);
+      const fromB = b.sent.splice(0);
+      if (fromA.length === 0 && fromB.length === 0) return;
+      for (const data of fromA) await b.session.handleSignal(data);
+      for (const data of fromB) await a.session.handleSignal(data);
+    }
+  };
+  return pump;
+}
+
+beforeEach(() => {
+  FakePeerConnection.instances = [];
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('roles', () => {
+  it('makes the side with the lower PeerId polite', () => {
+    expect(isPolite(LOW, HIGH)).toBe(true);
+    expect(isPolite(HIGH, LOW)).toBe(false);
+  });
+
+  it('passes ICE servers and forces relay when asked', () => {
+    const { pc } = makeSession({ relayOnly: true });
+    expect(pc.config.iceTransportPolicy).toBe('relay');
+    expect(pc.config.iceServers).toEqual([{ urls: 'stun:127.0.0.1:3478' }]);
+  });
+});
+
+describe('first negotiation (newcomer offers first)', () => {
+  it('the newcomer adds audio, video and a negotiated chat channel, then offers', async () => {
+    const { pc, sent } = makeSession({ isInitiator: true });
+    expect(pc.transceivers.map((t) => t.kind)).toEqual(['audio', 'video']);
+    expect(pc.channels[0]?.label).toBe('chat');
+    expect(pc.channels[0]?.init).toMatchObject({ negotiated: true, id: 0 });
+    await settle();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ description: { type: 'offer' } });
+  });
+
+  it('a member adds nothing and never offers before the newcomer offer arrives', async () => {
+    const { pc, sent, session } = makeSession({ isInitiator: false });
+    await settle();
+    expect(pc.transceivers).toHaveLength(0);
+    expect(pc.channels).toHaveLength(0);
+    expect(sent).toHaveLength(0);
+    expect(session.isReady).toBe(false);
+  });
+
+  it('a member answers on the transceivers the offer created, already sending its tracks', async () => {
+    const newcomer = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    const member = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await link(newcomer, member)();
+    expect(member.pc.transceivers).toHaveLength(2);
+    expect(member.pc.transceivers.every((t) => t.createdByRemote && t.direction === 'sendrecv')).toBe(true);
+    expect(member.pc.transceivers.map((t) => t.sender.track?.kind)).toEqual(['audio', 'video']);
+    expect(member.pc.localDescription?.type).toBe('answer');
+    expect(newcomer.pc.signalingState).toBe('stable');
+    expect(member.pc.signalingState).toBe('stable');
+    // One round only: the member's answer already sends media.
+    expect(newcomer.pc.remoteDescriptionsApplied.map((d) => d.type)).toEqual(['answer']);
+    expect(member.pc.remoteDescriptionsApplied.map((d) => d.type)).toEqual(['offer']);
+  });
+});
+
+describe('perfect negotiation in a collision', () => {
+  it('the impolite side ignores a colliding offer; the polite side rolls back and answers', async () => {
+    const polite = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: true });
+    const impolite = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    await settle();
+    expect(polite.pc.signalingState).toBe('have-local-offer');
+    expect(impolite.pc.signalingState).toBe('have-local-offer');
+    await link(polite, impolite)();
+    expect(impolite.pc.remoteDescriptionsApplied.map((d) => d.type)).toEqual(['answer']);
+    expect(polite.pc.remoteDescriptionsApplied.map((d) => d.type)).toEqual(['offer']);
+    expect(polite.pc.signalingState).toBe('stable');
+    expect(impolite.pc.signalingState).toBe('stable');
+  });
+});
+
+describe('trickle ICE', () => {
+  it('relays local candidates and the end-of-candidates null', () => {
+    const { pc, sent } = makeSession();
+    pc.emitCandidate({
+      candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    });
+    pc.emitCandidate(null);
+    expect(sent).toEqual([
+      {
+        candidate: {
+          candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+          sdpMid: '0',
+          sdpMLineIndex: 0,
+        },
+      },
+      { candidate: null },
+    ]);
+  });
+
+  it('applies remote candidates in order after the offer, and null as end of candidates', async () => {
+    const newcomer = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    const member = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await settle();
+    const [offer] = newcomer.sent.splice(0);
+    const candidate = {
+      candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
+    // Not awaited one by one: the session itself must keep them in order.
+    void member.session.handleSignal(offer!);
+    void member.session.handleSignal({ candidate });
+    await member.session.handleSignal({ candidate: null });
+    expect(member.pc.addedCandidates).toEqual([candidate, undefined]);
+  });
+});
+
+describe('chat channel', () => {
+  it('parses inbound messages, and drops and counts bad ones without emitting them', () => {
+    const { session, pc } = makeSession();
+    const messages: unknown[] = [];
+    const counts: number[] = [];
+    session.on('message', (m) => messages.push(m));
+    session.on('bad-message', (n) => counts.push(n));
+    const chat = pc.channels[0]!;
+    chat.open();
+    chat.receive(JSON.stringify({ type: 'chat', id: 'abcdefgh12', text: '<b>hi</b>', sentAt: 1 }));
+    chat.receive('not json');
+    chat.receive(JSON.stringify({ type: 'chat', id: 'x', text: '' }));
+    chat.receive(new ArrayBuffer(4));
+    expect(messages).toEqual([{ type: 'chat', id: 'abcdefgh12', text: '<b>hi</b>', sentAt: 1 }]);
+    expect(counts).toEqual([1, 2, 3]);
+    expect(session.badMessages).toBe(3);
+  });
+
+  it('keeps messages until the channel opens, then sends them in order', () => {
+    const { session, pc } = makeSession();
+    session.send({ type: 'status', isMicOn: false, isCameraOn: true, isSharingScreen: false });
+    session.send({ type: 'chat', id: 'abcdefgh12', text: 'one', sentAt: 1 });
+    const chat = pc.channels[0]!;
+    expect(chat.sent).toHaveLength(0);
+    chat.open();
+    expect(chat.sent.map((text) => JSON.parse(text).type)).toEqual(['status', 'chat']);
+  });
+});
+
+describe('media switching', () => {
+  it('replaces tracks on the existing senders without renegotiating', async () => {
+    const { session, pc, sent } = makeSession();
+    await settle();
+    sent.length = 0;
+    session.setLocalTracks({ audio: null, video: track('video') });
+    await settle();
+    expect(pc.transceivers[0]?.sender.track).toBeNull();
+    expect(pc.transceivers[1]?.sender.track?.kind).toBe('video');
+    expect(pc.transceivers).toHaveLength(2);
+    expect(sent).toHaveLength(0);
+  });
+});
+
+describe('ICE restart', () => {
+  it('the impolite side restarts ICE after the connection stays disconnected', () => {
+    vi.useFakeTimers();
+    const { pc } = makeSession({ selfId: HIGH, peerId: LOW, iceRestartDelayMs: 3000 });
+    pc.setConnectionState('connected');
+    pc.setConnectionState('disconnected');
+    vi.advanceTimersByTime(2900);
+    expect(pc.restartIceCalls).toBe(0);
+    vi.advanceTimersByTime(200);
+    expect(pc.restartIceCalls).toBe(1);
+  });
+
+  it('does not restart when the connection heals by itself', () => {
+    vi.useFakeTimers();
+    const { pc } = makeSession({ selfId: HIGH, peerId: LOW, iceRestartDelayMs: 3000 });
+    pc.setConnectionState('disconnected');
+    pc.setConnectionState('connected');
+    vi.advanceTimersByTime(10_000);
+    expect(pc.restartIceCalls).toBe(0);
+  });
+
+  it('restarts at once on failed, while the polite side waits longer as a backup', () => {
+    vi.useFakeTimers();
+    const impolite = makeSession({ selfId: HIGH, peerId: LOW, iceRestartDelayMs: 3000 });
+    const polite = makeSession({ selfId: LOW, peerId: HIGH, iceRestartDelayMs: 3000 });
+    impolite.pc.setConnectionState('failed');
+    polite.pc.setConnectionState('failed');
+    vi.advanceTimersByTime(10);
+    expect(impolite.pc.restartIceCalls).toBe(1);
+    expect(polite.pc.restartIceCalls).toBe(0);
+    vi.advanceTimersByTime(6000);
+    expect(polite.pc.restartIceCalls).toBe(1);
+  });
+});
+
+describe('new incarnation of a peer', () => {
+  it('recognises an offer with a different DTLS fingerprint', async () => {
+    const newcomer = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    const member = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await link(newcomer, member)();
+    const again = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    await settle();
+    const [reloadOffer] = again.sent;
+    expect(member.session.isFromNewIncarnation(reloadOffer!)).toBe(true);
+    expect(member.session.isFromNewIncarnation({ candidate: null })).toBe(false);
+  });
+});
+
+describe('close', () => {
+  it('closes the connection and stops listening', async () => {
+    const { session, pc, sent } = makeSession();
+    session.close();
+    expect(pc.isClosed).toBe(true);
+    expect(pc.onnegotiationneeded).toBeNull();
+    await settle();
+    expect(sent).toHaveLength(0);
+  });
+});
