@@ -3,7 +3,7 @@
  * until it accepts connections, and talks to the probe over IPC.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -87,6 +87,15 @@ function canConnect(port) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Servers still running; a detached child would outlive an interrupted benchmark otherwise. */
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => process.exit(130));
+}
+
 /**
  * @param {{ kind: 'ours' | 'bare', env?: Record<string,string>, cpuProfDir?: string, label?: string }} options
  */
@@ -94,13 +103,20 @@ export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) 
   const port = await freePort();
   const logDir = join(CACHE_DIR, 'logs');
   mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(join(logDir, `${label}-${port}.log`));
+  // The server writes its log straight to a file: through a pipe, a busy benchmark parent
+  // would fill it and pino's synchronous writes would stall the server we are measuring.
+  const logPath = join(logDir, `${label}-${port}.log`);
+  const logFd = openSync(logPath, 'w');
   const args = ['--expose-gc', '--import', PROBE];
   if (cpuProfDir) args.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir);
   args.push(SERVERS[kind]);
   const child = spawn(process.execPath, args, {
     cwd: REPO_DIR,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Its own session, hence its own scheduler autogroup: on a machine shared with other
+    // work, the server gets a fair share of its own instead of splitting one with the load
+    // generators (the nearest thing to its own core without pinning).
+    detached: true,
+    stdio: ['ignore', logFd, logFd, 'ipc'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -112,10 +128,13 @@ export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) 
       ...env,
     },
   });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  closeSync(logFd);
   let exited = null;
-  child.once('exit', (code, signal) => (exited = { code, signal }));
+  running.add(child);
+  child.once('exit', (code, signal) => {
+    exited = { code, signal };
+    running.delete(child);
+  });
 
   let nextId = 1;
   const waiting = new Map();
@@ -124,7 +143,7 @@ export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) 
     waiting.get(message.id)?.(message);
     waiting.delete(message.id);
   });
-  const probe = (cmd) =>
+  const probe = (cmd, args = {}) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => {
@@ -135,13 +154,13 @@ export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) 
         clearTimeout(timer);
         resolve(message);
       });
-      child.send({ bench: 'probe', cmd, id });
+      child.send({ bench: 'probe', cmd, id, ...args });
     });
 
   const deadline = Date.now() + 20_000;
   while (!(await canConnect(port))) {
-    if (exited) throw new Error(`${label} server exited (${JSON.stringify(exited)}); see ${log.path}`);
-    if (Date.now() > deadline) throw new Error(`${label} server did not listen within 20 s; see ${log.path}`);
+    if (exited) throw new Error(`${label} server exited (${JSON.stringify(exited)}); see ${logPath}`);
+    if (Date.now() > deadline) throw new Error(`${label} server did not listen within 20 s; see ${logPath}`);
     await sleep(100);
   }
 

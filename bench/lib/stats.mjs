@@ -102,12 +102,13 @@ export function verdict(value, goal) {
 }
 
 /**
- * One row per figure: { figure, ours, baseline, unit, goal, ratio?, against?, note? }.
+ * One row per figure: { figure, ours, baseline, unit, goal, ratio?, note?, remark?, inconclusive? }.
  * `ratio` defaults to ours/baseline; rows whose goal is absolute (not a ratio) set
- * `goal.absolute` and the verdict compares `ours` itself.
+ * `goal.absolute` and the verdict compares `ours` itself. `note` replaces a missing `ours`;
+ * `remark` is printed last; `inconclusive` (a reason) replaces the verdict with 'n/a'.
  */
 export function formatTable(rows) {
-  const header = ['figure', 'ours', 'baseline', 'ratio', 'goal', 'verdict'];
+  const header = ['figure', 'ours', 'baseline', 'ratio', 'goal', 'verdict', 'remark'];
   const lines = rows.map((row) => {
     const r = row.ratio ?? ratio(row.ours, row.baseline);
     const judged = row.goal?.absolute ? row.ours : r;
@@ -122,10 +123,15 @@ export function formatTable(rows) {
       row.baseline === undefined || row.baseline === null ? '—' : formatNumber(row.baseline, row.unit),
       Number.isFinite(r) ? `${r.toFixed(2)}x` : '—',
       goalText,
-      verdict(judged, row.goal),
+      row.inconclusive && row.goal ? 'n/a' : verdict(judged, row.goal),
+      row.remark ?? '',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
-  const format = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ');
+  const format = (cells) =>
+    cells
+      .map((c, i) => String(c).padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
   return [format(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(format)].join('\n');
 }

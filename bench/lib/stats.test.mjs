@@ -100,9 +100,19 @@ test('formatTable aligns columns and shows ratio, goal and verdict', () => {
     { figure: 'throughput', ours: 9000, baseline: 10000, unit: 'msg/s', goal: { op: '>=', value: 0.95 } },
     { figure: 'stall', ours: 12, baseline: 3, unit: 'ms', goal: { op: '<=', value: 50, absolute: true } },
     { figure: 'redis', ours: null, baseline: null, unit: 'msg/s', note: 'not measured yet' },
+    {
+      figure: 'rate',
+      ours: 5,
+      baseline: 10,
+      unit: 'msg/s',
+      goal: { op: '>=', value: 0.95 },
+      inconclusive: 'machine-bound',
+      remark: 'server at 20% of a core',
+    },
   ]);
   const lines = table.split('\n');
-  assert.equal(lines.length, 5);
+  assert.equal(lines.length, 6);
+  assert.match(lines[5], /rate .*\| 0\.50x +\| >= 0\.95x +\| n\/a +\| server at 20% of a core$/);
   assert.match(lines[2], /throughput +\| 9000 msg\/s +\| 10000 msg\/s +\| 0\.90x +\| >= 0\.95x +\| FAIL/);
   assert.match(lines[3], /stall .*\| 12\.0 ms .*\| 4\.00x +\| <= 50 ms +\| pass/);
   assert.match(lines[4], /redis .*\| not measured yet .*\| — /);

@@ -3,6 +3,7 @@
  * relay throughput and CPU per message (closed loop), latency and event-loop stall at a
  * fixed offered load (open loop), CPU per call set-up, and idle memory per peer.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { mergeErrors, startGenerators, sumOf } from '../load/generators.mjs';
 import { histogramPercentile, mergeHistograms } from '../lib/stats.mjs';
@@ -43,11 +44,16 @@ export async function relayRepetition({
   config,
   env = {},
   cpuProfDir,
+  profileDir,
   label = kind,
   processes = 1,
   withSetups = true,
 }) {
   const servers = await startServers({ kind, env, cpuProfDir, label, processes });
+  // With profileDir, the first server process is CPU-profiled during each measured window only.
+  const profileStart = () => profileDir && servers[0].probe('profileStart');
+  const profileStop = (phase) =>
+    profileDir && servers[0].probe('profileStop', { path: join(profileDir, `${label}-${phase}.cpuprofile`) });
   const generators = await startGenerators(config.generators);
   const result = { kind, label };
   try {
@@ -62,10 +68,12 @@ export async function relayRepetition({
     // Closed loop: warm up, then measure delivered messages and server CPU over a window.
     await generators.all('loopStart', () => ({ window: config.window }));
     await sleep(config.warmupMs);
+    await profileStart();
     const [cpu0, marks0] = await Promise.all([cpuOf(servers), generators.all('mark')]);
     const t0 = performance.now();
     await sleep(config.durationMs);
     const [cpu1, marks1] = await Promise.all([cpuOf(servers), generators.all('mark')]);
+    await profileStop('relay');
     const seconds = (performance.now() - t0) / 1000;
     const stopped = await generators.all('loopStop');
     const delivered = sumOf(marks1, 'received') - sumOf(marks0, 'received');
@@ -97,6 +105,7 @@ export async function relayRepetition({
     if (withSetups) {
       await generators.all('leaveAll');
       await sleep(300);
+      await profileStart();
       const cpuStart = await cpuOf(servers);
       const started = performance.now();
       const setups = await generators.all(
@@ -110,6 +119,7 @@ export async function relayRepetition({
         120_000,
       );
       const cpuEnd = await cpuOf(servers);
+      await profileStop('setup');
       const completed = sumOf(setups, 'completed');
       result.setups = completed;
       result.setupSeconds = (performance.now() - started) / 1000;
@@ -123,7 +133,7 @@ export async function relayRepetition({
 }
 
 /** Idle memory per joined peer: heap and RSS after a full GC, before and after `sockets` peers join. */
-export async function idleRepetition({ kind, config, env = {} }) {
+export async function idleRepetition({ kind, config, env = {}, heapSnapshotPath }) {
   const [server] = await startServers({ kind, env, label: `${kind}-idle` });
   const generators = await startGenerators(config.idleGenerators);
   const target = { targets: [{ port: server.port, origin: server.origin }] };
@@ -139,6 +149,7 @@ export async function idleRepetition({ kind, config, env = {} }) {
     await generators.all('join', (index) => ({ prefix: `idle-${index}` }), 120_000);
     await sleep(config.idleSettleMs);
     const after = await server.probe('memory');
+    if (heapSnapshotPath) await server.probe('heapSnapshot', { path: heapSnapshotPath });
     const peers = perGenerator * config.idleGenerators;
     return {
       kind,
