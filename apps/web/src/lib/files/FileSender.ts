@@ -56,6 +56,9 @@ export interface FileSenderOptions {
  */
 export const CHANNEL_LOST_GRACE_MS = 2000;
 
+/** Bytes read from the file at once (rounded down to whole chunks). */
+export const READ_BLOCK_BYTES = 2 * 1024 * 1024;
+
 const FINAL: ReadonlySet<SenderStatus> = new Set(['done', 'declined', 'cancelled', 'failed']);
 
 /**
@@ -196,32 +199,45 @@ export class FileSender {
     const hash = createSha256();
     const size = this.file.size;
     const chunkSize = this.chunkSize;
-    // One read ahead: the next slice is fetched from disk while this one drains.
-    let next: Promise<ArrayBuffer> | null = size > 0 ? this.#read(0, chunkSize) : null;
+    // Reads are whole blocks, one block ahead: each Blob read is a round trip to the
+    // browser's blob store, and refilling the queue must not wait for one per chunk.
+    const blockSize = Math.max(1, Math.floor(READ_BLOCK_BYTES / chunkSize)) * chunkSize;
+    let next: Promise<ArrayBuffer> | null = size > 0 ? this.#read(0, blockSize) : null;
     let offset = 0;
     while (next) {
-      const chunk = await next;
+      const block = await next;
       if (this.#status !== 'sending' || this.#isChannelLost) return;
-      if (chunk.byteLength === 0) throw new Error('file shrank while it was being sent');
-      const end = offset + chunk.byteLength;
-      next = end < size ? this.#read(end, chunkSize) : null;
-      hash.update(new Uint8Array(chunk));
-      while (channel.bufferedAmount + chunk.byteLength > MAX_QUEUED_BYTES) {
-        await this.#waitForDrain();
-        if (this.#status !== 'sending' || this.#isChannelLost) return;
+      if (block.byteLength === 0) throw new Error('file shrank while it was being sent');
+      const blockEnd = offset + block.byteLength;
+      next = blockEnd < size ? this.#read(blockEnd, blockSize) : null;
+      hash.update(new Uint8Array(block));
+      for (let at = 0; at < block.byteLength; at += chunkSize) {
+        const chunk = block.slice(at, Math.min(block.byteLength, at + chunkSize));
+        if (!(await this.#hasRoomFor(channel, chunk.byteLength))) return;
+        channel.send(chunk);
+        this.peakBufferedAmount = Math.max(this.peakBufferedAmount, channel.bufferedAmount);
+        offset += chunk.byteLength;
+        this.#bytesSent = offset;
+        this.#emitProgress(offset - channel.bufferedAmount);
       }
-      channel.send(chunk);
-      this.peakBufferedAmount = Math.max(this.peakBufferedAmount, channel.bufferedAmount);
-      offset = end;
-      this.#bytesSent = end;
-      this.#emitProgress(end - channel.bufferedAmount);
     }
-    channel.send(JSON.stringify({ type: 'file-end', id: this.id, sha256: hash.digestHex() }));
+    const end = JSON.stringify({ type: 'file-end', id: this.id, sha256: hash.digestHex() });
+    if (!(await this.#hasRoomFor(channel, end.length))) return;
+    channel.send(end);
     this.#setStatus('verifying');
   }
 
-  #read(offset: number, chunkSize: number): Promise<ArrayBuffer> {
-    return this.file.slice(offset, Math.min(this.file.size, offset + chunkSize)).arrayBuffer();
+  /** Waits until `bytes` more fit under the queue bound; false if the transfer ended meanwhile. */
+  async #hasRoomFor(channel: TransferChannel, bytes: number): Promise<boolean> {
+    while (channel.bufferedAmount + bytes > MAX_QUEUED_BYTES) {
+      await this.#waitForDrain();
+      if (this.#status !== 'sending' || this.#isChannelLost) return false;
+    }
+    return true;
+  }
+
+  #read(offset: number, length: number): Promise<ArrayBuffer> {
+    return this.file.slice(offset, Math.min(this.file.size, offset + length)).arrayBuffer();
   }
 
   #waitForDrain(): Promise<void> {

@@ -35,8 +35,11 @@ const MiB = 1024 * KiB;
  * and to the chat sharing the same SCTP association; 1 MiB keeps a loopback link busy.
  */
 export const MAX_QUEUED_BYTES = 1 * MiB;
-/** Refill the queue when it drains below this (`bufferedAmountLowThreshold`). */
-export const LOW_WATER_BYTES = 256 * KiB;
+/**
+ * Refill the queue when it drains to this (`bufferedAmountLowThreshold`): half the bound,
+ * so a busy page that answers the event late still finds SCTP with data to send.
+ */
+export const LOW_WATER_BYTES = 512 * KiB;
 
 export const CHUNK_MIN_BYTES = 16 * KiB;
 export const CHUNK_MAX_BYTES = 256 * KiB;
