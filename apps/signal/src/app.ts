@@ -8,7 +8,8 @@ import metricsPlugin from './plugins/metrics.ts';
 import signalingPlugin from './plugins/signaling.ts';
 import webPlugin from './plugins/web.ts';
 import { MemoryRoomRegistry } from './rooms/MemoryRoomRegistry.ts';
-import type { Deliver, RoomRegistry } from './rooms/RoomRegistry.ts';
+import { RedisRoomRegistry } from './rooms/RedisRoomRegistry.ts';
+import type { RegistryHooks, RoomRegistry } from './rooms/RoomRegistry.ts';
 import { DEV_ORIGINS } from './signaling/origin.ts';
 import { ResumeTokens } from './signaling/ResumeTokens.ts';
 
@@ -33,11 +34,13 @@ export interface AppOptions {
   /** Events queued for a held seat before it is given up (then `peer-left`). */
   resumeQueueLimit: number;
   redisUrl?: string | undefined;
+  /** How long a silent process keeps its seats in Redis before others sweep them. */
+  redisPresenceTtlMs?: number | undefined;
   faultInjection: boolean;
   /** Fastify's logger option; tests pass false. */
   logger?: FastifyServerOptions['logger'];
   /** Overrides how rooms are stored (tests, or another backend). */
-  createRegistry?: ((deliver: Deliver) => RoomRegistry) | undefined;
+  createRegistry?: ((hooks: RegistryHooks) => RoomRegistry) | undefined;
 }
 
 export const DEFAULT_OPTIONS: AppOptions = {
@@ -68,9 +71,20 @@ export async function build(overrides: Partial<AppOptions> = {}): Promise<Fastif
     logger: options.logger ?? false,
   });
 
+  const { redisUrl } = options;
   const createRegistry =
     options.createRegistry ??
-    ((deliver: Deliver) => new MemoryRoomRegistry({ capacity: options.roomCapacity, deliver }));
+    (redisUrl === undefined
+      ? (hooks: RegistryHooks) =>
+          new MemoryRoomRegistry({ capacity: options.roomCapacity, deliver: hooks.deliver })
+      : (hooks: RegistryHooks) =>
+          new RedisRoomRegistry({
+            url: redisUrl,
+            capacity: options.roomCapacity,
+            hooks,
+            log: app.log,
+            presenceTtlMs: options.redisPresenceTtlMs,
+          }));
 
   await app.register(metricsPlugin);
   await app.register(signalingPlugin, {

@@ -43,6 +43,7 @@ const Env = z
     RESUME_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     RESUME_GRACE_MS: z.coerce.number().int().min(0).default(LIMITS.resumeGraceMs),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_PRESENCE_TTL_MS: z.coerce.number().int().min(100).optional(),
     FAULT_INJECTION: flag,
   })
   .refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET !== undefined, {
@@ -97,6 +98,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         resumeSecret: e.RESUME_SECRET,
         resumeGraceMs: e.RESUME_GRACE_MS,
         redisUrl: e.REDIS_URL,
+        redisPresenceTtlMs: e.REDIS_PRESENCE_TTL_MS,
         faultInjection: e.FAULT_INJECTION,
       },
     },

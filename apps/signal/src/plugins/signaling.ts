@@ -1,14 +1,14 @@
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Deliver, RoomRegistry } from '../rooms/RoomRegistry.ts';
+import type { RegistryHooks, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { isOriginAllowed } from '../signaling/origin.ts';
 import { SignalingService, type SignalingOptions } from '../signaling/SignalingService.ts';
 
 export interface SignalingPluginOptions extends SignalingOptions {
   maxMessageBytes: number;
   allowedOrigins: readonly string[];
-  createRegistry: (deliver: Deliver) => RoomRegistry;
+  createRegistry: (hooks: RegistryHooks) => RoomRegistry;
 }
 
 declare module 'fastify' {
@@ -24,6 +24,8 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, 
   app.decorate('rooms', service.rooms);
   app.decorate('signaling', service);
   app.metrics.observeRooms(() => service.rooms.stats());
+  // Start even when the store is down: /healthz reports it and clients retry.
+  await service.rooms.open(2000);
 
   await app.register(fastifyWebsocket, {
     options: {

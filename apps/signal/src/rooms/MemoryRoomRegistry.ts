@@ -1,4 +1,4 @@
-import type { PeerId, RoomId, SignalData } from '@app/protocol';
+import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
 import { hashPassword, verifyPassword } from './password.ts';
 import { Room } from './Room.ts';
 import type { Deliver, JoinOutcome, JoinRequest, RegistryStats, RoomRegistry } from './RoomRegistry.ts';
@@ -71,6 +71,13 @@ export class MemoryRoomRegistry implements RoomRegistry {
   async isMember(roomId: RoomId, peerId: PeerId): Promise<boolean> {
     return this.#rooms.get(roomId)?.has(peerId) ?? false;
   }
+
+  /** One process holds every seat, so there is never a foreign seat to claim. */
+  async claim(_room: RoomId, _peer: Peer): Promise<Peer[] | undefined> {
+    return undefined;
+  }
+
+  async open(): Promise<void> {}
 
   async stats(): Promise<RegistryStats> {
     let peers = 0;

@@ -14,6 +14,16 @@ export type RoomEvent = PeerJoinedMessage | PeerLeftMessage | RelayedSignalMessa
 /** Hands an event to the local session of `to`; the registry never touches sockets. */
 export type Deliver = (to: PeerId, event: RoomEvent) => void;
 
+/** What a registry may call back into the process that owns the sessions. */
+export interface RegistryHooks {
+  deliver: Deliver;
+  /**
+   * Another process took over this seat (a resume that reached it): end the local session
+   * without telling the room anything.
+   */
+  release(peerId: PeerId): void;
+}
+
 export interface JoinRequest {
   room: RoomId;
   peer: Peer;
@@ -47,6 +57,14 @@ export interface RoomRegistry {
   checkPassword(room: RoomId, password: string | undefined): Promise<boolean>;
   /** Whether `peerId` holds a seat in `room` (a held seat counts). */
   isMember(room: RoomId, peerId: PeerId): Promise<boolean>;
+  /**
+   * Moves a seat held by another process (same name) to this one, for a resume that
+   * reached a different process. Returns the other members, or undefined when there is no
+   * such seat to take.
+   */
+  claim(room: RoomId, peer: Peer): Promise<Peer[] | undefined>;
+  /** Connects to the backing store, waiting at most `timeoutMs`; never throws. */
+  open(timeoutMs: number): Promise<void>;
   stats(): Promise<RegistryStats>;
   /** False while a backing store is unreachable. */
   isHealthy(): boolean;

@@ -15,7 +15,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocket, type RawData } from 'ws';
 import type { SignalMetrics } from '../plugins/metrics.ts';
-import type { Deliver, RoomRegistry } from '../rooms/RoomRegistry.ts';
+import type { RegistryHooks, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { iceServersFor, type IceConfig } from '../turn/credentials.ts';
 import type { ResumeTokens } from './ResumeTokens.ts';
 import { Session, type Outbox } from './Session.ts';
@@ -40,7 +40,15 @@ export interface SignalingOptions {
  * at once with `peer-left`; `shutdown` and `replaced` tell nobody anything.
  */
 type CloseReason =
-  'client' | 'fault' | 'heartbeat' | 'rate-limit' | 'too-big' | 'protocol' | 'shutdown' | 'replaced';
+  | 'client'
+  | 'fault'
+  | 'heartbeat'
+  | 'rate-limit'
+  | 'too-big'
+  | 'protocol'
+  | 'shutdown'
+  | 'replaced'
+  | 'server-error';
 
 /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
 const SHUTDOWN_CLOSE_WAIT_MS = 300;
@@ -110,11 +118,14 @@ export class SignalingService {
 
   constructor(
     private readonly options: SignalingOptions,
-    createRegistry: (deliver: Deliver) => RoomRegistry,
+    createRegistry: (hooks: RegistryHooks) => RoomRegistry,
     private readonly metrics: SignalMetrics,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.rooms = createRegistry((to, event) => this.#sessions.get(to)?.deliver(event));
+    this.rooms = createRegistry({
+      deliver: (to, event) => this.#sessions.get(to)?.deliver(event),
+      release: (peerId) => this.#release(peerId),
+    });
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatMs);
   }
 
@@ -220,7 +231,12 @@ export class SignalingService {
       : parseClientMessage(frameText(raw));
     connection.enqueue(
       () => this.#handle(connection, parsed),
-      (error) => this.log.error({ err: error, connection: connection.id }, 'message handling failed'),
+      (error) => {
+        // Only the room store failing gets here (e.g. Redis away): close with 1011 so the
+        // client reconnects with backoff and resumes, rather than wait for an answer.
+        this.log.error({ event: 'handling-failed', connection: connection.id, err: String(error) }, 'failed');
+        connection.close('server-error', 1011, 'Temporarily unavailable, reconnect');
+      },
     );
   }
 
@@ -280,7 +296,10 @@ export class SignalingService {
     peerId: PeerId,
   ): Promise<'done' | 'recreate' | 'fresh'> {
     const held = this.#sessions.get(peerId);
-    if (held === undefined) return (await this.rooms.isMember(message.room, peerId)) ? 'fresh' : 'recreate';
+    if (held === undefined) {
+      if (!(await this.rooms.isMember(message.room, peerId))) return 'recreate';
+      return this.#claim(connection, message, peerId);
+    }
     if (held.room !== message.room || held.name !== message.name) return 'fresh';
     if (!(await this.rooms.checkPassword(message.room, message.password))) {
       this.#sendError(connection, 'wrong-password');
@@ -307,21 +326,57 @@ export class SignalingService {
     return 'done';
   }
 
-  async #seat(connection: Connection, message: JoinMessage, peerId: PeerId): Promise<void> {
-    const session = new Session(peerId, message.room, message.name, this.options.resumeQueueLimit, (full) => {
+  /**
+   * The seat is held by another process (the client reconnected through another one):
+   * move it here. Events that process had queued for the seat are lost; the peers keep
+   * their media, and negotiation repairs anything that was in flight.
+   */
+  async #claim(connection: Connection, message: JoinMessage, peerId: PeerId): Promise<'done' | 'fresh'> {
+    if (!(await this.rooms.checkPassword(message.room, message.password))) {
+      this.#sendError(connection, 'wrong-password');
+      return 'done';
+    }
+    const session = this.#newSession(peerId, message);
+    this.#sessions.set(peerId, session);
+    connection.session = session;
+    const peers = await this.rooms
+      .claim(message.room, { id: peerId, name: message.name })
+      .catch((error: unknown) => {
+        this.#forget(session, connection);
+        throw error;
+      });
+    if (peers === undefined) {
+      this.#forget(session, connection);
+      return 'fresh';
+    }
+    connection.send(this.#joined(session, peers, true));
+    session.open(connection, peers);
+    this.log.info(
+      { event: 'seat-claimed', room: session.room, peer: peerId },
+      'peer resumed from another process',
+    );
+    return 'done';
+  }
+
+  #newSession(peerId: PeerId, message: JoinMessage): Session {
+    return new Session(peerId, message.room, message.name, this.options.resumeQueueLimit, (full) => {
       this.log.info({ event: 'hold-overflow', room: full.room, peer: full.peerId }, 'held seat given up');
       void this.#endSeat(full, 'hold-overflow');
     });
+  }
+
+  async #seat(connection: Connection, message: JoinMessage, peerId: PeerId): Promise<void> {
+    const session = this.#newSession(peerId, message);
     this.#sessions.set(peerId, session);
     connection.session = session;
     const outcome = await this.rooms
       .join({ room: message.room, peer: { id: peerId, name: message.name }, password: message.password })
       .catch((error: unknown) => {
-        this.#forget(connection, session);
+        this.#forget(session, connection);
         throw error;
       });
     if (!outcome.ok) {
-      this.#forget(connection, session);
+      this.#forget(session, connection);
       this.#sendError(connection, outcome.code);
       return;
     }
@@ -343,10 +398,10 @@ export class SignalingService {
     };
   }
 
-  #forget(connection: Connection, session: Session): void {
+  #forget(session: Session, connection?: Connection): void {
     session.end();
     if (this.#sessions.get(session.peerId) === session) this.#sessions.delete(session.peerId);
-    if (connection.session === session) connection.session = null;
+    if (connection?.session === session) connection.session = null;
   }
 
   async #endSeat(session: Session, reason: string): Promise<void> {
@@ -355,7 +410,32 @@ export class SignalingService {
     if (this.#sessions.get(session.peerId) === session) this.#sessions.delete(session.peerId);
     this.metrics.seatsHeld.set(this.heldSeats);
     this.log.info({ event: 'peer-left', room: session.room, peer: session.peerId, reason }, 'peer left');
-    await this.rooms.leave(session.room, session.peerId);
+    try {
+      await this.rooms.leave(session.room, session.peerId);
+    } catch (error) {
+      // The store is unreachable; it reconciles this process's seats when it is back.
+      this.log.warn(
+        { event: 'leave-failed', room: session.room, peer: session.peerId, err: String(error) },
+        'leave failed',
+      );
+    }
+  }
+
+  /** Another process resumed this seat: let go of it quietly. */
+  #release(peerId: PeerId): void {
+    const session = this.#sessions.get(peerId);
+    if (session === undefined) return;
+    const connection = this.#connectionOf(session);
+    this.#forget(session);
+    this.metrics.seatsHeld.set(this.heldSeats);
+    if (connection !== undefined) {
+      connection.session = null;
+      connection.close('replaced', 1000, 'Resumed on another connection');
+    }
+    this.log.info(
+      { event: 'seat-released', room: session.room, peer: peerId },
+      'seat moved to another process',
+    );
   }
 
   #connectionOf(session: Session): Connection | undefined {
@@ -384,7 +464,9 @@ export class SignalingService {
         const session = connection.session;
         if (session === null || this.#isShuttingDown) return;
         connection.session = null;
-        if (reason === 'fault' && this.options.resumeGraceMs > 0) {
+        // A network fault, or our own store failing, is not the person leaving: hold the seat.
+        const isAbnormal = reason === 'fault' || reason === 'server-error';
+        if (isAbnormal && this.options.resumeGraceMs > 0) {
           session.hold(this.options.resumeGraceMs, (expired) => void this.#endSeat(expired, 'grace-expired'));
           this.metrics.seatsHeld.set(this.heldSeats);
           this.log.info({ event: 'seat-held', room: session.room, peer: session.peerId }, 'holding seat');
