@@ -136,5 +136,5 @@ describe('ChatHistory', () => {
     expect(entries).toHaveLength(500);
     expect(entries[0]?.id).toBe('msg-00005');
     expect(entries.at(-1)?.id).toBe('msg-00504');
-  });
+  }, 30_000);
 });
