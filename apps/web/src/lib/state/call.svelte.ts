@@ -19,13 +19,13 @@ import {
   type StatusMessage,
 } from '@app/protocol';
 import { Emitter } from '../events.ts';
+import { PersistentChatLog } from '../history/PersistentChatLog.svelte.ts';
 import { randomMessageId } from '../ids.ts';
 import { PeerSession, type LocalTracks } from '../rtc/PeerSession.ts';
 import { verificationCode } from '../rtc/verification.ts';
 import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
 import { summarizeStats, type StatsSample } from '../stats/summarize.ts';
 import { loadName, loadResumeToken, rememberRoom, saveName, saveResumeToken } from '../storage.ts';
-import { ChatLog } from './chat.svelte.ts';
 import type { LocalMedia } from './local-media.svelte.ts';
 import { Participant } from './participant.svelte.ts';
 
@@ -76,7 +76,8 @@ export class CallController {
   readonly room: string;
   readonly media: LocalMedia;
   readonly relayOnly: boolean;
-  readonly chat = new ChatLog();
+  /** Remembered in this browser per room (IndexedDB), restored when the page opens again. */
+  readonly chat: PersistentChatLog;
 
   phase: CallPhase = $state('prejoin');
   name = $state(loadName());
@@ -128,6 +129,7 @@ export class CallController {
     this.room = options.room;
     this.media = options.media;
     this.relayOnly = options.relayOnly ?? false;
+    this.chat = new PersistentChatLog(options.room);
   }
 
   on<K extends keyof CallEvents>(event: K, listener: CallEvents[K]): () => void {
@@ -419,9 +421,11 @@ export class CallController {
   #explain(code: ErrorCode, text: string): string {
     switch (code) {
       case 'room-full':
-        return `This room is full (${this.capacity} people at most). Try again when someone leaves, or start a new room.`;
+        return 'This room is full. Try again when someone leaves, or start a new room from the start page.';
       case 'wrong-password':
-        return 'That password is not right for this room. Check the password with the person who shared the link and try again.';
+        return this.password
+          ? 'That password is not right for this room. Check the password with the person who shared the link and try again.'
+          : 'This room needs a password. Enter the room password below and press Join.';
       default:
         return text || errorMessage(code);
     }
