@@ -112,7 +112,9 @@ async function main() {
       const result = await received;
       if (result.status !== 'complete') throw new Error(`transfer ended ${result.status}`);
       const figures = await sender.evaluate(() => window.bench.senderFigures());
-      ours.push({ ...result, ...figures });
+      // A finished file streamed to disk stays in OPFS until its download no longer needs it.
+      const sink = (await receiver.evaluate(() => window.bench.opfsEntries())) > 0 ? 'opfs' : 'blob';
+      ours.push({ ...result, ...figures, sink });
       await Promise.all([sender, receiver].map((page) => page.evaluate(() => globalThis.gc?.())));
     }
 
@@ -150,12 +152,15 @@ async function main() {
             runsMBps: ours.map((r) => round(mbps(r.bytes, r.ms))),
             peakBufferedAmountBytes: Math.max(...ours.map((r) => r.peakBufferedAmount)),
             receiverPeakHeapBytes: Math.max(...ours.map((r) => r.peakHeap)),
+            receiverPeakHeapGrowthBytes: Math.max(...ours.map((r) => r.peakHeap - r.heapBefore)),
+            receiverSink: ours[0].sink,
           },
           raw: {
             goodputMBps: round(rawGoodput),
             runsMBps: raw.map((r) => round(mbps(r.bytes, r.ms))),
             peakBufferedAmountBytes: Math.max(...raw.map((r) => r.peakBufferedAmount)),
             receiverPeakHeapBytes: Math.max(...raw.map((r) => r.peakHeap)),
+            receiverPeakHeapGrowthBytes: Math.max(...raw.map((r) => r.peakHeap - r.heapBefore)),
           },
           ratio: round(oursGoodput / rawGoodput, 3),
           goalRatio: 0.8,

@@ -62,12 +62,15 @@ function randomFile(size: number): File {
 }
 
 /** Samples the JS heap while `work` runs; returns its peak. */
-async function peakHeapDuring<T>(work: Promise<T>): Promise<{ result: T; peakHeap: number }> {
-  let peakHeap = heap();
+async function peakHeapDuring<T>(
+  work: Promise<T>,
+): Promise<{ result: T; peakHeap: number; heapBefore: number }> {
+  const heapBefore = heap();
+  let peakHeap = heapBefore;
   const timer = setInterval(() => (peakHeap = Math.max(peakHeap, heap())), 25);
   try {
     const result = await work;
-    return { result, peakHeap: Math.max(peakHeap, heap()) };
+    return { result, peakHeap: Math.max(peakHeap, heap()), heapBefore };
   } finally {
     clearInterval(timer);
   }
@@ -102,7 +105,13 @@ const bench = {
     return { peakBufferedAmount: lastSender?.peakBufferedAmount ?? 0, chunkSize: lastSender?.chunkSize ?? 0 };
   },
   /** Receiver: accepts the next offer; resolves with timings once the file is verified. */
-  async receiveFile(): Promise<{ ms: number; bytes: number; peakHeap: number; status: string }> {
+  async receiveFile(): Promise<{
+    ms: number;
+    bytes: number;
+    peakHeap: number;
+    heapBefore: number;
+    status: string;
+  }> {
     const work = new Promise<{ ms: number; bytes: number; status: string }>((resolve) => {
       const off = transfers.events.on('incoming', ({ receiver }) => {
         off();
@@ -114,8 +123,8 @@ const bench = {
         void receiver.accept();
       });
     });
-    const { result, peakHeap } = await peakHeapDuring(work);
-    return { ...result, peakHeap };
+    const { result, peakHeap, heapBefore } = await peakHeapDuring(work);
+    return { ...result, peakHeap, heapBefore };
   },
 
   /** Sender of the baseline: `size` bytes in 256 KiB messages, as fast as the queue allows. */
@@ -141,7 +150,7 @@ const bench = {
     return { peakBufferedAmount };
   },
   /** Receiver of the baseline: counts bytes from the first message to the last. */
-  async sink(size: number): Promise<{ ms: number; bytes: number; peakHeap: number }> {
+  async sink(size: number): Promise<{ ms: number; bytes: number; peakHeap: number; heapBefore: number }> {
     const work = new Promise<{ ms: number; bytes: number }>((resolve) => {
       const attach = (channel: RTCDataChannel) => {
         channel.binaryType = 'arraybuffer';
@@ -163,8 +172,20 @@ const bench = {
         };
       }
     });
-    const { result, peakHeap } = await peakHeapDuring(work);
-    return { ...result, peakHeap };
+    const { result, peakHeap, heapBefore } = await peakHeapDuring(work);
+    return { ...result, peakHeap, heapBefore };
+  },
+  /** Where the receiver kept the file: 'opfs' when it streamed to disk. */
+  async opfsEntries(): Promise<number> {
+    try {
+      const root = await navigator.storage.getDirectory();
+      const directory = await root.getDirectoryHandle('incoming-files');
+      let count = 0;
+      for await (const _ of directory as unknown as AsyncIterable<unknown>) count++;
+      return count;
+    } catch {
+      return 0;
+    }
   },
   heap,
 };
