@@ -118,12 +118,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     });
     if (testInfo.status !== testInfo.expectedStatus) {
       for (const [index, person] of people.entries()) {
-        const shot = await person.page.screenshot({ timeout: 5000 }).catch(() => undefined);
+        const path = testInfo.outputPath(`person-${index + 1}-${person.colour}.png`);
+        const shot = await person.page.screenshot({ path, timeout: 5000 }).catch(() => undefined);
         if (shot)
-          await testInfo.attach(`person-${index + 1}-${person.colour}.png`, {
-            body: shot,
-            contentType: 'image/png',
-          });
+          await testInfo.attach(`person-${index + 1}-${person.colour}`, { path, contentType: 'image/png' });
       }
     }
     const problems = people.flatMap((person) =>

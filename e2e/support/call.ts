@@ -166,7 +166,7 @@ export async function expectRemoteColour(
         `${error.message}\nLast sample: ${describe(last)}; expected ≈ rgb(${expected.join(', ')})`,
       );
     });
-  await expectPlaying(page, tile, expected, 1000);
+  await expectPlaying(page, tile, expected, 400);
 }
 
 /**
