@@ -13,6 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ensureRunnableBundle, freePort, BENCH_DIR, REPO_DIR, SERVERS, startServer } from './lib/server.mjs';
+import { benchConfig } from './config.mjs';
 import { formatTable, median } from './lib/stats.mjs';
 import { heapByConstructor } from './lib/heap.mjs';
 import { readProfile, selfTimes, selfTimesByModule } from './lib/profile.mjs';
@@ -29,23 +30,7 @@ const only = args
   .split(',');
 const wants = (suite) => !only || only.includes(suite);
 
-export const DEFAULTS = {
-  repetitions: quick ? 1 : 3,
-  generators: 2,
-  roomsPerGenerator: 500, // 2 × 500 rooms × 2 peers = 2,000 sockets, each far below the rate limit
-  window: 4, // messages in flight per peer in the closed loop
-  warmupMs: quick ? 1_000 : 2_000,
-  durationMs: quick ? 2_000 : 4_000,
-  fixedRate: Number(process.env.BENCH_FIXED_RATE ?? 10_000),
-  setupsPerPair: 2,
-  candidates: 10,
-  setupIntervalMs: 250, // per pair: 14 messages per socket per set-up stays under 100 messages/s
-  idleGenerators: 4,
-  idleSockets: 5_000,
-  idleSettleMs: 1_000,
-  browserRepetitions: quick ? 2 : 5,
-};
-const config = DEFAULTS;
+const config = benchConfig({ quick });
 const started = performance.now();
 const log = (text) =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${text}`);
@@ -234,8 +219,8 @@ async function main() {
   }
 
   if (wants('redis')) {
-    const figure = 'relay throughput, 2 processes over Redis vs 1 process';
-    const cpuFigure = 'server CPU per message, 2 processes over Redis vs 1';
+    const figure = 'relay throughput, 2 processes over Redis vs 1 in memory';
+    const cpuFigure = 'server CPU per message (both processes), Redis vs memory';
     if (missing.ours || !hasRedisSupport()) {
       const reason = missing.ours ?? 'the server has no REDIS_URL support yet';
       rows.push(
@@ -245,13 +230,14 @@ async function main() {
     } else {
       const redis = await redisServer();
       try {
-        log(`redis: ${config.repetitions} repetitions, one process vs two sharing ${redis.url}`);
+        log(`redis: ${config.repetitions} repetitions, one in-memory process vs two sharing ${redis.url}`);
         const { results, errors } = await alternate(['one', 'two'], config.repetitions, (setup) =>
           relayRepetition({
             kind: 'ours',
             label: `redis-${setup}`,
             config,
-            env: { REDIS_URL: redis.url },
+            // The baseline is the default deployment: one process, rooms in memory.
+            env: setup === 'two' ? { REDIS_URL: redis.url } : {},
             processes: setup === 'two' ? 2 : 1,
             withSetups: false,
           }),

@@ -32,12 +32,27 @@ export const SERVERS = {
 export async function ensureRunnableBundle() {
   SERVERS.ours = OURS_DIST;
   if (!/from\s*["']@app\//.test(readFileSync(OURS_DIST, 'utf8'))) return null;
-  const require = createRequire(join(REPO_DIR, 'apps/signal/package.json'));
-  const esbuild = require('esbuild');
   // Under a dist/ folder, which the repo's lint and format checks skip.
   const outfile = join(CACHE_DIR, 'signal/dist/server.mjs');
+  await bundleServer(
+    join(REPO_DIR, 'apps/signal/src/server.ts'),
+    outfile,
+    join(REPO_DIR, 'apps/signal/node_modules'),
+  );
+  SERVERS.ours = outfile;
+  return 'apps/signal/dist/server.js imports @app/protocol as TypeScript, which Node 20 cannot load; measured the same src/server.ts bundled by the bench with @app/protocol inlined';
+}
+
+/**
+ * Bundles a server entry like apps/signal's build (esbuild, ESM, node20, npm packages
+ * external) but with workspace packages inlined, and links `modules` beside the output
+ * so its bare imports resolve.
+ */
+export async function bundleServer(entry, outfile, modules) {
+  const require = createRequire(join(REPO_DIR, 'apps/signal/package.json'));
+  const esbuild = require('esbuild');
   await esbuild.build({
-    entryPoints: [join(REPO_DIR, 'apps/signal/src/server.ts')],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -55,11 +70,8 @@ export async function ensureRunnableBundle() {
       },
     ],
   });
-  // Bare imports resolve from the bundle's folder upwards: link apps/signal's dependencies there.
-  const modules = join(CACHE_DIR, 'signal/dist/node_modules');
-  if (!existsSync(modules)) symlinkSync(join(REPO_DIR, 'apps/signal/node_modules'), modules, 'dir');
-  SERVERS.ours = outfile;
-  return 'apps/signal/dist/server.js imports @app/protocol as TypeScript, which Node 20 cannot load; measured the same src/server.ts bundled by the bench with @app/protocol inlined';
+  const link = join(dirname(outfile), 'node_modules');
+  if (!existsSync(link)) symlinkSync(modules, link, 'dir');
 }
 
 /** A free TCP port on 127.0.0.1 (asks the kernel, then releases it). */
@@ -143,13 +155,13 @@ export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) 
     waiting.get(message.id)?.(message);
     waiting.delete(message.id);
   });
-  const probe = (cmd, args = {}) =>
+  const probe = (cmd, args = {}, timeoutMs = 30_000) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => {
         waiting.delete(id);
         reject(new Error(`${label}: probe ${cmd} timed out`));
-      }, 30_000);
+      }, timeoutMs);
       waiting.set(id, (message) => {
         clearTimeout(timer);
         resolve(message);

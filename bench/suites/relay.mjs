@@ -149,7 +149,7 @@ export async function idleRepetition({ kind, config, env = {}, heapSnapshotPath 
     await generators.all('join', (index) => ({ prefix: `idle-${index}` }), 120_000);
     await sleep(config.idleSettleMs);
     const after = await server.probe('memory');
-    if (heapSnapshotPath) await server.probe('heapSnapshot', { path: heapSnapshotPath });
+    if (heapSnapshotPath) await server.probe('heapSnapshot', { path: heapSnapshotPath }, 300_000);
     const peers = perGenerator * config.idleGenerators;
     return {
       kind,

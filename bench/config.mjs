@@ -1,0 +1,22 @@
+/**
+ * Sizes and durations of the benchmark. Chosen so a full run takes about 5 minutes on
+ * 2 cores; `quick` is for trying changes.
+ */
+export const benchConfig = ({ quick = false } = {}) => ({
+  repetitions: quick ? 1 : 3,
+  generators: 2,
+  roomsPerGenerator: 500, // 2 × 500 rooms × 2 peers = 2,000 sockets, each far below the rate limit
+  window: 4, // messages in flight per peer in the closed loop
+  warmupMs: quick ? 1_000 : 2_000,
+  durationMs: quick ? 2_000 : 4_000,
+  fixedRate: Number(process.env.BENCH_FIXED_RATE ?? 10_000),
+  setupsPerPair: 2,
+  candidates: 10,
+  setupIntervalMs: 250, // per pair: 14 messages per socket per set-up stays under 100 messages/s
+  idleGenerators: 4,
+  idleSockets: 5_000,
+  idleSettleMs: 1_000,
+  browserRepetitions: quick ? 2 : 5,
+});
+
+export const DEFAULTS = benchConfig();
