@@ -72,7 +72,7 @@ function describe(what: string, kind: MediaProblemKind, plural: boolean): string
   const device = `Your ${what}`;
   switch (kind) {
     case 'denied':
-      return `${device} ${verb} blocked for this site. To use it, allow the ${what} in the browser's site settings (the icon in the address bar), then reload the page.`;
+      return `${device} ${verb} blocked for this site. To use ${plural ? 'them' : 'it'}, allow the ${what} in the browser's site settings (the icon in the address bar), then reload the page.`;
     case 'missing':
       return `No ${what} was found. Plug one in, then reload the page.`;
     case 'busy':

@@ -234,3 +234,60 @@ describe('CallController', () => {
     expect(sessionStorage.getItem('facetime:resume:standup')).toBeNull();
   });
 });
+
+describe('CallController after a server restart', () => {
+  it('keeps a peer the resumed joined does not list yet, and its connection', async () => {
+    const { call, socket, joinAs, runRetry } = makeCall();
+    current = call;
+    joinAs([{ id: BOB, name: 'Bob' }]);
+    const pc = FakePeerConnection.instances.at(-1)!;
+    socket().drop();
+    runRetry();
+    socket().open();
+    socket().serverSends({
+      type: 'joined',
+      room: 'standup',
+      self: ALICE,
+      peers: [],
+      iceServers: [],
+      capacity: 6,
+      resumed: true,
+    });
+    expect(call.participants.map((p) => p.name)).toEqual(['Bob']);
+    expect(pc.isClosed).toBe(false);
+    // Bob resumes too: the server announces him; the same connection stays.
+    socket().serverSends({ type: 'peer-joined', peer: { id: BOB, name: 'Bob' } });
+    expect(FakePeerConnection.instances).toHaveLength(1);
+    expect(call.participants).toHaveLength(1);
+  });
+
+  it('joins as new when the resume is refused, and offers to everyone again', async () => {
+    const { call, socket, joinAs, runRetry } = makeCall();
+    current = call;
+    joinAs([{ id: BOB, name: 'Bob' }]);
+    const oldPc = FakePeerConnection.instances.at(-1)!;
+    socket().drop();
+    runRetry();
+    socket().open();
+    socket().serverSends({ type: 'error', code: 'bad-message', message: 'bad token' });
+    expect(call.phase).toBe('in-call');
+    const retry = socket().sent.at(-1);
+    expect(retry).toMatchObject({ type: 'join', name: 'Alice' });
+    expect(retry).not.toHaveProperty('resume');
+    socket().serverSends({
+      type: 'joined',
+      room: 'standup',
+      self: CAROL,
+      peers: [{ id: BOB, name: 'Bob' }],
+      iceServers: [],
+      capacity: 6,
+    });
+    expect(oldPc.isClosed).toBe(true);
+    expect(FakePeerConnection.instances).toHaveLength(2);
+    await settle();
+    expect(socket().sent.filter((m) => m.type === 'signal')[0]).toMatchObject({
+      to: BOB,
+      data: { description: { type: 'offer' } },
+    });
+  });
+});

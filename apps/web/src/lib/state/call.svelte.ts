@@ -71,6 +71,8 @@ const FAILED_AFTER_MS = 20_000;
 const SPEAKER_POLL_MS = 250;
 const STATS_POLL_MS = 1000;
 const SPEAKING_LEVEL = 0.04;
+/** Slack on top of the server's resume grace before an unlisted peer counts as gone. */
+const UNCONFIRMED_EXTRA_MS = 5000;
 
 export class CallController {
   readonly room: string;
@@ -110,6 +112,8 @@ export class CallController {
   readonly #statsSamples = new Map<PeerId, StatsSample>();
   readonly #failTimers = new Map<PeerId, ReturnType<typeof setTimeout>>();
   readonly #firstFrames = new Set<PeerId>();
+  /** Peers a resumed `joined` did not list, given the grace period to come back. */
+  readonly #unconfirmed = new Map<PeerId, ReturnType<typeof setTimeout>>();
   readonly #options: CallOptions;
   #features: CallFeatures = {};
   #signal: SignalClient | null = null;
@@ -117,6 +121,7 @@ export class CallController {
   #iceServers: IceServer[] = [];
   #joinClickedAt = 0;
   #usedStoredToken = false;
+  #hasRetriedFresh = false;
   #speakerTimer: ReturnType<typeof setInterval> | null = null;
   #statsTimer: ReturnType<typeof setInterval> | null = null;
   #noticeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -301,6 +306,7 @@ export class CallController {
   }
 
   #onJoined(message: JoinedMessage): void {
+    this.#hasRetriedFresh = false;
     const isFirstJoin = this.phase !== 'in-call';
     const isSameSeat = this.selfId === message.self;
     this.selfId = message.self;
@@ -338,23 +344,44 @@ export class CallController {
   }
 
   /**
-   * After a resume the server lists the peers we knew; it then replays what happened while
+   * After a resume the server lists the peers it knows; it then replays what happened while
    * we were away. Live sessions are kept; people we never saw get an offer from us.
+   *
+   * Someone missing from the list is not gone yet: after a server restart the others come
+   * back one by one, each within the resume grace. Only `peer-left` removes a person, or a
+   * person who is still unlisted after the grace period AND whose connection is down.
    */
   #reconcile(peers: Peer[]): void {
     const listed = new Set(peers.map((p) => p.id));
-    for (const id of [...this.#sessions.keys()]) {
-      if (!listed.has(id)) this.#onPeerLeft(id);
+    for (const id of this.#sessions.keys()) {
+      if (!listed.has(id)) this.#expectBack(id);
     }
     for (const peer of peers) {
+      this.#confirmPresent(peer.id);
       const participant = this.#participant(peer.id);
       if (participant) participant.name = peer.name;
       if (!this.#sessions.has(peer.id)) this.#addSession(peer, true);
     }
   }
 
+  #expectBack(id: PeerId): void {
+    if (this.#unconfirmed.has(id)) return;
+    const timer = setTimeout(() => {
+      this.#unconfirmed.delete(id);
+      if (this.#sessions.get(id)?.connectionState !== 'connected') this.#onPeerLeft(id);
+    }, LIMITS.resumeGraceMs + UNCONFIRMED_EXTRA_MS);
+    this.#unconfirmed.set(id, timer);
+  }
+
+  #confirmPresent(id: PeerId): void {
+    const timer = this.#unconfirmed.get(id);
+    if (timer) clearTimeout(timer);
+    this.#unconfirmed.delete(id);
+  }
+
   #onPeerJoined(peer: Peer): void {
     if (this.phase !== 'in-call') return;
+    this.#confirmPresent(peer.id);
     const existing = this.#participant(peer.id);
     if (existing && this.#sessions.has(peer.id)) {
       // A resumed peer: its connection to us is still alive; keep it.
@@ -366,6 +393,7 @@ export class CallController {
   }
 
   #onPeerLeft(id: PeerId): void {
+    this.#confirmPresent(id);
     const participant = this.#participant(id);
     if (!participant) return;
     this.#removeSession(id);
@@ -398,9 +426,12 @@ export class CallController {
       // themselves: the peer-left follows, or negotiation runs again.
       return;
     }
-    if (this.#usedStoredToken && code !== 'room-full' && code !== 'wrong-password') {
-      // A stored resume token the server no longer accepts: join as new.
+    const isResuming = this.#usedStoredToken || (this.phase === 'in-call' && !this.#hasRetriedFresh);
+    if (isResuming && code !== 'room-full' && code !== 'wrong-password') {
+      // A resume token the server no longer accepts (expired, or a restarted server with a
+      // new key): join as a new person; #onJoined then renegotiates every connection.
       this.#usedStoredToken = false;
+      this.#hasRetriedFresh = true;
       saveResumeToken(this.room, null);
       this.#signal?.join({ room: this.room, name: this.name, password: this.password || undefined });
       return;
@@ -651,6 +682,8 @@ export class CallController {
     if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
     for (const timer of this.#failTimers.values()) clearTimeout(timer);
     this.#failTimers.clear();
+    for (const timer of this.#unconfirmed.values()) clearTimeout(timer);
+    this.#unconfirmed.clear();
     this.#speakerTimer = null;
     this.#statsTimer = null;
     this.#noticeTimer = null;
