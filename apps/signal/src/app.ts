@@ -39,6 +39,10 @@ export interface AppOptions {
   faultInjection: boolean;
   /** Fastify's logger option; tests pass false. */
   logger?: FastifyServerOptions['logger'];
+  /** PEM key and certificate: serve HTTPS (and WSS) instead of HTTP (LAN mode, TLS_CERT/TLS_KEY). */
+  https?: { key: string; cert: string } | undefined;
+  /** Fastify's `trustProxy` (TRUST_PROXY): believe X-Forwarded-* from these proxies. */
+  trustProxy?: boolean | string[] | undefined;
   /** Overrides how rooms are stored (tests, or another backend). */
   createRegistry?: ((hooks: RegistryHooks) => RoomRegistry) | undefined;
 }
@@ -69,7 +73,10 @@ export async function build(overrides: Partial<AppOptions> = {}): Promise<Fastif
   const options: AppOptions = { ...DEFAULT_OPTIONS, ...overrides };
   const app = Fastify({
     logger: options.logger ?? false,
-  });
+    trustProxy: options.trustProxy ?? false,
+    // Same instance type either way: the plugins only use what HTTP and HTTPS servers share.
+    ...(options.https ? { https: options.https } : {}),
+  }) as FastifyInstance;
 
   const { redisUrl } = options;
   const createRegistry =

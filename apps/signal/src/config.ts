@@ -2,6 +2,7 @@
  * Environment -> typed options, validated once with zod (STYLE: zod at every boundary).
  * `server.ts` is the only caller; everything else receives plain options.
  */
+import { checkTlsPair, LAN_ENV, serveMode, type ServeMode } from '@app/lan';
 import { LIMITS } from '@app/protocol';
 import { z } from 'zod';
 import type { AppOptions } from './app.ts';
@@ -26,7 +27,8 @@ const flag = z
 const Env = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().min(1).default('127.0.0.1'),
+    /** Default 127.0.0.1; 0.0.0.0 in LAN mode. */
+    HOST: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_MESSAGE_BYTES: positiveInt(LIMITS.maxMessageBytes),
     ROOM_CAPACITY: positiveInt(LIMITS.roomCapacity),
@@ -45,7 +47,10 @@ const Env = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_PRESENCE_TTL_MS: z.coerce.number().int().min(100).optional(),
     FAULT_INJECTION: flag,
+    // LAN=1, HTTPS=1, TLS_CERT, TLS_KEY, TRUST_PROXY (described in @app/lan env.ts).
+    ...LAN_ENV,
   })
+  .superRefine(checkTlsPair)
   .refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET !== undefined, {
     path: ['TURN_SECRET'],
     message: 'is required when TURN_URLS is set',
@@ -56,6 +61,8 @@ export interface ServerConfig {
   host: string;
   logLevel: string;
   app: Partial<AppOptions>;
+  /** HTTPS and LAN mode; the certificate itself is read by server.ts. */
+  serve: ServeMode;
 }
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string };
@@ -80,8 +87,10 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     ok: true,
     config: {
       port: e.PORT,
-      host: e.HOST,
+      // LAN mode is for other devices: every interface unless HOST says otherwise.
+      host: e.HOST ?? (e.LAN ? '0.0.0.0' : '127.0.0.1'),
       logLevel: e.LOG_LEVEL,
+      serve: serveMode(e),
       app: {
         maxMessageBytes: e.MAX_MESSAGE_BYTES,
         roomCapacity: e.ROOM_CAPACITY,
@@ -100,6 +109,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         redisUrl: e.REDIS_URL,
         redisPresenceTtlMs: e.REDIS_PRESENCE_TTL_MS,
         faultInjection: e.FAULT_INJECTION,
+        trustProxy: e.TRUST_PROXY,
       },
     },
   };

@@ -2,7 +2,9 @@
  * The process entry point: the only place that reads `process.env` (STYLE). Parses the
  * environment, builds the app, listens, and shuts down cleanly on SIGTERM/SIGINT.
  */
-import { build } from './app.ts';
+import { existsSync } from 'node:fs';
+import { loadTls, printLanBanner, reachableUrls } from '@app/lan';
+import { build, DEFAULT_WEB_ROOT } from './app.ts';
 import { parseConfig } from './config.ts';
 
 /** Shutdown must finish within a second (CONTRACT §1 / issue 3), whatever hangs. */
@@ -15,7 +17,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config } = parsed;
-  const app = await build({ ...config.app, logger: { level: config.logLevel } });
+  // HTTPS (LAN=1, HTTPS=1 or TLS_CERT/TLS_KEY): the given files or the generated self-signed certificate.
+  const tls = config.serve.tls ? await loadTls(config.serve.tls) : undefined;
+  const https = tls ? { key: tls.key, cert: tls.cert } : undefined;
+  const app = await build({ ...config.app, https, logger: { level: config.logLevel } });
 
   let isClosing = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -38,7 +43,14 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-  process.stdout.write(`Signaling server listening on http://${shownHost}:${port}\n`);
+  process.stdout.write(`Signaling server listening on ${tls ? 'https' : 'http'}://${shownHost}:${port}\n`);
+  // Where to open the app from a phone (with a QR code), when this process serves it.
+  if (tls && config.serve.isLan && existsSync(config.app.webRoot ?? DEFAULT_WEB_ROOT)) {
+    await printLanBanner(reachableUrls(config.host, port, 'https'), {
+      title: 'the call app',
+      isSelfSigned: tls.isSelfSigned,
+    });
+  }
 }
 
 main().catch((error: unknown) => {
