@@ -78,7 +78,17 @@ export const FileCancelMessage = z.object({
   reason: z.enum(['cancelled', 'failed', 'too-large', 'corrupt']),
 });
 
-/** Sent on the transfer's own channel after its last byte: the digest of the whole file. */
+/**
+ * Block size of the file digest. `file-end.sha256` is the SHA-256 of the concatenated
+ * SHA-256 digests of the file's consecutive blocks of this size (the last one may be
+ * shorter; an empty file has no blocks, so its digest is SHA-256 of nothing). Web Crypto
+ * has no incremental digest but hashes a block natively (SHA extensions, off the main
+ * thread) about ten times faster than JavaScript, and a list of fixed-size block digests
+ * is as collision-resistant as SHA-256 itself.
+ */
+export const FILE_DIGEST_BLOCK_BYTES = 1024 * 1024;
+
+/** Sent on the transfer's own channel after its last byte: the file digest (see FILE_DIGEST_BLOCK_BYTES). */
 export const FileEndMessage = z.object({
   type: z.literal('file-end'),
   id: MessageId,

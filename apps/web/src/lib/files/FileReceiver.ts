@@ -2,7 +2,7 @@ import { FileOfferMessage, parsePeerMessage, type PeerMessage } from '@app/proto
 import type { TransferChannel } from './channel.ts';
 import { Emitter } from './emitter.ts';
 import { CHANNEL_LOST_GRACE_MS, type CancelReason, type TransferState } from './FileSender.ts';
-import { createSha256, type IncrementalHash } from './hash.ts';
+import { createFileDigest, type FileDigest } from './hash.ts';
 import { ProgressMeter, type TransferProgress } from './progress.ts';
 import { sanitizeFileName } from './sanitize.ts';
 import { openSink, type ReceiveSink } from './sink.ts';
@@ -51,7 +51,7 @@ export class FileReceiver {
   #openSink: (size: number, transferId: string) => Promise<ReceiveSink>;
   #sink: ReceiveSink | null = null;
   #channel: TransferChannel | null = null;
-  #hash: IncrementalHash = createSha256();
+  #hash: FileDigest = createFileDigest();
   #meter: ProgressMeter;
   #received = 0;
   #lastProgressAt = -Infinity;
@@ -193,7 +193,8 @@ export class FileReceiver {
   async #verify(expected: string): Promise<void> {
     this.#setStatus('verifying');
     this.#channel?.close();
-    const digest = this.#hash.digestHex();
+    const digest = await this.#hash.digestHex();
+    if (this.isFinished) return;
     if (this.#received !== this.size || digest !== expected) {
       this.#sendControl({ type: 'file-result', id: this.id, ok: false });
       this.#finish('failed', 'corrupt');

@@ -14,7 +14,7 @@ import {
   type TransferChannel,
 } from './channel.ts';
 import { Emitter } from './emitter.ts';
-import { createSha256 } from './hash.ts';
+import { createFileDigest } from './hash.ts';
 import { ProgressMeter, type TransferProgress } from './progress.ts';
 
 export type CancelReason = FileCancelMessage['reason'];
@@ -196,7 +196,7 @@ export class FileSender {
   }
 
   async #pump(channel: TransferChannel): Promise<void> {
-    const hash = createSha256();
+    const hash = createFileDigest();
     const size = this.file.size;
     const chunkSize = this.chunkSize;
     // Reads are whole blocks, one block ahead: each Blob read is a round trip to the
@@ -221,7 +221,9 @@ export class FileSender {
         this.#emitProgress(offset - channel.bufferedAmount);
       }
     }
-    const end = JSON.stringify({ type: 'file-end', id: this.id, sha256: hash.digestHex() });
+    const sha256 = await hash.digestHex();
+    if (this.#status !== 'sending' || this.#isChannelLost) return;
+    const end = JSON.stringify({ type: 'file-end', id: this.id, sha256 });
     if (!(await this.#hasRoomFor(channel, end.length))) return;
     channel.send(end);
     this.#setStatus('verifying');

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkSizeFor, MAX_QUEUED_BYTES, LOW_WATER_BYTES } from './channel.ts';
 import { FileReceiver, type ReceiverStatus } from './FileReceiver.ts';
 import { FileSender, type SenderStatus } from './FileSender.ts';
+import { createFileDigest, fileDigestHex } from './hash.ts';
 import type { TransferProgress } from './progress.ts';
 import { sanitizeFileName } from './sanitize.ts';
 import { BlobSink, type ReceiveSink } from './sink.ts';
@@ -48,6 +49,45 @@ describe('chunk size', () => {
     [4096, 16 * 1024],
   ])('maxMessageSize %s gives chunks of %i bytes', (max, expected) => {
     expect(chunkSizeFor(max)).toBe(expected);
+  });
+});
+
+describe('file digest', () => {
+  const MiB1 = 1024 * 1024;
+  /** The protocol's definition, written out with a JavaScript SHA-256. */
+  function reference(bytes: Uint8Array): string {
+    const blocks: Uint8Array[] = [];
+    for (let at = 0; at < bytes.byteLength; at += MiB1) blocks.push(sha256(bytes.subarray(at, at + MiB1)));
+    const list = new Uint8Array(blocks.length * 32);
+    blocks.forEach((digest, index) => list.set(digest, index * 32));
+    return bytesToHex(sha256(list));
+  }
+
+  it('is SHA-256 of nothing for an empty file', async () => {
+    expect(await fileDigestHex(new Uint8Array(0))).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
+  });
+
+  it.each([1, MiB1 - 1, MiB1, 2 * MiB1 + 5])('matches the definition for %i bytes', async (size) => {
+    const bytes = randomBytes(size);
+    expect(await fileDigestHex(bytes)).toBe(reference(bytes));
+  });
+
+  it('does not depend on how the bytes are cut into chunks', async () => {
+    const bytes = randomBytes(3 * MiB1 + 777);
+    const digest = createFileDigest();
+    for (let at = 0, step = 1; at < bytes.byteLength; at += step, step = (step * 7 + 13) % 400_000 || 1) {
+      digest.update(bytes.subarray(at, at + step));
+    }
+    expect(await digest.digestHex()).toBe(reference(bytes));
+  });
+
+  it('changes when one byte changes', async () => {
+    const bytes = randomBytes(2 * MiB1);
+    const before = await fileDigestHex(bytes);
+    bytes[MiB1 + 3]! ^= 1;
+    expect(await fileDigestHex(bytes)).not.toBe(before);
   });
 });
 
@@ -302,7 +342,7 @@ describe('receiving from a dishonest sender', () => {
     const { receiver, control, completed, channel } = await receiverFor(1000);
     const bytes = randomBytes(999);
     channel.send(bytes.buffer);
-    channel.send(JSON.stringify({ type: 'file-end', id: 'transfer_1', sha256: bytesToHex(sha256(bytes)) }));
+    channel.send(JSON.stringify({ type: 'file-end', id: 'transfer_1', sha256: await fileDigestHex(bytes) }));
     channel.deliver();
     await settle();
     expect(receiver.status).toBe('failed');
@@ -314,7 +354,7 @@ describe('receiving from a dishonest sender', () => {
     const { receiver, control, completed, channel } = await receiverFor(1000);
     const bytes = randomBytes(1000);
     channel.send(bytes.buffer);
-    channel.send(JSON.stringify({ type: 'file-end', id: 'transfer_1', sha256: bytesToHex(sha256(bytes)) }));
+    channel.send(JSON.stringify({ type: 'file-end', id: 'transfer_1', sha256: await fileDigestHex(bytes) }));
     channel.deliver();
     await settle();
     expect(receiver.status).toBe('complete');
