@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeerMessage, parsePeerMessage } from './index.ts';
+import { FILE_DIGEST_BLOCK_BYTES, PeerMessage, parsePeerMessage } from './index.ts';
 
 const id = 'msg_12345678';
 
@@ -43,5 +43,9 @@ describe('peer messages', () => {
 
   it('refuses text that is not a JSON object', () => {
     expect(parsePeerMessage('"chat"').ok).toBe(false);
+  });
+
+  it('keeps the file digest block size: both ends must agree on it', () => {
+    expect(FILE_DIGEST_BLOCK_BYTES).toBe(1024 * 1024);
   });
 });
