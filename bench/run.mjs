@@ -287,7 +287,9 @@ async function main() {
       log(`browser: ${config.browserRepetitions} two-browser calls through the production server`);
       const server = await startServer({ kind: 'ours', label: 'ours-browser' });
       try {
-        calls = await callSetupSamples(server.origin, config.browserRepetitions);
+        const measured = await callSetupSamples(server.origin, config.browserRepetitions);
+        calls = measured.samples;
+        out.runs.callTimeline = measured.timeline;
       } catch (error) {
         reason = String(error?.message ?? error).split('\n')[0];
       } finally {

@@ -3,7 +3,8 @@
  * copies apps/signal/src, applies each patch (paths as in the repo, `git diff` style),
  * bundles it, and measures it against the current server in alternating repetitions:
  * CPU per relayed message, CPU per call set-up, idle heap and RSS per peer.
- * Nothing in apps/signal is changed.
+ * Nothing in apps/signal is changed. Flags: --quick (1 repetition), --repetitions=N,
+ * --no-idle (CPU figures only).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -15,10 +16,12 @@ import { DEFAULTS } from './config.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const withIdle = !args.includes('--no-idle');
+const repetitions = Number(args.find((a) => a.startsWith('--repetitions='))?.slice(14) ?? (quick ? 1 : 3));
 const patches = args.filter((a) => !a.startsWith('--')).map((p) => resolve(p));
 const config = {
   ...DEFAULTS,
-  repetitions: quick ? 1 : 3,
+  repetitions,
   warmupMs: 1_000,
   durationMs: quick ? 2_000 : 3_000,
 };
@@ -51,9 +54,9 @@ async function main() {
   for (let rep = 0; rep < config.repetitions; rep++) {
     for (const kind of kinds) {
       runs[kind].relay.push(await relayRepetition({ kind, config }));
-      runs[kind].idle.push(await idleRepetition({ kind, config }));
+      if (withIdle) runs[kind].idle.push(await idleRepetition({ kind, config }));
       const r = runs[kind].relay.at(-1);
-      const i = runs[kind].idle.at(-1);
+      const i = runs[kind].idle.at(-1) ?? { heapPerPeerBytes: Number.NaN, rssPerPeerBytes: Number.NaN };
       console.log(
         `${kind} #${rep + 1}: ${r.cpuPerMessageMicros.toFixed(2)} µs/msg, ${r.cpuPerSetupMicros.toFixed(0)} µs/set-up, ` +
           `heap ${(i.heapPerPeerBytes / 1024).toFixed(2)} KiB/peer, RSS ${(i.rssPerPeerBytes / 1024).toFixed(2)} KiB/peer`,

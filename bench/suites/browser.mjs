@@ -87,30 +87,62 @@ async function joinRoom(page, origin, room, name) {
   await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
+/**
+ * Where the newcomer's set-up time goes: each signaling frame it sends or receives, by
+ * type (and description type or candidate), in ms on the wall clock (compared with the
+ * page's join-click mark after the call).
+ */
+function recordSignaling(page, timeline) {
+  page.on('websocket', (socket) => {
+    const note = (direction) => (event) => {
+      let label = 'frame';
+      try {
+        const message = JSON.parse(String(event.payload));
+        label = message.type;
+        if (message.data?.description) label += `:${message.data.description.type}`;
+        else if (message.data && 'candidate' in message.data)
+          label += message.data.candidate ? ':candidate' : ':end-of-candidates';
+      } catch {
+        // Not JSON: keep the generic label.
+      }
+      timeline.push({ at: Date.now(), event: `${direction} ${label}` });
+    };
+    socket.on('framesent', note('sent'));
+    socket.on('framereceived', note('received'));
+  });
+}
+
 /** One call: A joins and waits, then B joins; B's join click to B's first remote frame. */
-async function oneCall(browsers, origin, room) {
+async function oneCall(browsers, origin, room, timeline = []) {
   const [a, b] = await Promise.all(browsers.map((browser) => browser.newContext()));
   try {
     const pageA = await a.newPage();
     const pageB = await b.newPage();
     await joinRoom(pageA, origin, room, 'Ada');
     await pageA.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 15_000 });
+    recordSignaling(pageB, timeline);
     await joinRoom(pageB, origin, room, 'Bob');
     await pageB.waitForFunction(
       (prefix) => performance.getEntriesByType('mark').some((mark) => mark.name.startsWith(prefix)),
       FIRST_FRAME,
       { timeout: 20_000 },
     );
-    return await pageB.evaluate(
+    const { setupMs, clickedAt } = await pageB.evaluate(
       ([click, prefix]) => {
         const marks = performance.getEntriesByType('mark');
         const clicked = marks.filter((mark) => mark.name === click).at(-1);
         const frame = marks.find((mark) => mark.name.startsWith(prefix));
         if (!clicked || !frame) throw new Error('call marks missing');
-        return frame.startTime - clicked.startTime;
+        return {
+          setupMs: frame.startTime - clicked.startTime,
+          clickedAt: performance.timeOrigin + clicked.startTime,
+        };
       },
       [JOIN_CLICK, FIRST_FRAME],
     );
+    for (const entry of timeline) entry.ms = Math.round(entry.at - clickedAt);
+    timeline.push({ ms: Math.round(setupMs), event: 'first remote frame' });
+    return setupMs;
   } finally {
     await Promise.all([a.close(), b.close()]);
   }
