@@ -291,7 +291,8 @@ export class CallController {
   }
 
   close(): void {
-    this.#signal?.close();
+    // Leaving the page by any route (back button, another room) leaves the room at once.
+    this.#signal?.leave();
     this.#signal = null;
     for (const id of [...this.#sessions.keys()]) this.#removeSession(id);
     this.participants = [];
