@@ -1,11 +1,15 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { defineConfig } from 'vitest/config';
+// A relative path: Vite bundles the config with relative imports only (bare ones stay external,
+// and this workspace package is TypeScript source).
+import { lanDevServer } from '../../packages/lan/src/vite.ts';
 
 const signalPort = process.env.SIGNAL_PORT ?? '3000';
 
 export default defineConfig({
-  plugins: [svelte(), svelteTesting()],
+  // LAN=1 / HTTPS=1: HTTPS with the generated certificate, on every interface (see @app/lan).
+  plugins: [svelte(), svelteTesting(), lanDevServer()],
   server: {
     host: '127.0.0.1',
     port: 5173,
