@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures.ts';
@@ -145,4 +145,23 @@ test('a sender that sends more than it announced is cut off, and nothing is save
   await expect(transfer(alice.page, 'outgoing')).toHaveAttribute('data-status', 'failed');
   await bob.page.waitForTimeout(1000);
   expect(downloads()).toBe(0);
+});
+
+test('a file dropped onto the call is offered to the others and arrives intact', async ({ launchPerson }) => {
+  const { alice, bob } = await startCall(launchPerson, 'drop');
+  const dropped = await alice.page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['dropped onto the call\n'], 'dropped.txt', { type: 'text/plain' }));
+    return transfer;
+  });
+  await alice.page.dispatchEvent('main', 'dragenter', { dataTransfer: dropped });
+  await alice.page.dispatchEvent('main', 'dragover', { dataTransfer: dropped });
+  await alice.page.dispatchEvent('main', 'drop', { dataTransfer: dropped });
+
+  const download = bob.page.waitForEvent('download');
+  await acceptWhenOffered(bob.page, 'dropped.txt');
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe('dropped.txt');
+  expect(await readFile(await saved.path(), 'utf8')).toBe('dropped onto the call\n');
+  await expect(transfer(alice.page, 'outgoing')).toHaveAttribute('data-status', 'done');
 });
