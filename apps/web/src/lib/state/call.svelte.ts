@@ -99,7 +99,9 @@ export class CallController {
   /** Signaling frames or peer messages that were dropped as invalid. */
   badSignalFrames = $state(0);
 
-  isReconnecting = $derived(this.phase === 'in-call' && this.signalState === 'reconnecting');
+  isReconnecting = $derived(
+    (this.phase === 'in-call' || this.phase === 'joining') && this.signalState === 'reconnecting',
+  );
   isRecovering = $derived(this.participants.some((p) => p.isRecovering));
   statusText = $derived(
     this.isReconnecting ? 'Reconnecting…' : this.isRecovering ? 'Connection lost, recovering' : null,
