@@ -3,7 +3,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, SERVER_ENTRY, WEB_DIST } from './paths.ts';
 
-const SOURCES = ['apps/web/src', 'apps/web/index.html', 'apps/signal/src', 'packages/protocol/src'];
+const SOURCES = [
+  'apps/web/src',
+  'apps/web/index.html',
+  'apps/signal/src',
+  'packages/protocol/src',
+  'packages/lan/src',
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
