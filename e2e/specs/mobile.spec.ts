@@ -32,11 +32,12 @@ for (const size of PHONE_SIZES) {
     browserPool,
     server,
     launchPerson,
-  }) => {
+  }, testInfo) => {
     const room = uniqueRoom('phone');
     const desk = await launchPerson('blue');
     const browser: Browser = await browserPool.acquire('green', true);
     let context: BrowserContext | undefined;
+    let phone: Page | undefined;
     try {
       context = await browser.newContext({
         baseURL: server.origin,
@@ -46,7 +47,7 @@ for (const size of PHONE_SIZES) {
         hasTouch: true,
         permissions: ['camera', 'microphone'],
       });
-      const phone = await context.newPage();
+      phone = await context.newPage();
       await joinRoom(phone, room, 'Phone');
       await expectNoSidewaysScroll(phone, 'before anyone else joined');
       await joinRoom(desk.page, room, 'Desk');
@@ -72,6 +73,10 @@ for (const size of PHONE_SIZES) {
       await expect(tile.locator('video')).toHaveAttribute('playsinline', '');
       await expect(tile).toBeInViewport({ ratio: 0.5 });
     } finally {
+      if (phone && testInfo.status !== testInfo.expectedStatus) {
+        const shot = await phone.screenshot({ fullPage: true, timeout: 5000 }).catch(() => undefined);
+        if (shot) await testInfo.attach(`phone-${size.label}.png`, { body: shot, contentType: 'image/png' });
+      }
       await context?.close();
       browserPool.release(browser);
     }
