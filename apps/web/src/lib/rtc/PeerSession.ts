@@ -415,7 +415,9 @@ export class PeerSession {
   #scheduleIceRestart(isFailed: boolean): void {
     if (this.#restartTimer !== null || this.#isClosed) return;
     const base = this.#options.iceRestartDelayMs ?? 3000;
-    const delay = (isFailed ? 0 : base) + (this.polite ? base * 2 : 0) + this.#restartAttempts * base;
+    // Later attempts back off linearly, up to five extra periods (15 s with the default).
+    const backoff = Math.min(this.#restartAttempts, 5) * base;
+    const delay = (isFailed ? 0 : base) + (this.polite ? base * 2 : 0) + backoff;
     this.#restartTimer = this.#setTimer(() => {
       this.#restartTimer = null;
       const state = this.#pc.connectionState;
