@@ -14,6 +14,8 @@ test('a third person sees both others, and a seventh is told the room is full', 
   launchPerson,
   connectProtocolPeer,
 }) => {
+  // Three browsers in a full mesh encode six video streams on two cores: give it time.
+  test.setTimeout(120_000);
   const [alice, bob, carol] = await Promise.all([
     launchPerson('red'),
     launchPerson('green'),

@@ -99,6 +99,8 @@ test('the call goes on while the server restarts, and both are back afterwards',
   server,
   connectProtocolPeer,
 }) => {
+  // A cold server start costs seconds on a loaded two-core machine.
+  test.setTimeout(90_000);
   const { alice, bob, room } = await startCall(launchPerson, 'restart');
   const aliceOnBob = remoteTile(bob.page, 'Alice');
   const bobOnAlice = remoteTile(alice.page, 'Bob');
@@ -108,6 +110,7 @@ test('the call goes on while the server restarts, and both are back afterwards',
   const bobTileEvents = await watchTiles(bob.page);
 
   // A crash: no goodbye frames, the sockets just die.
+  const crashAt = Date.now();
   await server.stop('SIGKILL');
   await expect(reconnecting(alice.page)).toBeVisible();
   await expect(reconnecting(bob.page)).toBeVisible();
@@ -118,9 +121,16 @@ test('the call goes on while the server restarts, and both are back afterwards',
   await sendChat(bob.page, 'me too');
   await expect(chatLog(alice.page)).toContainText('me too');
 
+  console.log(`server restart: outage checks took ${Date.now() - crashAt} ms`);
+  const outageStarted = Date.now();
   await server.start();
+  const serverBack = Date.now();
   await expect(reconnecting(alice.page)).toHaveCount(0, { timeout: 15_000 });
   await expect(reconnecting(bob.page)).toHaveCount(0, { timeout: 15_000 });
+  console.log(
+    `server restart: both reconnected ${Date.now() - serverBack} ms after the server was back ` +
+      `(server start took ${serverBack - outageStarted} ms)`,
+  );
   // Whoever resumes first finds the other not yet back on the fresh server; that must not
   // end the connection between them (it still carries media).
   expect(await aliceTileEvents(), 'Alice saw no one leave').toEqual([]);
