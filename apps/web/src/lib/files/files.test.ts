@@ -9,7 +9,7 @@ import { createFileDigest, fileDigestHex } from './hash.ts';
 import type { TransferProgress } from './progress.ts';
 import { sanitizeFileName } from './sanitize.ts';
 import { BlobSink, type ReceiveSink } from './sink.ts';
-import { FakeChannel, settle } from './testing/FakeChannel.ts';
+import { FakeChannel, settle, until } from './testing/FakeChannel.ts';
 import { linkedTransfers, randomBytes } from './testing/link.ts';
 
 const MiB = 1024 * 1024;
@@ -315,7 +315,7 @@ describe('receiving from a dishonest sender', () => {
     channel.send(randomBytes(600).buffer);
     channel.send(randomBytes(600).buffer);
     channel.deliver();
-    await settle();
+    await until(() => receiver.isFinished);
     expect(receiver.status).toBe('failed');
     expect(receiver.bytesReceived).toBe(600);
     expect(control).toContainEqual({ type: 'file-cancel', id: 'transfer_1', reason: 'too-large' });
@@ -331,7 +331,7 @@ describe('receiving from a dishonest sender', () => {
     channel.send(randomBytes(1000).buffer);
     channel.send(JSON.stringify({ type: 'file-end', id: 'transfer_1', sha256: 'ab'.repeat(32) }));
     channel.deliver();
-    await settle();
+    await until(() => receiver.isFinished);
     expect(receiver.status).toBe('failed');
     expect(control).toContainEqual({ type: 'file-result', id: 'transfer_1', ok: false });
     expect(completed).toHaveLength(0);
@@ -344,7 +344,7 @@ describe('receiving from a dishonest sender', () => {
     channel.send(bytes.buffer);
     channel.send(JSON.stringify({ type: 'file-end', id: 'transfer_1', sha256: await fileDigestHex(bytes) }));
     channel.deliver();
-    await settle();
+    await until(() => receiver.isFinished);
     expect(receiver.status).toBe('failed');
     expect(control).toContainEqual({ type: 'file-result', id: 'transfer_1', ok: false });
     expect(completed).toHaveLength(0);
@@ -356,7 +356,7 @@ describe('receiving from a dishonest sender', () => {
     channel.send(bytes.buffer);
     channel.send(JSON.stringify({ type: 'file-end', id: 'transfer_1', sha256: await fileDigestHex(bytes) }));
     channel.deliver();
-    await settle();
+    await until(() => receiver.isFinished);
     expect(receiver.status).toBe('complete');
     expect(control).toContainEqual({ type: 'file-result', id: 'transfer_1', ok: true });
     expect(completed).toHaveLength(1);
@@ -366,7 +366,7 @@ describe('receiving from a dishonest sender', () => {
     const { receiver, control, channel } = await receiverFor(1000);
     channel.send('{"type":"chat"}');
     channel.deliver();
-    await settle();
+    await until(() => receiver.isFinished);
     expect(receiver.status).toBe('failed');
     expect(control).toContainEqual({ type: 'file-cancel', id: 'transfer_1', reason: 'failed' });
   });

@@ -89,3 +89,12 @@ export class FakeChannel implements TransferChannel {
 
 /** Lets pending promises and microtasks (file reads, hashing, events) run. */
 export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Lets work run until `done()` holds (async digests take a few turns), or fails after `turns`. */
+export async function until(done: () => boolean, turns = 2000): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) {
+    if (done()) return;
+    await settle();
+  }
+  throw new Error('condition not reached');
+}
