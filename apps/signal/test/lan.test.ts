@@ -90,6 +90,35 @@ describe('the app over HTTPS', () => {
   });
 });
 
+describe('behind a reverse proxy (TRUST_PROXY)', () => {
+  const proxied = { origin: 'https://call.example.org', headers: { 'X-Forwarded-Host': 'call.example.org' } };
+
+  async function statusOfUpgrade(trustProxy: boolean): Promise<number> {
+    const app = await build({ webRoot: '/nonexistent-web-root', trustProxy, allowedOrigins: [] });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const client = new TestClient(`ws://127.0.0.1:${port}/ws`, proxied);
+      const status = await new Promise<number>((resolve) => {
+        client.socket.once('open', () => resolve(101));
+        client.socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      });
+      client.socket.terminate();
+      return status;
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('takes the public host from a trusted proxy for the same-origin check', async () => {
+    expect(await statusOfUpgrade(true)).toBe(101);
+  });
+
+  it('ignores X-Forwarded-Host unless the proxy is trusted', async () => {
+    expect(await statusOfUpgrade(false)).toBe(403);
+  });
+});
+
 describe('the built server in LAN mode', () => {
   const children: ChildProcess[] = [];
 

@@ -53,7 +53,8 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, 
       websocket: true,
       // Cross-site WebSocket hijacking: refuse foreign pages before the upgrade.
       onRequest: async (request, reply) => {
-        if (isOriginAllowed(request.headers.origin, request.headers.host, options.allowedOrigins)) return;
+        // `request.host` is the Host header, or X-Forwarded-Host from a proxy trusted by TRUST_PROXY.
+        if (isOriginAllowed(request.headers.origin, request.host, options.allowedOrigins)) return;
         request.log.info({ event: 'origin-refused' }, 'refused WebSocket upgrade');
         return reply.code(403).send({ status: 'forbidden-origin' });
       },
