@@ -165,3 +165,44 @@ test('a file dropped onto the call is offered to the others and arrives intact',
   expect(await readFile(await saved.path(), 'utf8')).toBe('dropped onto the call\n');
   await expect(transfer(alice.page, 'outgoing')).toHaveAttribute('data-status', 'done');
 });
+
+test('with two others, Send file asks whom to send to, and Everyone reaches both', async ({
+  launchPerson,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  const [alice, bob, carol] = await Promise.all([
+    launchPerson('red'),
+    launchPerson('blue'),
+    launchPerson('green'),
+  ]);
+  const room = uniqueRoom('everyone');
+  await joinRoom(alice.page, room, 'Alice');
+  await joinRoom(bob.page, room, 'Bob');
+  await joinRoom(carol.page, room, 'Carol');
+  await expectRemoteColour(alice.page, remoteTile(alice.page, 'Bob'), bob.rgb);
+  await expectRemoteColour(alice.page, remoteTile(alice.page, 'Carol'), carol.rgb);
+  const path = testInfo.outputPath('agenda.txt');
+  await writeFile(path, 'for both of you\n');
+
+  await alice.page.getByRole('button', { name: named('Send file') }).click();
+  await expect(alice.page.getByRole('button', { name: named('Bob') })).toBeVisible();
+  await expect(alice.page.getByRole('button', { name: named('Carol') })).toBeVisible();
+  const chooser = alice.page.waitForEvent('filechooser');
+  await alice.page.getByRole('button', { name: named('Everyone') }).click();
+  await (await chooser).setFiles(path);
+
+  for (const person of [bob, carol]) {
+    const download = person.page.waitForEvent('download');
+    await acceptWhenOffered(person.page, 'agenda.txt');
+    expect(await readFile(await (await download).path(), 'utf8')).toBe('for both of you\n');
+  }
+  await expect(transfer(alice.page, 'outgoing')).toHaveCount(2);
+  await expect(transfer(alice.page, 'outgoing').filter({ hasText: 'To Bob' })).toHaveAttribute(
+    'data-status',
+    'done',
+  );
+  await expect(transfer(alice.page, 'outgoing').filter({ hasText: 'To Carol' })).toHaveAttribute(
+    'data-status',
+    'done',
+  );
+});
