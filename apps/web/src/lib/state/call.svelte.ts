@@ -20,7 +20,8 @@ import {
 } from '@app/protocol';
 import { Emitter } from '../events.ts';
 import { PersistentChatLog } from '../history/PersistentChatLog.svelte.ts';
-import { randomMessageId } from '../ids.ts';
+import { randomBase64Url, randomMessageId } from '../ids.ts';
+import { describeConnection, gatherCandidateKinds, serverKinds } from '../rtc/connectionCheck.ts';
 import { PeerSession, type LocalTracks } from '../rtc/PeerSession.ts';
 import { verificationCode } from '../rtc/verification.ts';
 import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
@@ -96,6 +97,9 @@ export class CallController {
   isStatsOpen = $state(false);
   isSharingScreen = $state(false);
   activeSpeakerId: PeerId | 'self' | null = $state(null);
+  /** Pre-call network test: null before it ran, [] while it runs, then one line per way. */
+  connectionCheck: string[] | null = $state(null);
+  isCheckingConnection = $state(false);
   /** Signaling frames or peer messages that were dropped as invalid. */
   badSignalFrames = $state(0);
 
@@ -186,6 +190,51 @@ export class CallController {
       name: this.name,
       password: this.password || undefined,
       resumeToken: storedToken,
+    });
+  }
+
+  /**
+   * Network test before joining. The ICE servers (with fresh TURN credentials) come from a
+   * `joined` answer, so it joins a throwaway room of its own, leaves at once, and gathers
+   * candidates against those servers.
+   */
+  async checkConnection(): Promise<void> {
+    if (this.isCheckingConnection) return;
+    this.isCheckingConnection = true;
+    this.connectionCheck = [];
+    try {
+      const iceServers = await this.#fetchIceServers();
+      if (!iceServers) {
+        this.connectionCheck = [
+          'The server could not be reached. Check your internet connection, then try again.',
+        ];
+        return;
+      }
+      const found = await gatherCandidateKinds(
+        iceServers,
+        this.#options.createPeerConnection
+          ? { createPeerConnection: this.#options.createPeerConnection }
+          : {},
+      );
+      this.connectionCheck = describeConnection({ found, ...serverKinds(iceServers) });
+    } finally {
+      this.isCheckingConnection = false;
+    }
+  }
+
+  #fetchIceServers(): Promise<IceServer[] | null> {
+    const url = this.#options.signalUrl ?? defaultSignalUrl();
+    const signal = this.#options.createSignalClient?.(url) ?? new SignalClient({ url });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(null), 8000);
+      const finish = (servers: IceServer[] | null) => {
+        clearTimeout(timer);
+        signal.leave();
+        resolve(servers);
+      };
+      signal.on('joined', (message) => finish(message.iceServers));
+      signal.on('error', () => finish(null));
+      signal.join({ room: `check-${randomBase64Url(16)}`, name: 'Connection check' });
     });
   }
 
