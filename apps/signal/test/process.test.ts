@@ -1,11 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { appDir, buildServerBundle } from './built.ts';
 import { TestClient } from './helpers.ts';
 
-const appDir = fileURLToPath(new URL('..', import.meta.url));
-const builtServer = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+let builtServer: string;
 const children: ChildProcess[] = [];
 
 function startBuilt(env: Record<string, string>): ChildProcess {
@@ -37,9 +38,13 @@ async function listeningUrl(child: ChildProcess): Promise<string> {
 }
 
 beforeAll(() => {
-  // The production bundle, exactly as `pnpm build && pnpm start` runs it.
-  execFileSync('pnpm', ['run', 'build'], { cwd: appDir, stdio: 'pipe' });
+  // The production bundle, built by the package's own build script.
+  builtServer = buildServerBundle('process');
 }, 60_000);
+
+afterAll(() => {
+  rmSync(path.dirname(builtServer), { recursive: true, force: true });
+});
 
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');

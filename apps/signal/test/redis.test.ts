@@ -1,5 +1,6 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppOptions } from '../src/app.ts';
 import {
@@ -11,6 +12,7 @@ import {
   TestClient,
   type TestServer,
 } from './helpers.ts';
+import { appDir, buildServerBundle } from './built.ts';
 import { RedisProcess } from './redis.ts';
 
 let redis: RedisProcess;
@@ -202,14 +204,18 @@ describe('two processes sharing rooms through Redis', () => {
 });
 
 describe('a process that dies', () => {
-  const appDir = fileURLToPath(new URL('..', import.meta.url));
+  let builtServer: string;
 
   beforeAll(() => {
-    execFileSync('pnpm', ['run', 'build'], { cwd: appDir, stdio: 'pipe' });
+    builtServer = buildServerBundle('redis');
   }, 60_000);
 
+  afterAll(() => {
+    rmSync(path.dirname(builtServer), { recursive: true, force: true });
+  });
+
   it('is swept by the others: its peers get peer-left', async () => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/server.js', import.meta.url))], {
+    const child = spawn(process.execPath, [builtServer], {
       cwd: appDir,
       env: {
         PATH: process.env.PATH ?? '',

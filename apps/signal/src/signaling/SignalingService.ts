@@ -50,6 +50,13 @@ type CloseReason =
   | 'replaced'
   | 'server-error';
 
+/**
+ * Bytes queued to one socket that is not reading them. Past this the socket is cut like a
+ * network fault (the seat is held for resume), so a stalled client cannot make the server
+ * buffer without bound.
+ */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
 /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
 const SHUTDOWN_CLOSE_WAIT_MS = 300;
 
@@ -72,7 +79,12 @@ class Connection implements Outbox {
   }
 
   send(message: ServerMessage): void {
-    if (this.isOpen) this.socket.send(JSON.stringify(message));
+    if (!this.isOpen) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.terminate('fault');
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
   }
 
   /**

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryRoomRegistry } from './MemoryRoomRegistry.ts';
+import type { RoomEvent } from './RoomRegistry.ts';
+
+function registry(capacity = 3) {
+  const delivered: [string, RoomEvent][] = [];
+  const rooms = new MemoryRoomRegistry({ capacity, deliver: (to, event) => delivered.push([to, event]) });
+  return { rooms, delivered };
+}
+
+const ann = { id: 'ann-000000000000000000', name: 'Ann' };
+const bob = { id: 'bob-000000000000000000', name: 'Bob' };
+const cat = { id: 'cat-000000000000000000', name: 'Cat' };
+
+describe('MemoryRoomRegistry', () => {
+  it('creates a room for the first joiner and tells members about newcomers', async () => {
+    const { rooms, delivered } = registry();
+    expect(await rooms.join({ room: 'r', peer: ann })).toEqual({ ok: true, peers: [] });
+    expect(await rooms.join({ room: 'r', peer: bob })).toEqual({ ok: true, peers: [ann] });
+    expect(delivered).toEqual([[ann.id, { type: 'peer-joined', peer: bob }]]);
+    expect(await rooms.stats()).toEqual({ rooms: 1, peers: 2 });
+  });
+
+  it('refuses the joiner past capacity', async () => {
+    const { rooms } = registry(2);
+    await rooms.join({ room: 'r', peer: ann });
+    await rooms.join({ room: 'r', peer: bob });
+    expect(await rooms.join({ room: 'r', peer: cat })).toEqual({ ok: false, code: 'room-full' });
+  });
+
+  it('holds the first joiner password and checks later joiners against it', async () => {
+    const { rooms } = registry();
+    await rooms.join({ room: 'r', peer: ann, password: 'pw-1' });
+    expect(await rooms.join({ room: 'r', peer: bob })).toEqual({ ok: false, code: 'wrong-password' });
+    expect(await rooms.join({ room: 'r', peer: bob, password: 'pw-2' })).toEqual({
+      ok: false,
+      code: 'wrong-password',
+    });
+    expect(await rooms.join({ room: 'r', peer: bob, password: 'pw-1' })).toMatchObject({ ok: true });
+    expect(await rooms.checkPassword('r', 'pw-1')).toBe(true);
+    expect(await rooms.checkPassword('r', undefined)).toBe(false);
+    expect(await rooms.checkPassword('no-such-room', undefined)).toBe(true);
+  });
+
+  it('lets two first joiners racing with passwords end in one room with one password', async () => {
+    const { rooms } = registry();
+    const [first, second] = await Promise.all([
+      rooms.join({ room: 'r', peer: ann, password: 'same' }),
+      rooms.join({ room: 'r', peer: bob, password: 'same' }),
+    ]);
+    expect(first.ok && second.ok).toBe(true);
+    expect(await rooms.stats()).toEqual({ rooms: 1, peers: 2 });
+  });
+
+  it('relays only between members of one room, never to oneself', async () => {
+    const { rooms, delivered } = registry();
+    await rooms.join({ room: 'r', peer: ann });
+    await rooms.join({ room: 'r', peer: bob });
+    await rooms.join({ room: 'other', peer: cat });
+    delivered.length = 0;
+    const data = { candidate: null };
+    expect(await rooms.relay('r', ann.id, bob.id, data)).toBe(true);
+    expect(await rooms.relay('r', ann.id, cat.id, data)).toBe(false);
+    expect(await rooms.relay('r', ann.id, ann.id, data)).toBe(false);
+    expect(await rooms.relay('other', cat.id, ann.id, data)).toBe(false);
+    expect(delivered).toEqual([[bob.id, { type: 'signal', from: ann.id, data }]]);
+  });
+
+  it('tells the others on leave and deletes the room when empty', async () => {
+    const { rooms, delivered } = registry();
+    await rooms.join({ room: 'r', peer: ann });
+    await rooms.join({ room: 'r', peer: bob });
+    delivered.length = 0;
+    await rooms.leave('r', ann.id);
+    expect(delivered).toEqual([[bob.id, { type: 'peer-left', id: ann.id }]]);
+    await rooms.leave('r', ann.id);
+    expect(delivered).toHaveLength(1);
+    await rooms.leave('r', bob.id);
+    expect(await rooms.stats()).toEqual({ rooms: 0, peers: 0 });
+    expect(await rooms.isMember('r', bob.id)).toBe(false);
+  });
+});
