@@ -12,7 +12,7 @@ import { FileTransfers, type TransferPeer } from '../files/FileTransfers.ts';
 import type { TransferProgress } from '../files/progress.ts';
 import { sweepLeftoverParts } from '../files/sink.ts';
 import { randomMessageId } from '../ids.ts';
-import { PhotoReceiver } from '../photo/PhotoReceiver.ts';
+import { PhotoReceiver, type PhotoReceiverOptions } from '../photo/PhotoReceiver.ts';
 import { takePhoto } from '../photo/takePhoto.ts';
 import type { PeerSession } from '../rtc/PeerSession.ts';
 import { ScreenShare } from '../screen/ScreenShare.ts';
@@ -50,6 +50,12 @@ export type SharingCall = Pick<
   | 'broadcast'
 >;
 
+export interface CallSharingOptions {
+  /** Decodes a received photo before it is shown; `createImageBitmap` in browsers. */
+  decodeImage?: PhotoReceiverOptions['decode'];
+  getDisplayMedia?: (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
+}
+
 /** How long a received file's storage is kept after its download started. */
 const RELEASE_AFTER_MS = 60_000;
 
@@ -63,7 +69,7 @@ export class CallSharing {
 
   readonly #call: SharingCall;
   readonly #files = new FileTransfers();
-  readonly #photos = new PhotoReceiver();
+  readonly #photos: PhotoReceiver;
   readonly #screen: ScreenShare;
   // Bookkeeping, not shown: the rows in `transfers` are the reactive view of it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -75,9 +81,13 @@ export class CallSharing {
   #recipients: PeerId[] | null = null;
   #chooseFiles: (() => void) | null = null;
 
-  constructor(call: SharingCall) {
+  constructor(call: SharingCall, options: CallSharingOptions = {}) {
     this.#call = call;
-    this.#screen = new ScreenShare({ sendVideo: (track) => call.setSharingScreen(track !== null, track) });
+    this.#photos = new PhotoReceiver(options.decodeImage ? { decode: options.decodeImage } : {});
+    this.#screen = new ScreenShare({
+      sendVideo: (track) => call.setSharingScreen(track !== null, track),
+      ...(options.getDisplayMedia ? { getDisplayMedia: options.getDisplayMedia } : {}),
+    });
     this.#cleanups.push(
       call.on('peer-message', (peerId, message) => this.#onPeerMessage(peerId, message)),
       call.on('datachannel', (peerId, channel) => void this.#files.handleChannel(peerId, channel)),
