@@ -180,6 +180,10 @@ describe('two processes sharing rooms through Redis', () => {
     expect((await one.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({
       status: 'unavailable',
     });
+    // A join meanwhile is not left hanging: the socket closes with 1011 and the client retries.
+    const early = await connect(two);
+    early.send({ type: 'join', room: 'phoenix', name: 'Eli', password: 'pw' });
+    expect((await early.closed).code).toBe(1011);
 
     await redis.restart();
     await eventually(
