@@ -17,7 +17,9 @@ import { build } from '../src/app.ts';
 import { TestClient } from './helpers.ts';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
-const builtServer = fileURLToPath(new URL('../dist/server.js', import.meta.url));
+// A bundle of its own (same build command, another file): other test files rebuild dist/server.js
+// at the same time, and a process must never start from a half-written bundle.
+const builtServer = fileURLToPath(new URL('../dist/server-lan-test.js', import.meta.url));
 
 let certDir: string;
 let tls: TlsPair;
@@ -123,7 +125,7 @@ describe('the built server in LAN mode', () => {
   const children: ChildProcess[] = [];
 
   beforeAll(() => {
-    execFileSync('pnpm', ['run', 'build'], { cwd: appDir, stdio: 'pipe' });
+    execFileSync('pnpm', ['run', 'build', `--outfile=${builtServer}`], { cwd: appDir, stdio: 'pipe' });
   }, 60_000);
   afterEach(() => {
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
