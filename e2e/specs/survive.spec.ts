@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { test, expect } from '../fixtures.ts';
 import {
   chatLog,
@@ -166,6 +166,68 @@ test('a call forced through the TURN relay works and says so in the stats', asyn
       `${person.colour} reports the selected pair's candidate type`,
     ).toHaveText(/^\s*relay\s*$/, { timeout: 15_000 });
   }
+});
+
+test('the relay accepts the credentials the server mints and refuses forged or expired ones', async ({
+  launchPerson,
+  connectProtocolPeer,
+  coturn,
+}) => {
+  const probe = await connectProtocolPeer();
+  const joined = await probe.join(uniqueRoom('turn'), 'Probe');
+  expect(joined.type, JSON.stringify(joined)).toBe('joined');
+  const minted = (joined.iceServers as RTCIceServer[]).find((server) =>
+    [server.urls].flat().some((url) => url.startsWith('turn:')),
+  );
+  expect(minted?.username, 'the server hands out TURN REST credentials').toMatch(/^\d+:/);
+  const urls = [minted!.urls].flat();
+
+  const person = await launchPerson('green');
+  await person.page.goto('/');
+  const relayCandidates = (iceServers: RTCIceServer[]) =>
+    person.page.evaluate(async (servers) => {
+      const connection = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: 'relay' });
+      connection.createDataChannel('probe');
+      const types: string[] = [];
+      connection.onicecandidate = ({ candidate }) => {
+        if (candidate?.type) types.push(candidate.type);
+      };
+      const complete = new Promise<void>((resolve) => {
+        connection.onicegatheringstatechange = () => {
+          if (connection.iceGatheringState === 'complete') resolve();
+        };
+        setTimeout(resolve, 10_000);
+      });
+      await connection.setLocalDescription();
+      await complete;
+      connection.close();
+      return types;
+    }, iceServers);
+
+  expect(await relayCandidates([minted!]), 'minted credentials get a relay').toContain('relay');
+
+  const forged = {
+    urls,
+    username: minted!.username,
+    credential: Buffer.from('not the hmac').toString('base64'),
+  };
+  expect(await relayCandidates([forged]), 'a wrong credential gets nothing').toEqual([]);
+
+  // TURN REST (draft-uberti-behave-turn-rest): username `<expiry>:<id>`, credential
+  // base64(HMAC-SHA1(secret, username)). Signed here with the relay's secret: only the expiry differs.
+  const signed = (expiresAt: number) => {
+    const username = `${expiresAt}:probe`;
+    return {
+      urls,
+      username,
+      credential: createHmac('sha1', coturn!.secret).update(username).digest('base64'),
+    };
+  };
+  const now = Math.floor(Date.now() / 1000);
+  expect(await relayCandidates([signed(now + 600)]), 'a fresh signed credential gets a relay').toContain(
+    'relay',
+  );
+  expect(await relayCandidates([signed(now - 60)]), 'an expired credential gets nothing').toEqual([]);
 });
 
 test('someone who refreshes comes back under the same name, without a ghost', async ({
