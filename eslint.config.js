@@ -4,7 +4,16 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['**/dist/', '**/node_modules/', '**/.turbo/', 'e2e/test-results/', 'e2e/playwright-report/', 'e2e/.cache/'] },
+  {
+    ignores: [
+      '**/dist/',
+      '**/node_modules/',
+      '**/.turbo/',
+      'e2e/test-results/',
+      'e2e/playwright-report/',
+      'e2e/.cache/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
