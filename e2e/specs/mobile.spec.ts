@@ -111,7 +111,7 @@ async function expectReachable(
   expect(box!.x + box!.width, `${name} ends inside the screen`).toBeLessThanOrEqual(size.width + 0.5);
   expect(box!.y + box!.height, `${name} ends inside the screen`).toBeLessThanOrEqual(size.height + 0.5);
   // `trial`: all of Playwright's tap checks (visible, stable, not covered by another element) without tapping.
-  await control.tap({ trial: true, timeout: 3000 });
+  await control.tap({ trial: true });
   // Nothing (a sticky bar, a toast) sits on top of the control's centre.
   const isOnTop = await control.evaluate((element) => {
     const rect = element.getBoundingClientRect();
