@@ -12,6 +12,7 @@ import {
   remoteTiles,
   sendChat,
   uniqueRoom,
+  watchStatus,
   watchTiles,
 } from '../support/call.ts';
 import type { Person } from '../support/person.ts';
@@ -83,10 +84,21 @@ test('a dropped signaling socket resumes with the same identity and no one sees 
   const bobId = await peerIdOf(remoteTile(alice.page, 'Bob'));
   const bobsTileEvents = await watchTiles(bob.page);
 
+  const alicesStatus = await watchStatus(alice.page, /reconnecting/i);
+
+  const droppedAt = Date.now();
   const response = await fetch(`${server.origin}/test/drop/${aliceId}`, { method: 'POST' });
   expect(response.ok, `fault hook answered ${response.status}`).toBe(true);
 
   await expect(reconnecting(alice.page)).toHaveCount(0, { timeout: 10_000 });
+  const { shownAt, clearedAt } = await alicesStatus();
+  expect(shownAt, 'Alice was told, however briefly, that she was reconnecting').not.toBeNull();
+  console.log(
+    shownAt === null
+      ? 'socket drop: resumed before "Reconnecting…" was ever shown'
+      : `socket drop: "Reconnecting…" shown ${shownAt - droppedAt} ms after the drop, ` +
+          `resumed ${(clearedAt ?? Date.now()) - droppedAt} ms after it`,
+  );
   await expectPlaying(bob.page, remoteTile(bob.page, 'Alice'), alice.rgb, 2000);
   await expect(remoteTile(bob.page, 'Alice')).toHaveAttribute('data-peer-id', aliceId);
   expect(await bobsTileEvents(), 'Bob never saw Alice leave and come back').toEqual([]);

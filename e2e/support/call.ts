@@ -316,3 +316,39 @@ export async function watchTiles(page: Page): Promise<() => Promise<string[]>> {
   });
   return () => page.evaluate(() => [...(window as unknown as { __tileEvents: string[] }).__tileEvents]);
 }
+
+/**
+ * Records, in wall-clock milliseconds, when a `role="status"` text matching `pattern` shows
+ * up and when it goes away, so a test can report how long a recovery took as people saw it.
+ */
+export async function watchStatus(
+  page: Page,
+  pattern: RegExp,
+): Promise<() => Promise<{ shownAt: number | null; clearedAt: number | null }>> {
+  await page.evaluate(
+    ({ source, flags }) => {
+      const matcher = new RegExp(source, flags);
+      const record = { shownAt: null as number | null, clearedAt: null as number | null };
+      (window as unknown as { __statusWatch: typeof record }).__statusWatch = record;
+      const check = (): void => {
+        const isShown = [...document.querySelectorAll('[role="status"]')].some((element) =>
+          matcher.test(element.textContent ?? ''),
+        );
+        if (isShown && record.shownAt === null) record.shownAt = Date.now();
+        if (!isShown && record.shownAt !== null && record.clearedAt === null) record.clearedAt = Date.now();
+      };
+      new MutationObserver(check).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
+    },
+    { source: pattern.source, flags: pattern.flags },
+  );
+  return () =>
+    page.evaluate(
+      () =>
+        (window as unknown as { __statusWatch: { shownAt: number | null; clearedAt: number | null } })
+          .__statusWatch,
+    );
+}
