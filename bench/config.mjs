@@ -17,6 +17,8 @@ export const benchConfig = ({ quick = false } = {}) => ({
   idleSockets: 5_000,
   idleSettleMs: 1_000,
   browserRepetitions: quick ? 2 : 5,
+  // Seconds after which a suite stops starting new rounds (a round = one run per server).
+  budgetSeconds: { relay: 200, idle: 110, redis: 90 },
 });
 
 export const DEFAULTS = benchConfig();

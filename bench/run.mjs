@@ -69,10 +69,21 @@ function prepare() {
 }
 
 /** Runs `fn(kind)` for bare and ours alternately, `repetitions` times; errors per kind are kept. */
-async function alternate(kinds, repetitions, fn) {
+/**
+ * Runs `fn(kind)` for each kind alternately, `repetitions` times. On a slow (shared)
+ * machine it stops after a full round once `budgetSeconds` are spent, so the whole run stays
+ * under 10 minutes; `short` records how many rounds were done instead.
+ */
+async function alternate(kinds, repetitions, fn, budgetSeconds = Infinity) {
   const results = Object.fromEntries(kinds.map((k) => [k, []]));
   const errors = {};
+  const suiteStart = performance.now();
   for (let rep = 0; rep < repetitions; rep++) {
+    if (rep > 0 && (performance.now() - suiteStart) / 1000 > budgetSeconds) {
+      log(`time budget of ${budgetSeconds} s spent: ${rep} of ${repetitions} repetitions`);
+      shortened.push(`${kinds.join('/')}: ${rep} of ${repetitions} repetitions (time budget)`);
+      break;
+    }
     for (const kind of kinds) {
       if (errors[kind]) continue;
       try {
@@ -86,6 +97,19 @@ async function alternate(kinds, repetitions, fn) {
     }
   }
   return { results, errors };
+}
+
+const shortened = [];
+const failures = {};
+
+/** One suite failing (a server that will not start, a browser that crashes) must not lose the others. */
+async function guarded(suite, run) {
+  try {
+    await run();
+  } catch (error) {
+    failures[suite] = String(error?.stack ?? error);
+    log(`${suite} failed: ${String(error?.message ?? error).split('\n')[0]}`);
+  }
 }
 
 function summary(result) {
@@ -149,186 +173,212 @@ async function main() {
   const notMeasured = (reason) => ({ ours: null, note: `not measured: ${reason}` });
 
   if (wants('relay')) {
-    log(
-      `relay: ${config.repetitions} repetitions each, ${config.generators * config.roomsPerGenerator} rooms, fixed load ${config.fixedRate} msg/s`,
-    );
-    const { results, errors } = await alternate(kinds, config.repetitions, (kind) =>
-      relayRepetition({ kind, config }),
-    );
-    out.runs.relay = results;
-    out.errors = { ...out.errors, relay: errors };
-    const ours = results.ours;
-    const bare = results.bare;
-    const reason = missing.ours ?? errors.ours;
-    const row = (figure, key, unit, goal, scale = 1) =>
-      ours?.length
-        ? { figure, ours: medianOf(ours, key) * scale, baseline: medianOf(bare, key) * scale, unit, goal }
-        : { figure, baseline: medianOf(bare, key) * scale, unit, goal, ...notMeasured(reason) };
-    // Throughput only says something about a server that was the bottleneck: on a machine
-    // shared with other work, or with generators slower than the server, it does not.
-    const throughputRow = row('relay throughput', 'throughput', 'msg/s', { op: '>=', value: 0.95 });
-    const shareOurs = medianOf(ours, 'serverCpuShare');
-    const shareBare = medianOf(bare, 'serverCpuShare');
-    throughputRow.remark = `server busy ${pct(shareOurs)} / bare ${pct(shareBare)} of a core`;
-    if (!(shareOurs >= 0.8 && shareBare >= 0.8)) {
-      throughputRow.inconclusive = 'a server below 80% of a core was not the bottleneck';
-      throughputRow.remark += ': not server-bound, see CPU per message';
-    }
-    rows.push(throughputRow);
-    rows.push(row('server CPU per relayed message', 'cpuPerMessageMicros', 'µs', { op: '<=', value: 1.1 }));
-    rows.push(row(`latency p50 at ${config.fixedRate / 1000}k msg/s`, 'latencyP50Ms', 'ms'));
-    rows.push(
-      row(`latency p99 at ${config.fixedRate / 1000}k msg/s`, 'latencyP99Ms', 'ms', { op: '<=', value: 2 }),
-    );
-    const stallRow = row(`worst event-loop stall at ${config.fixedRate / 1000}k msg/s`, 'stallMaxMs', 'ms', {
-      op: '<=',
-      value: 50,
-      absolute: true,
+    await guarded('relay', async () => {
+      log(
+        `relay: ${config.repetitions} repetitions each, ${config.generators * config.roomsPerGenerator} rooms, fixed load ${config.fixedRate} msg/s`,
+      );
+      const { results, errors } = await alternate(
+        kinds,
+        config.repetitions,
+        (kind) => relayRepetition({ kind, config }),
+        config.budgetSeconds.relay,
+      );
+      out.runs.relay = results;
+      out.errors = { ...out.errors, relay: errors };
+      const ours = results.ours;
+      const bare = results.bare;
+      const reason = missing.ours ?? errors.ours;
+      const row = (figure, key, unit, goal, scale = 1) =>
+        ours?.length
+          ? { figure, ours: medianOf(ours, key) * scale, baseline: medianOf(bare, key) * scale, unit, goal }
+          : { figure, baseline: medianOf(bare, key) * scale, unit, goal, ...notMeasured(reason) };
+      // Throughput only says something about a server that was the bottleneck: on a machine
+      // shared with other work, or with generators slower than the server, it does not.
+      const throughputRow = row('relay throughput', 'throughput', 'msg/s', { op: '>=', value: 0.95 });
+      const shareOurs = medianOf(ours, 'serverCpuShare');
+      const shareBare = medianOf(bare, 'serverCpuShare');
+      throughputRow.remark = `server busy ${pct(shareOurs)} / bare ${pct(shareBare)} of a core`;
+      if (!(shareOurs >= 0.8 && shareBare >= 0.8)) {
+        throughputRow.inconclusive = 'a server below 80% of a core was not the bottleneck';
+        throughputRow.remark += ': not server-bound, see CPU per message';
+      }
+      rows.push(throughputRow);
+      rows.push(row('server CPU per relayed message', 'cpuPerMessageMicros', 'µs', { op: '<=', value: 1.1 }));
+      rows.push(row(`latency p50 at ${config.fixedRate / 1000}k msg/s`, 'latencyP50Ms', 'ms'));
+      rows.push(
+        row(`latency p99 at ${config.fixedRate / 1000}k msg/s`, 'latencyP99Ms', 'ms', { op: '<=', value: 2 }),
+      );
+      const stallRow = row(
+        `worst event-loop stall at ${config.fixedRate / 1000}k msg/s`,
+        'stallMaxMs',
+        'ms',
+        {
+          op: '<=',
+          value: 50,
+          absolute: true,
+        },
+      );
+      // Stalls include time the OS did not run the server at all, so the baseline's shows the machine's share.
+      stallRow.remark = `1-min load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
+      rows.push(stallRow);
+      rows.push(row('server CPU per call set-up', 'cpuPerSetupMicros', 'µs', { op: '<=', value: 1.15 }));
     });
-    // Stalls include time the OS did not run the server at all, so the baseline's shows the machine's share.
-    stallRow.remark = `1-min load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
-    rows.push(stallRow);
-    rows.push(row('server CPU per call set-up', 'cpuPerSetupMicros', 'µs', { op: '<=', value: 1.15 }));
   }
 
   if (wants('idle')) {
-    log(`idle memory: ${config.idleSockets} joined sockets, ${config.repetitions} repetitions each`);
-    const { results, errors } = await alternate(kinds, config.repetitions, (kind) =>
-      idleRepetition({ kind, config }),
-    );
-    out.runs.idle = results;
-    out.errors = { ...out.errors, idle: errors };
-    const reason = missing.ours ?? errors.ours;
-    for (const [figure, key, goal] of [
-      [`idle heap per peer at ${config.idleSockets / 1000}k sockets`, 'heapPerPeerBytes', 1.5],
-      [`idle RSS per peer at ${config.idleSockets / 1000}k sockets`, 'rssPerPeerBytes', 1.2],
-    ]) {
-      const baseline = medianOf(results.bare, key) / 1024;
-      rows.push(
-        results.ours?.length
-          ? {
-              figure,
-              ours: medianOf(results.ours, key) / 1024,
-              baseline,
-              unit: 'KiB',
-              goal: { op: '<=', value: goal },
-            }
-          : { figure, baseline, unit: 'KiB', goal: { op: '<=', value: goal }, ...notMeasured(reason) },
+    await guarded('idle', async () => {
+      log(`idle memory: ${config.idleSockets} joined sockets, ${config.repetitions} repetitions each`);
+      const { results, errors } = await alternate(
+        kinds,
+        config.repetitions,
+        (kind) => idleRepetition({ kind, config }),
+        config.budgetSeconds.idle,
       );
-    }
+      out.runs.idle = results;
+      out.errors = { ...out.errors, idle: errors };
+      const reason = missing.ours ?? errors.ours;
+      for (const [figure, key, goal] of [
+        [`idle heap per peer at ${config.idleSockets / 1000}k sockets`, 'heapPerPeerBytes', 1.5],
+        [`idle RSS per peer at ${config.idleSockets / 1000}k sockets`, 'rssPerPeerBytes', 1.2],
+      ]) {
+        const baseline = medianOf(results.bare, key) / 1024;
+        rows.push(
+          results.ours?.length
+            ? {
+                figure,
+                ours: medianOf(results.ours, key) / 1024,
+                baseline,
+                unit: 'KiB',
+                goal: { op: '<=', value: goal },
+              }
+            : { figure, baseline, unit: 'KiB', goal: { op: '<=', value: goal }, ...notMeasured(reason) },
+        );
+      }
+    });
   }
 
   if (wants('redis')) {
-    const figure = 'relay throughput, 2 processes over Redis vs 1 in memory';
-    const cpuFigure = 'server CPU per message (both processes), Redis vs memory';
-    if (missing.ours || !hasRedisSupport()) {
-      const reason = missing.ours ?? 'the server has no REDIS_URL support yet';
-      rows.push(
-        { figure, unit: 'msg/s', ...notMeasured(reason) },
-        { figure: cpuFigure, unit: 'µs', ...notMeasured(reason) },
-      );
-    } else {
-      const redis = await redisServer();
-      try {
-        log(`redis: ${config.repetitions} repetitions, one in-memory process vs two sharing ${redis.url}`);
-        const { results, errors } = await alternate(['one', 'two'], config.repetitions, (setup) =>
-          relayRepetition({
-            kind: 'ours',
-            label: `redis-${setup}`,
-            config,
-            // The baseline is the default deployment: one process, rooms in memory.
-            env: setup === 'two' ? { REDIS_URL: redis.url } : {},
-            processes: setup === 'two' ? 2 : 1,
-            withSetups: false,
-          }),
-        );
-        out.runs.redis = results;
-        out.errors = { ...out.errors, redis: errors };
-        const measured = results.two?.length && results.one?.length;
-        const reason = errors.two ?? errors.one;
+    await guarded('redis', async () => {
+      const figure = 'relay throughput, 2 processes over Redis vs 1 in memory';
+      const cpuFigure = 'server CPU per message (both processes), Redis vs memory';
+      if (missing.ours || !hasRedisSupport()) {
+        const reason = missing.ours ?? 'the server has no REDIS_URL support yet';
         rows.push(
-          measured
-            ? {
-                figure,
-                ours: medianOf(results.two, 'throughput'),
-                baseline: medianOf(results.one, 'throughput'),
-                unit: 'msg/s',
-              }
-            : { figure, unit: 'msg/s', ...notMeasured(reason) },
-          measured
-            ? {
-                figure: cpuFigure,
-                ours: medianOf(results.two, 'cpuPerMessageMicros'),
-                baseline: medianOf(results.one, 'cpuPerMessageMicros'),
-                unit: 'µs',
-              }
-            : { figure: cpuFigure, unit: 'µs', ...notMeasured(reason) },
+          { figure, unit: 'msg/s', ...notMeasured(reason) },
+          { figure: cpuFigure, unit: 'µs', ...notMeasured(reason) },
         );
-      } finally {
-        redis.stop();
+      } else {
+        const redis = await redisServer();
+        try {
+          log(`redis: ${config.repetitions} repetitions, one in-memory process vs two sharing ${redis.url}`);
+          const { results, errors } = await alternate(
+            ['one', 'two'],
+            config.repetitions,
+            (setup) =>
+              relayRepetition({
+                kind: 'ours',
+                label: `redis-${setup}`,
+                config,
+                // The baseline is the default deployment: one process, rooms in memory.
+                env: setup === 'two' ? { REDIS_URL: redis.url } : {},
+                processes: setup === 'two' ? 2 : 1,
+                withSetups: false,
+                withFixedRate: false,
+              }),
+            config.budgetSeconds.redis,
+          );
+          out.runs.redis = results;
+          out.errors = { ...out.errors, redis: errors };
+          const measured = results.two?.length && results.one?.length;
+          const reason = errors.two ?? errors.one;
+          rows.push(
+            measured
+              ? {
+                  figure,
+                  ours: medianOf(results.two, 'throughput'),
+                  baseline: medianOf(results.one, 'throughput'),
+                  unit: 'msg/s',
+                }
+              : { figure, unit: 'msg/s', ...notMeasured(reason) },
+            measured
+              ? {
+                  figure: cpuFigure,
+                  ours: medianOf(results.two, 'cpuPerMessageMicros'),
+                  baseline: medianOf(results.one, 'cpuPerMessageMicros'),
+                  unit: 'µs',
+                }
+              : { figure: cpuFigure, unit: 'µs', ...notMeasured(reason) },
+          );
+        } finally {
+          redis.stop();
+        }
       }
-    }
+    });
   }
 
   if (wants('browser')) {
-    const { callSetupSamples, loopbackSamples } = await import('./suites/browser.mjs');
-    log(`browser: loopback RTCPeerConnection pair, ${config.browserRepetitions} calls`);
-    const figure = 'call set-up time (Join click to first remote frame)';
-    let loopback = [];
-    try {
-      loopback = await loopbackSamples(config.browserRepetitions);
-    } catch (error) {
-      out.errors = { ...out.errors, loopback: String(error?.message ?? error) };
-    }
-    out.runs.loopback = loopback;
-    let calls = [];
-    let reason = missing.ours ?? missing.web;
-    if (!reason) {
-      log(`browser: ${config.browserRepetitions} two-browser calls through the production server`);
-      const server = await startServer({ kind: 'ours', label: 'ours-browser' });
+    await guarded('browser', async () => {
+      const { callSetupSamples, loopbackSamples } = await import('./suites/browser.mjs');
+      log(`browser: loopback RTCPeerConnection pair, ${config.browserRepetitions} calls`);
+      const figure = 'call set-up time (Join click to first remote frame)';
+      let loopback = [];
       try {
-        const measured = await callSetupSamples(server.origin, config.browserRepetitions);
-        calls = measured.samples;
-        out.runs.callTimeline = measured.timeline;
+        loopback = await loopbackSamples(config.browserRepetitions);
       } catch (error) {
-        reason = String(error?.message ?? error).split('\n')[0];
-      } finally {
-        await server.stop();
+        out.errors = { ...out.errors, loopback: String(error?.message ?? error) };
       }
-    }
-    out.runs.calls = calls;
-    rows.push(
-      calls.length
-        ? {
-            figure,
-            ours: median(calls),
-            baseline: median(loopback),
-            unit: 'ms',
-            goal: { op: '<=', value: 1.25 },
-          }
-        : {
-            figure,
-            baseline: median(loopback),
-            unit: 'ms',
-            goal: { op: '<=', value: 1.25 },
-            ...notMeasured(reason),
-          },
-    );
+      out.runs.loopback = loopback;
+      let calls = [];
+      let reason = missing.ours ?? missing.web;
+      if (!reason) {
+        log(`browser: ${config.browserRepetitions} two-browser calls through the production server`);
+        const server = await startServer({ kind: 'ours', label: 'ours-browser' });
+        try {
+          const measured = await callSetupSamples(server.origin, config.browserRepetitions);
+          calls = measured.samples;
+          out.runs.callTimeline = measured.timeline;
+        } catch (error) {
+          reason = String(error?.message ?? error).split('\n')[0];
+        } finally {
+          await server.stop();
+        }
+      }
+      out.runs.calls = calls;
+      rows.push(
+        calls.length
+          ? {
+              figure,
+              ours: median(calls),
+              baseline: median(loopback),
+              unit: 'ms',
+              goal: { op: '<=', value: 1.25 },
+            }
+          : {
+              figure,
+              baseline: median(loopback),
+              unit: 'ms',
+              goal: { op: '<=', value: 1.25 },
+              ...notMeasured(reason),
+            },
+      );
+    });
   }
 
   if (wants('bundle')) {
-    const { emptySvelteApp, gzippedSize, WEB_DIST } = await import('./suites/bundle.mjs');
-    log('bundle: empty Svelte 5 + Vite app');
-    const empty = await emptySvelteApp();
-    const figure = 'web bundle, gzipped (js+css+html)';
-    const goal = { op: '<=', value: 3 };
-    if (missing.web) {
-      rows.push({ figure, baseline: empty.gzipped / 1024, unit: 'KiB', goal, ...notMeasured(missing.web) });
-    } else {
-      const ours = gzippedSize(WEB_DIST);
-      out.runs.bundle = { ours, empty };
-      rows.push({ figure, ours: ours.gzipped / 1024, baseline: empty.gzipped / 1024, unit: 'KiB', goal });
-    }
+    await guarded('bundle', async () => {
+      const { emptySvelteApp, gzippedSize, WEB_DIST } = await import('./suites/bundle.mjs');
+      log('bundle: empty Svelte 5 + Vite app');
+      const empty = await emptySvelteApp();
+      const figure = 'web bundle, gzipped (js+css+html)';
+      const goal = { op: '<=', value: 3 };
+      if (missing.web) {
+        rows.push({ figure, baseline: empty.gzipped / 1024, unit: 'KiB', goal, ...notMeasured(missing.web) });
+      } else {
+        const ours = gzippedSize(WEB_DIST);
+        out.runs.bundle = { ours, empty };
+        rows.push({ figure, ours: ours.gzipped / 1024, baseline: empty.gzipped / 1024, unit: 'KiB', goal });
+      }
+    });
   }
 
   if (profile) {
@@ -375,6 +425,7 @@ async function main() {
   out.rows = rows;
   out.loadAfter = loadavg();
   out.seconds = (performance.now() - started) / 1000;
+  out.failures = failures;
   writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(
     `\nBaseline: bare ws relay (bench/baseline/bare-relay.mjs) for server rows; one-page loopback RTCPeerConnection pair for call set-up; empty Svelte 5 + Vite app for the bundle.`,
@@ -386,6 +437,12 @@ async function main() {
   );
   if (bundleNote) console.log(`Note: ${bundleNote}.\n`);
   console.log(formatTable(rows));
+  if (shortened.length) console.log(`\nShortened by the time budget: ${shortened.join('; ')}.`);
+  out.shortened = shortened;
+  if (Object.keys(failures).length) {
+    console.log(`\nSuites that failed (details in results.json): ${Object.keys(failures).join(', ')}.`);
+    process.exitCode = 1;
+  }
   console.log(`\nWrote bench/results.json in ${out.seconds.toFixed(0)} s.`);
 }
 

@@ -148,15 +148,21 @@ async function oneCall(browsers, origin, room, timeline = []) {
   }
 }
 
-/** Call set-up samples through the production server at `origin` (two browser processes), in ms. */
+/**
+ * Call set-up samples through the production server at `origin` (two browser processes),
+ * in ms, and the signaling timeline of the last call.
+ */
 export async function callSetupSamples(origin, repetitions) {
   const browsers = await Promise.all([chromium.launch(LAUNCH), chromium.launch(LAUNCH)]);
   try {
     await oneCall(browsers, origin, `bench-warm-${Date.now()}`);
     const samples = [];
-    for (let i = 0; i < repetitions; i++)
-      samples.push(await oneCall(browsers, origin, `bench-call-${Date.now()}-${i}`));
-    return samples;
+    let timeline = [];
+    for (let i = 0; i < repetitions; i++) {
+      timeline = [];
+      samples.push(await oneCall(browsers, origin, `bench-call-${Date.now()}-${i}`, timeline));
+    }
+    return { samples, timeline: timeline.map(({ ms, event }) => ({ ms, event })) };
   } finally {
     await Promise.all(browsers.map((browser) => browser.close()));
   }

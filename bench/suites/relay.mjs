@@ -48,6 +48,7 @@ export async function relayRepetition({
   label = kind,
   processes = 1,
   withSetups = true,
+  withFixedRate = true,
 }) {
   const servers = await startServers({ kind, env, cpuProfDir, label, processes });
   // With profileDir, the first server process is CPU-profiled during each measured window only.
@@ -83,24 +84,26 @@ export async function relayRepetition({
     result.loopErrors = mergeErrors(stopped);
     result.closedSockets = sumOf(stopped, 'closed');
 
-    // Open loop at a fixed offered rate: latency at the generators, stalls inside the server.
-    await sleep(300);
-    await Promise.all(servers.map((s) => s.probe('reset')));
-    const fixed = await generators.all(
-      'fixed',
-      () => ({ rate: config.fixedRate / config.generators, durationMs: config.durationMs }),
-      config.durationMs + 30_000,
-    );
-    const probes = await Promise.all(servers.map((s) => s.probe('snapshot')));
-    const latency = mergeHistograms(fixed.map((f) => f.latency));
-    result.fixedRate = config.fixedRate;
-    result.fixedSent = sumOf(fixed, 'sent');
-    result.fixedReceived = sumOf(fixed, 'received');
-    result.latencyP50Ms = histogramPercentile(latency, 50) / 1000;
-    result.latencyP99Ms = histogramPercentile(latency, 99) / 1000;
-    result.latencyMaxMs = latency.max / 1000;
-    result.stallMaxMs = Math.max(...probes.map((p) => p.stallMaxMs));
-    result.fixedErrors = mergeErrors(fixed);
+    if (withFixedRate) {
+      // Open loop at a fixed offered rate: latency at the generators, stalls inside the server.
+      await sleep(300);
+      await Promise.all(servers.map((s) => s.probe('reset')));
+      const fixed = await generators.all(
+        'fixed',
+        () => ({ rate: config.fixedRate / config.generators, durationMs: config.durationMs }),
+        config.durationMs + 30_000,
+      );
+      const probes = await Promise.all(servers.map((s) => s.probe('snapshot')));
+      const latency = mergeHistograms(fixed.map((f) => f.latency));
+      result.fixedRate = config.fixedRate;
+      result.fixedSent = sumOf(fixed, 'sent');
+      result.fixedReceived = sumOf(fixed, 'received');
+      result.latencyP50Ms = histogramPercentile(latency, 50) / 1000;
+      result.latencyP99Ms = histogramPercentile(latency, 99) / 1000;
+      result.latencyMaxMs = latency.max / 1000;
+      result.stallMaxMs = Math.max(...probes.map((p) => p.stallMaxMs));
+      result.fixedErrors = mergeErrors(fixed);
+    }
 
     if (withSetups) {
       await generators.all('leaveAll');
