@@ -1,5 +1,5 @@
 import { FileOfferMessage, parsePeerMessage, type PeerMessage } from '@app/protocol';
-import type { TransferChannel } from './channel.ts';
+import { CANCEL_LINGER_MS, releaseChannel, type TransferChannel } from './channel.ts';
 import { Emitter } from './emitter.ts';
 import { CHANNEL_LOST_GRACE_MS, type CancelReason, type TransferState } from './FileSender.ts';
 import { createFileDigest, type FileDigest } from './hash.ts';
@@ -61,6 +61,8 @@ export class FileReceiver {
   #writes: Promise<void> = Promise.resolve();
   #channelLostGraceMs: number;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Closes a channel left open for the sender to close (see CANCEL_LINGER_MS). */
+  #closeChannel: () => void = () => undefined;
 
   /** Throws if the offer does not match the schema: the caller drops it. */
   constructor(options: FileReceiverOptions) {
@@ -152,6 +154,7 @@ export class FileReceiver {
   close(): void {
     if (this.#status === 'complete') void this.release();
     else if (!this.isFinished) this.#finish('failed', 'failed');
+    this.#closeChannel();
     this.events.clear();
   }
 
@@ -233,7 +236,9 @@ export class FileReceiver {
   #cancelWith(reason: CancelReason): void {
     if (this.isFinished) return;
     this.#sendControl({ type: 'file-cancel', id: this.id, reason });
-    this.#finish(reason === 'cancelled' ? 'cancelled' : 'failed', reason);
+    // A sender that broke the rules is cut off at once; an honest one closes on our message.
+    const isHonest = reason === 'cancelled' || reason === 'failed';
+    this.#finish(reason === 'cancelled' ? 'cancelled' : 'failed', reason, false, isHonest);
   }
 
   #setStatus(status: ReceiverStatus): void {
@@ -241,21 +246,18 @@ export class FileReceiver {
     this.events.emit('status', { status });
   }
 
-  #detachChannel(): void {
+  /** `lingerMs`: leave the channel for the sender to close after our `file-cancel`. */
+  #detachChannel(lingerMs = 0): void {
     const channel = this.#channel;
     this.#channel = null;
-    if (!channel) return;
-    channel.onmessage = null;
-    channel.onclose = null;
-    channel.onerror = null;
-    channel.close();
+    if (channel) this.#closeChannel = releaseChannel(channel, lingerMs);
   }
 
-  #finish(status: ReceiverStatus, reason?: CancelReason, byPeer = false): void {
+  #finish(status: ReceiverStatus, reason?: CancelReason, byPeer = false, hasToldPeer = false): void {
     clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#status = status;
-    this.#detachChannel();
+    this.#detachChannel(hasToldPeer ? CANCEL_LINGER_MS : 0);
     const sink = this.#sink;
     if (sink) void this.#writes.finally(() => sink.discard()).catch(() => undefined);
     this.events.emit('status', { status, ...(reason ? { reason } : {}), ...(byPeer ? { byPeer } : {}) });

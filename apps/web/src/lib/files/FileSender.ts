@@ -7,7 +7,9 @@ import type {
   PeerMessage,
 } from '@app/protocol';
 import {
+  CANCEL_LINGER_MS,
   chunkSizeFor,
+  releaseChannel,
   LOW_WATER_BYTES,
   MAX_QUEUED_BYTES,
   transferLabel,
@@ -85,6 +87,8 @@ export class FileSender {
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
   /** The channel closed under a running transfer; the reason may still come on the chat channel. */
   #isChannelLost = false;
+  /** Closes a channel left open for the peer to close (see CANCEL_LINGER_MS). */
+  #closeChannel: () => void = () => undefined;
   /** Highest `bufferedAmount` seen right after a send: the queue bound tests and the benchmark check. */
   peakBufferedAmount = 0;
   chunkSize = 0;
@@ -152,12 +156,13 @@ export class FileSender {
   cancel(): void {
     if (this.isFinished) return;
     this.#link.sendControl({ type: 'file-cancel', id: this.id, reason: 'cancelled' });
-    this.#finish('cancelled');
+    this.#finish('cancelled', undefined, false, true);
   }
 
   /** The peer left or the call ended: stop without telling anyone. */
   close(): void {
     if (!this.isFinished) this.#finish('failed', 'failed');
+    this.#closeChannel();
     this.events.clear();
   }
 
@@ -269,7 +274,7 @@ export class FileSender {
 
   #fail(): void {
     this.#link.sendControl({ type: 'file-cancel', id: this.id, reason: 'failed' });
-    this.#finish('failed', 'failed');
+    this.#finish('failed', 'failed', false, true);
   }
 
   #setStatus(status: SenderStatus): void {
@@ -277,19 +282,14 @@ export class FileSender {
     this.events.emit('status', { status });
   }
 
-  #finish(status: SenderStatus, reason?: CancelReason, byPeer = false): void {
+  /** `hasToldPeer`: we sent `file-cancel`, so the peer will close the channel (CANCEL_LINGER_MS). */
+  #finish(status: SenderStatus, reason?: CancelReason, byPeer = false, hasToldPeer = false): void {
     clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#status = status;
     const channel = this.#channel;
     this.#channel = null;
-    if (channel) {
-      channel.onbufferedamountlow = null;
-      channel.onclose = null;
-      channel.onerror = null;
-      channel.onopen = null;
-      channel.close();
-    }
+    if (channel) this.#closeChannel = releaseChannel(channel, hasToldPeer ? CANCEL_LINGER_MS : 0);
     this.#wakeUp();
     this.events.emit('status', { status, ...(reason ? { reason } : {}), ...(byPeer ? { byPeer } : {}) });
   }

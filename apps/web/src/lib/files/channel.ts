@@ -59,3 +59,30 @@ export function chunkSizeFor(maxMessageSize: number | null | undefined): number 
   }
   return Math.min(CHUNK_MAX_BYTES, Math.max(CHUNK_MIN_BYTES, Math.floor(maxMessageSize)));
 }
+
+/**
+ * How long the side that cancels keeps the transfer channel open. The peer learns of the
+ * cancel from `file-cancel` on the chat channel and then closes the channel itself; if our
+ * close reached it first, it would look like a broken connection (SCTP does not order the
+ * two channels). The timer only matters when the peer never answers.
+ */
+export const CANCEL_LINGER_MS = 5000;
+
+/** Drops the channel's handlers and closes it, at once or after `lingerMs`; returns a function that closes it now. */
+export function releaseChannel(channel: TransferChannel, lingerMs = 0): () => void {
+  channel.onmessage = null;
+  channel.onbufferedamountlow = null;
+  channel.onopen = null;
+  channel.onerror = null;
+  if (lingerMs <= 0) {
+    channel.onclose = null;
+    channel.close();
+    return () => undefined;
+  }
+  const timer = setTimeout(() => channel.close(), lingerMs);
+  channel.onclose = () => clearTimeout(timer);
+  return () => {
+    clearTimeout(timer);
+    channel.close();
+  };
+}

@@ -226,6 +226,9 @@ describe('file transfer over fake channels', () => {
     await seen.receiver!.accept();
     await link.run(() => seen.receiver!.bytesReceived > MiB);
     seen.receiver!.cancel();
+    // The canceller leaves the channel for the sender to close once it has read file-cancel,
+    // so the close never overtakes the reason for it.
+    expect(link.channels[0]!.readyState).toBe('open');
     await link.run(() => seen.sender!.isFinished);
     expect(seen.receiverStatuses.at(-1)).toBe('cancelled');
     expect(seen.senderStatuses.at(-1)).toBe('cancelled');
@@ -244,7 +247,9 @@ describe('file transfer over fake channels', () => {
     await seen.receiver!.accept();
     await link.run(() => seen.receiver!.bytesReceived > MiB);
     seen.sender!.cancel();
+    expect(link.channels[0]!.readyState).toBe('open');
     await link.run(() => seen.receiver!.isFinished);
+    expect(link.channels[0]!.readyState).toBe('closed');
     expect(seen.senderStatuses.at(-1)).toBe('cancelled');
     expect(seen.receiverStatuses.at(-1)).toBe('cancelled');
     expect(seen.completed).toHaveLength(0);
