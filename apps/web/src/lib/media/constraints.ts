@@ -55,15 +55,22 @@ export function classifyMediaError(error: unknown): MediaProblemKind {
 export function mediaProblemMessage(
   camera: MediaProblemKind | null,
   microphone: MediaProblemKind | null,
+  isInCall = false,
 ): string | null {
   if (!camera && !microphone) return null;
   if (camera && microphone && camera === microphone) {
-    return `${describe('camera and microphone', camera, true)} You can still join to watch and listen.`;
+    const next = isInCall ? 'You can still watch and listen.' : 'You can still join to watch and listen.';
+    return `${describe('camera and microphone', camera, true)} ${next}`;
   }
   const parts: string[] = [];
-  if (camera) parts.push(`${describe('camera', camera, false)} You can still join with audio only.`);
-  if (microphone)
-    parts.push(`${describe('microphone', microphone, false)} You can still join without sound.`);
+  if (camera) {
+    const next = isInCall ? 'Others hear you but cannot see you.' : 'You can still join with audio only.';
+    parts.push(`${describe('camera', camera, false)} ${next}`);
+  }
+  if (microphone) {
+    const next = isInCall ? 'Others see you but cannot hear you.' : 'You can still join without sound.';
+    parts.push(`${describe('microphone', microphone, false)} ${next}`);
+  }
   return parts.join(' ');
 }
 

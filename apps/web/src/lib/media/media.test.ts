@@ -37,6 +37,7 @@ describe('constraints', () => {
     expect(both).toMatch(/camera and microphone/);
     expect(both).toMatch(/watch and listen/);
     expect(mediaProblemMessage(null, 'busy')).toMatch(/microphone.*in use/);
+    expect(mediaProblemMessage('denied', null, true)).toMatch(/cannot see you/);
   });
 });
 

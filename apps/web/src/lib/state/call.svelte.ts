@@ -21,6 +21,7 @@ import {
 import { Emitter } from '../events.ts';
 import { PersistentChatLog } from '../history/PersistentChatLog.svelte.ts';
 import { randomBase64Url, randomMessageId } from '../ids.ts';
+import { mediaProblemMessage } from '../media/constraints.ts';
 import { describeConnection, gatherCandidateKinds, serverKinds } from '../rtc/connectionCheck.ts';
 import { PeerSession, type LocalTracks } from '../rtc/PeerSession.ts';
 import { verificationCode } from '../rtc/verification.ts';
@@ -744,7 +745,10 @@ export class CallController {
   #alerts(): CallAlert[] {
     const alerts: CallAlert[] = [];
     if (this.joinError) alerts.push({ id: `join-${this.joinError.code}`, text: this.joinError.text });
-    const media = this.media.problemMessage;
+    const media =
+      this.phase === 'in-call'
+        ? mediaProblemMessage(this.media.cameraProblem, this.media.microphoneProblem, true)
+        : this.media.problemMessage;
     if (media) alerts.push({ id: 'media', text: media });
     for (const participant of this.participants) {
       if (!participant.hasFailed) continue;
