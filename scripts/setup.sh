@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing on a fresh Debian/Ubuntu machine that has Node.js 20+ and npm:
 # pnpm, the workspace dependencies (frozen lockfile) and, with --test, the Debian
-# packages the test suites drive (chromium, coturn, redis-server, ffmpeg).
+# packages the test suites drive (chromium, coturn, redis-server, ffmpeg, iproute2, iptables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +47,9 @@ ensure_debian_packages() {
   command -v turnserver >/dev/null || missing+=(coturn)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+  # The network e2e tests build namespaces, veth links and NAT rules of their own.
+  command -v ip >/dev/null || [ -x /usr/sbin/ip ] || missing+=(iproute2)
+  command -v iptables >/dev/null || [ -x /usr/sbin/iptables ] || missing+=(iptables)
   if [ ${#missing[@]} -gt 0 ]; then
     log "Installing ${missing[*]}"
     as_root apt-get update -qq
