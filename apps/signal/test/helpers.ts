@@ -150,4 +150,47 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
   }
 }
 
+/**
+ * Every server and client a test file opens, closed together after each test so that a
+ * failing test never leaves a socket or a port open for the next one.
+ */
+export class TestFleet {
+  readonly servers: TestServer[] = [];
+  readonly clients: TestClient[] = [];
+
+  constructor(private readonly defaults: Partial<AppOptions> = {}) {}
+
+  async serve(options: Partial<AppOptions> = {}): Promise<TestServer> {
+    const server = await startServer({ ...this.defaults, ...options });
+    this.servers.push(server);
+    return server;
+  }
+
+  async connect(target: TestServer | string, options: ClientOptions = {}): Promise<TestClient> {
+    const client = await TestClient.connect(typeof target === 'string' ? target : target.wsUrl, options);
+    this.clients.push(client);
+    return client;
+  }
+
+  /** Clients first, so servers close without waiting on sockets the test left open. */
+  async closeAll(): Promise<void> {
+    for (const client of this.clients.splice(0)) client.socket.terminate();
+    for (const server of this.servers.splice(0)) await server.close();
+  }
+}
+
+/**
+ * What each of `joiners` got back for the join it sent: 'joined' or the error code.
+ * Waits until all of them have an answer.
+ */
+export async function joinOutcomes(joiners: TestClient[], timeoutMs = 5000): Promise<(string | undefined)[]> {
+  const answerOf = (client: TestClient) =>
+    client.received.find((message) => message.type === 'joined' || message.type === 'error');
+  await eventually(() => joiners.every((client) => answerOf(client) !== undefined), timeoutMs);
+  return joiners.map((client) => {
+    const answer = answerOf(client);
+    return answer?.type === 'error' ? answer.code : answer?.type;
+  });
+}
+
 export const offer = { description: { type: 'offer', sdp: 'v=0\r\n' } } as const;

@@ -6,37 +6,34 @@ import type { AppOptions } from '../src/app.ts';
 import {
   delay,
   eventually,
+  joinOutcomes,
   metricValue,
   offer,
-  startServer,
   TestClient,
+  TestFleet,
   type TestServer,
 } from './helpers.ts';
 import { appDir, buildServerBundle } from './built.ts';
 import { RedisProcess } from './redis.ts';
 
 let redis: RedisProcess;
-const servers: TestServer[] = [];
-const clients: TestClient[] = [];
+const fleet = new TestFleet();
 const children: ChildProcess[] = [];
 const secret = 'redis-tests-resume-secret';
 
-async function serve(options: Partial<AppOptions> = {}): Promise<TestServer> {
-  const server = await startServer({
+// The Redis URL is known only once redis-server has started (beforeAll).
+function serve(options: Partial<AppOptions> = {}): Promise<TestServer> {
+  return fleet.serve({
     redisUrl: redis.url,
     redisPresenceTtlMs: 600,
     resumeSecret: secret,
     faultInjection: true,
     ...options,
   });
-  servers.push(server);
-  return server;
 }
 
-async function connect(server: TestServer | string): Promise<TestClient> {
-  const client = await TestClient.connect(typeof server === 'string' ? server : server.wsUrl);
-  clients.push(client);
-  return client;
+function connect(server: TestServer | string): Promise<TestClient> {
+  return fleet.connect(server);
 }
 
 async function healthStatus(server: TestServer): Promise<number> {
@@ -52,8 +49,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.socket.terminate();
-  for (const server of servers.splice(0)) await server.close();
+  await fleet.closeAll();
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   const admin = redis.client();
   await admin.flushall();
@@ -113,13 +109,7 @@ describe('two processes sharing rooms through Redis', () => {
     const [one, two] = [await serve(), await serve()];
     const joiners = await Promise.all(Array.from({ length: 12 }, (_, i) => connect(i % 2 === 0 ? one : two)));
     for (const [i, client] of joiners.entries()) client.send({ type: 'join', room: 'race', name: `P${i}` });
-    const answered = (client: TestClient) =>
-      client.received.some((message) => message.type === 'joined' || message.type === 'error');
-    await eventually(() => joiners.every(answered), 5000);
-    const outcomes = joiners.map((client) => {
-      const answer = client.received.find((message) => message.type === 'joined' || message.type === 'error');
-      return answer?.type === 'error' ? answer.code : answer?.type;
-    });
+    const outcomes = await joinOutcomes(joiners);
     expect(outcomes.filter((outcome) => outcome === 'joined')).toHaveLength(6);
     expect(outcomes.filter((outcome) => outcome === 'room-full')).toHaveLength(6);
   });

@@ -8,22 +8,18 @@ import {
   offer,
   startServer,
   TestClient,
+  TestFleet,
   type TestServer,
 } from './helpers.ts';
 
-const servers: TestServer[] = [];
-const clients: TestClient[] = [];
+const fleet = new TestFleet({ faultInjection: true, resumeGraceMs: 2000 });
 
-async function serve(options: Partial<AppOptions> = {}): Promise<TestServer> {
-  const server = await startServer({ faultInjection: true, resumeGraceMs: 2000, ...options });
-  servers.push(server);
-  return server;
+function serve(options: Partial<AppOptions> = {}): Promise<TestServer> {
+  return fleet.serve(options);
 }
 
-async function connect(server: TestServer, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
-  const client = await TestClient.connect(server.wsUrl, options);
-  clients.push(client);
-  return client;
+function connect(server: TestServer, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+  return fleet.connect(server, options);
 }
 
 async function drop(server: TestServer, peerId: string): Promise<number> {
@@ -61,8 +57,7 @@ async function pairIn(
 }
 
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.socket.terminate();
-  for (const server of servers.splice(0)) await server.close();
+  await fleet.closeAll();
 });
 
 describe('resumable sessions', () => {
@@ -263,13 +258,13 @@ describe('resume across a server restart', () => {
     const [a, b] = await pairIn(first, 'survive', { password: 'pw-room' });
     const port = Number(new URL(first.url).port);
     await first.close();
-    servers.splice(servers.indexOf(first), 1);
+    fleet.servers.splice(fleet.servers.indexOf(first), 1);
     expect((await a.client.closed).code).toBe(1001);
     expect((await b.client.closed).code).toBe(1001);
     expect([...a.client.pending, ...b.client.pending]).toEqual([]);
 
     const second = await startServer({ resumeSecret: secret, faultInjection: true });
-    servers.push(second);
+    fleet.servers.push(second);
     void port;
     const a2 = await connect(second);
     const joinedA = await a2.join('survive', 'Ann', { resume: a.token, password: 'pw-room' });

@@ -3,20 +3,20 @@ import WebSocket from 'ws';
 import {
   delay,
   eventually,
+  joinOutcomes,
   metricValue,
   offer,
   startServer,
   TestClient,
+  TestFleet,
   type TestServer,
 } from './helpers.ts';
 
 let server: TestServer;
-const clients: TestClient[] = [];
+const fleet = new TestFleet();
 
-async function connect(options: WebSocket.ClientOptions = {}): Promise<TestClient> {
-  const client = await TestClient.connect(server.wsUrl, options);
-  clients.push(client);
-  return client;
+function connect(options: WebSocket.ClientOptions = {}): Promise<TestClient> {
+  return fleet.connect(server, options);
 }
 
 async function pair(room = 'room-a'): Promise<[TestClient, string, TestClient, string]> {
@@ -29,7 +29,7 @@ async function pair(room = 'room-a'): Promise<[TestClient, string, TestClient, s
 }
 
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.socket.terminate();
+  await fleet.closeAll();
   await server?.close();
 });
 
@@ -288,13 +288,7 @@ describe('bad inputs never crash the server and leave the connection usable', ()
     const joiners = await Promise.all(Array.from({ length: 10 }, () => connect()));
     for (const [i, client] of joiners.entries())
       client.send({ type: 'join', room: 'race', name: `P${i}`, password: 'pw' });
-    const answered = (client: TestClient) =>
-      client.received.some((message) => message.type === 'joined' || message.type === 'error');
-    await eventually(() => joiners.every(answered), 5000);
-    const outcomes = joiners.map((client) => {
-      const answer = client.received.find((message) => message.type === 'joined' || message.type === 'error');
-      return answer?.type === 'error' ? answer.code : answer?.type;
-    });
+    const outcomes = await joinOutcomes(joiners);
     expect(outcomes.filter((outcome) => outcome === 'joined')).toHaveLength(6);
     expect(outcomes.filter((outcome) => outcome === 'room-full')).toHaveLength(4);
   });
