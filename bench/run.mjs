@@ -261,8 +261,13 @@ async function main() {
     await guarded('redis', async () => {
       const figure = 'relay throughput, 2 processes over Redis vs 1 in memory';
       const cpuFigure = 'server CPU per message (both processes), Redis vs memory';
-      if (missing.ours || !hasRedisSupport()) {
-        const reason = missing.ours ?? 'the server has no REDIS_URL support yet';
+      const hasRedisServer = existsSync('/usr/bin/redis-server');
+      if (missing.ours || !hasRedisSupport() || !hasRedisServer) {
+        const reason =
+          missing.ours ??
+          (hasRedisServer
+            ? 'the server has no REDIS_URL support yet'
+            : '/usr/bin/redis-server is not installed');
         rows.push(
           { figure, unit: 'msg/s', ...notMeasured(reason) },
           { figure: cpuFigure, unit: 'µs', ...notMeasured(reason) },

@@ -28,7 +28,8 @@ const config = {
 
 async function buildVariant(patch) {
   const name = basename(patch).replace(/\.(diff|patch)$/, '');
-  const root = join(CACHE_DIR, 'variants', name);
+  // Under a dist/ folder, which the repo's lint and format checks skip.
+  const root = join(CACHE_DIR, 'dist', 'variants', name);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'apps/signal'), { recursive: true });
   cpSync(join(REPO_DIR, 'apps/signal/src'), join(root, 'apps/signal/src'), { recursive: true });

@@ -73,8 +73,8 @@ async function measure(deliverBatch, done) {
 }
 
 async function ours(srcDir, label) {
-  const entry = join(CACHE_DIR, 'micro', `${label}.ts`);
-  mkdirSync(join(CACHE_DIR, 'micro'), { recursive: true });
+  const entry = join(CACHE_DIR, 'dist', 'micro', `${label}.ts`);
+  mkdirSync(join(CACHE_DIR, 'dist', 'micro'), { recursive: true });
   const { writeFileSync } = await import('node:fs');
   writeFileSync(
     entry,
@@ -85,7 +85,7 @@ async function ours(srcDir, label) {
       `export { ResumeTokens } from '${srcDir}/signaling/ResumeTokens.ts';`,
     ].join('\n'),
   );
-  const outfile = join(CACHE_DIR, 'micro', 'dist', `${label}.mjs`);
+  const outfile = join(CACHE_DIR, 'dist', 'micro', 'dist', `${label}.mjs`);
   await bundleServer(entry, outfile, join(REPO_DIR, 'apps/signal/node_modules'));
   const m = await import(pathToFileURL(outfile).href);
   const options = {
