@@ -1,0 +1,422 @@
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { chromiumArgs, playwrightDisableFeaturesArg } from './chromium-args.ts';
+import type { Colour } from './media.ts';
+import { E2E_DIR, CHROMIUM_PATH, REPO_ROOT, SERVER_ENTRY } from './paths.ts';
+import { BrowserPool, openPerson, type Person } from './person.ts';
+import { sleep } from './ports.ts';
+import { OwnedProcess } from './process.ts';
+
+/**
+ * Private networks for the tests that break connections on purpose: Linux network namespaces
+ * joined by veth pairs, with iptables rules only inside those namespaces. The root namespace
+ * gets no address, route or rule, so nothing outside the test's own namespaces is touched.
+ * Deleting a namespace deletes its veth ends and its rules with it.
+ */
+
+/** Every namespace of this suite is `<prefix>-<pid of the test process>-<n>-<role>`. */
+const PREFIX = 'e2enet';
+const WRAPPER = join(E2E_DIR, 'support', 'netns-chromium.sh');
+
+function run(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const failure = error as { stderr?: string; message: string };
+    throw new Error(`\`${command} ${args.join(' ')}\` failed: ${failure.stderr?.trim() || failure.message}`, {
+      cause: error,
+    });
+  }
+}
+
+function listNamespaces(): string[] {
+  return run('ip', ['netns', 'list'])
+    .split('\n')
+    .map((line) => line.split(' ')[0]!.trim())
+    .filter(Boolean);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Ends whatever still runs inside the namespace, then deletes it (its veths and rules go too). */
+function deleteNamespace(name: string): void {
+  const pids = run('ip', ['netns', 'pids', name])
+    .split('\n')
+    .map(Number)
+    .filter((pid) => pid > 0);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  run('ip', ['netns', 'del', name]);
+}
+
+/**
+ * Namespaces left by a test process that crashed (its pid no longer runs). Those of a run
+ * still going on are left alone.
+ */
+export function removeStaleNamespaces(): string[] {
+  const stale = listNamespaces().filter((name) => {
+    const match = new RegExp(`^${PREFIX}-(\\d+)-`).exec(name);
+    return match !== null && Number(match[1]) !== process.pid && !isAlive(Number(match[1]));
+  });
+  for (const name of stale) deleteNamespace(name);
+  return stale;
+}
+
+let labCount = 0;
+
+export class NetLab {
+  readonly tag = `${PREFIX}-${process.pid}-${++labCount}`;
+  readonly #namespaces: string[] = [];
+  readonly #processes: OwnedProcess[] = [];
+
+  namespace(role: string): string {
+    const name = `${this.tag}-${role}`;
+    run('ip', ['netns', 'add', name]);
+    this.#namespaces.push(name);
+    this.exec(name, 'ip', ['link', 'set', 'lo', 'up']);
+    return name;
+  }
+
+  exec(ns: string, command: string, args: string[]): string {
+    return run('ip', ['netns', 'exec', ns, command, ...args]);
+  }
+
+  /** A veth pair between two namespaces, made inside them (no name ever exists in the root namespace). */
+  link(a: { ns: string; dev: string; cidr: string }, b: { ns: string; dev: string; cidr: string }): void {
+    run('ip', ['link', 'add', a.dev, 'netns', a.ns, 'type', 'veth', 'peer', 'name', b.dev, 'netns', b.ns]);
+    for (const end of [a, b]) {
+      this.exec(end.ns, 'ip', ['addr', 'add', end.cidr, 'dev', end.dev]);
+      this.exec(end.ns, 'ip', ['link', 'set', end.dev, 'up']);
+    }
+  }
+
+  route(ns: string, via: string): void {
+    this.exec(ns, 'ip', ['route', 'add', 'default', 'via', via]);
+  }
+
+  forward(ns: string): void {
+    this.exec(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+  }
+
+  iptables(ns: string, args: string[]): void {
+    this.exec(ns, 'iptables', ['-w', ...args]);
+  }
+
+  /** A process inside `ns` (`ip netns exec` execs it: the pid is the program's own). */
+  spawn(
+    ns: string,
+    label: string,
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+  ): OwnedProcess {
+    const child = new OwnedProcess(label, 'ip', ['netns', 'exec', ns, command, ...args], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        ...env,
+      },
+    });
+    this.#processes.push(child);
+    return child;
+  }
+
+  /** Stops every process and deletes every namespace; goes on past errors and reports them all. */
+  async destroy(): Promise<void> {
+    const problems: string[] = [];
+    await Promise.all(this.#processes.map((child) => child.stop('SIGTERM', 2000).catch(() => undefined)));
+    for (const name of this.#namespaces.splice(0)) {
+      try {
+        deleteNamespace(name);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    const left = listNamespaces().filter((name) => name.startsWith(`${this.tag}-`));
+    if (left.length > 0) problems.push(`namespaces still there: ${left.join(', ')}`);
+    if (problems.length > 0) throw new Error(`Network teardown: ${problems.join('; ')}`);
+  }
+}
+
+export type NatKind = 'none' | 'cone' | 'symmetric';
+
+export interface Home {
+  ns: string;
+  address: string;
+}
+
+/**
+ * A "public" namespace that routes between two homes. With NAT, each home sits behind its
+ * own router namespace that masquerades its LAN and drops unsolicited inbound traffic, as a
+ * home router does:
+ *
+ *   home-a 192.168.1.2 -- 192.168.1.1 nat-a 10.77.1.2 -- 10.77.1.1 public 10.77.2.1 -- 10.77.2.2 nat-b 192.168.2.1 -- 192.168.2.2 home-b
+ *
+ * Without NAT the homes are the 10.77.x.2 ends themselves. `cone`: plain MASQUERADE (Linux
+ * keeps the source port, so one mapping serves every destination); `symmetric`: MASQUERADE
+ * --random-fully (a new random port for each destination).
+ */
+export interface Topology {
+  lab: NetLab;
+  publicNs: string;
+  /** Where the public services listen. */
+  publicAddress: string;
+  homes: [Home, Home];
+}
+
+export function buildTopology(lab: NetLab, nat: NatKind): Topology {
+  const publicNs = lab.namespace('pub');
+  lab.forward(publicNs);
+  const homes = (['a', 'b'] as const).map((side, index): Home => {
+    const n = index + 1;
+    const wan = { ns: publicNs, dev: `pub-${side}`, cidr: `10.77.${n}.1/24` };
+    if (nat === 'none') {
+      const ns = lab.namespace(`home-${side}`);
+      lab.link(wan, { ns, dev: 'eth0', cidr: `10.77.${n}.2/24` });
+      lab.route(ns, `10.77.${n}.1`);
+      return { ns, address: `10.77.${n}.2` };
+    }
+    const router = lab.namespace(`nat-${side}`);
+    const ns = lab.namespace(`home-${side}`);
+    lab.link(wan, { ns: router, dev: 'wan', cidr: `10.77.${n}.2/24` });
+    lab.link(
+      { ns: router, dev: 'lan', cidr: `192.168.${n}.1/24` },
+      { ns, dev: 'eth0', cidr: `192.168.${n}.2/24` },
+    );
+    lab.route(router, `10.77.${n}.1`);
+    lab.route(ns, `192.168.${n}.1`);
+    lab.forward(router);
+    lab.iptables(router, [
+      '-t',
+      'nat',
+      '-A',
+      'POSTROUTING',
+      '-o',
+      'wan',
+      '-j',
+      'MASQUERADE',
+      ...(nat === 'symmetric' ? ['--random-fully'] : []),
+    ]);
+    // Unsolicited packets from outside are dropped before conntrack confirms an entry for
+    // them; otherwise such an entry would hold the port a later outbound mapping needs.
+    lab.iptables(router, ['-A', 'INPUT', '-i', 'wan', '-m', 'conntrack', '--ctstate', 'NEW', '-j', 'DROP']);
+    lab.iptables(router, ['-A', 'FORWARD', '-i', 'wan', '-m', 'conntrack', '--ctstate', 'NEW', '-j', 'DROP']);
+    return { ns, address: `192.168.${n}.2` };
+  }) as [Home, Home];
+  return { lab, publicNs, publicAddress: '10.77.1.1', homes };
+}
+
+/** Drops every UDP packet in and out of a namespace (media), leaving TCP (signaling) alone. */
+export function blockUdp(lab: NetLab, ns: string): void {
+  lab.iptables(ns, ['-I', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+  lab.iptables(ns, ['-I', 'OUTPUT', '-p', 'udp', '-j', 'DROP']);
+}
+
+export function unblockUdp(lab: NetLab, ns: string): void {
+  lab.iptables(ns, ['-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
+  lab.iptables(ns, ['-D', 'OUTPUT', '-p', 'udp', '-j', 'DROP']);
+}
+
+async function waitForLine(child: OwnedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(child.output())) {
+    if (child.hasExited || Date.now() > deadline) {
+      throw new Error(`${child.label} did not get ready (waiting for ${pattern}):\n${child.output()}`);
+    }
+    await sleep(50);
+  }
+}
+
+export interface PublicServices {
+  origin: string;
+  server: OwnedProcess;
+  coturn: OwnedProcess | undefined;
+}
+
+/**
+ * The production server (and coturn as STUN + TURN server when `turn` is set) in the public
+ * namespace. Ports are fixed: the namespace is the test's own, nothing else listens there.
+ */
+export async function startPublicServices(topology: Topology, turn: boolean): Promise<PublicServices> {
+  const { lab, publicNs, publicAddress } = topology;
+  const env: Record<string, string> = { NODE_ENV: 'production', PORT: '3000', HOST: publicAddress };
+  let coturn: OwnedProcess | undefined;
+  if (turn) {
+    const secret = randomBytes(24).toString('hex');
+    coturn = lab.spawn(
+      publicNs,
+      'coturn',
+      'stdbuf',
+      [
+        '-oL',
+        'turnserver',
+        '-n',
+        `--listening-ip=${publicAddress}`,
+        `--relay-ip=${publicAddress}`,
+        '--listening-port=3478',
+        '--min-port=40000',
+        '--max-port=40199',
+        '--use-auth-secret',
+        `--static-auth-secret=${secret}`,
+        '--realm=test',
+        '--no-cli',
+        '--no-tls',
+        '--no-dtls',
+        '--log-file=stdout',
+        '--simple-log',
+        // Needed for the "listener opened" lines the start-up waits for.
+        '--verbose',
+        `--pidfile=/tmp/${lab.tag}-coturn.pid`,
+      ],
+      {},
+    );
+    Object.assign(env, {
+      STUN_URLS: `stun:${publicAddress}:3478`,
+      TURN_URLS: `turn:${publicAddress}:3478?transport=udp`,
+      TURN_SECRET: secret,
+    });
+    await waitForLine(coturn, /UDP listener opened on\s*:\s*10\.77\.1\.1:3478/, 10_000);
+  }
+  const server = lab.spawn(publicNs, 'signal', process.execPath, [SERVER_ENTRY], env);
+  await waitForLine(server, /Signaling server listening on/, 15_000);
+  return { origin: `http://${publicAddress}:3000`, server, coturn };
+}
+
+/**
+ * Browsers that run inside a namespace (through the wrapper script). The page's origin is a
+ * plain-HTTP private address, which Chromium would not treat as a secure context (no camera):
+ * that one origin is declared trustworthy, as a person would do for a LAN test server.
+ */
+class NamespaceBrowsers extends BrowserPool {
+  readonly #browsers: Browser[] = [];
+
+  constructor(
+    readonly ns: string,
+    readonly origin: string,
+  ) {
+    super();
+  }
+
+  override async acquire(colour: Colour, grantMedia: boolean): Promise<Browser> {
+    const browser = await chromium.launch({
+      executablePath: WRAPPER,
+      headless: true,
+      env: { ...process.env, NETNS: this.ns, NETNS_CHROMIUM: CHROMIUM_PATH },
+      args: [
+        // The public service address is the one name (an IP literal) the browser may look up.
+        ...chromiumArgs({ colour, grantMedia }).map((arg) =>
+          arg.startsWith('--host-resolver-rules=') ? `${arg}, EXCLUDE ${new URL(this.origin).hostname}` : arg,
+        ),
+        `--unsafely-treat-insecure-origin-as-secure=${this.origin}`,
+      ],
+      ignoreDefaultArgs: [playwrightDisableFeaturesArg()],
+    });
+    this.#browsers.push(browser);
+    return browser;
+  }
+
+  override release(): void {
+    // Each namespace browser serves one person; close() ends it.
+  }
+
+  override async close(): Promise<void> {
+    await Promise.all(this.#browsers.map((browser) => browser.close().catch(() => undefined)));
+  }
+}
+
+export interface NamespacePerson extends Person {
+  /** Closes the page and ends the browser process. */
+  close(): Promise<void>;
+}
+
+/**
+ * A person whose browser lives in `home`. The page records every RTCPeerConnection it makes
+ * and counts `restartIce()` calls, so the test can read the selected candidate pair and see
+ * that an ICE restart (not a new join) brought the call back.
+ */
+export async function openPersonIn(home: Home, origin: string, colour: Colour): Promise<NamespacePerson> {
+  const browsers = new NamespaceBrowsers(home.ns, origin);
+  const person = await openPerson(browsers, origin, colour, {});
+  await person.page.addInitScript(() => {
+    const connections: RTCPeerConnection[] = [];
+    const record = window as unknown as { __netConnections: RTCPeerConnection[]; __netRestarts: number };
+    record.__netConnections = connections;
+    record.__netRestarts = 0;
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = new Proxy(Native, {
+      construct(target, args: [RTCConfiguration?], newTarget) {
+        const connection = Reflect.construct(target, args, newTarget) as RTCPeerConnection;
+        connections.push(connection);
+        return connection;
+      },
+    });
+    const restartIce = Native.prototype.restartIce;
+    Native.prototype.restartIce = function (this: RTCPeerConnection) {
+      record.__netRestarts += 1;
+      restartIce.call(this);
+    };
+  });
+  return {
+    ...person,
+    async close() {
+      await person.close();
+      await browsers.close();
+    },
+  };
+}
+
+export interface SelectedPair {
+  connectionState: string;
+  local: string;
+  remote: string;
+  localAddress: string;
+  remoteAddress: string;
+}
+
+/** The selected candidate pair of every open peer connection of the page. */
+export async function selectedPairs(page: Page): Promise<SelectedPair[]> {
+  return page.evaluate(async () => {
+    const { __netConnections: connections } = window as unknown as { __netConnections: RTCPeerConnection[] };
+    const pairs: SelectedPair[] = [];
+    for (const connection of connections) {
+      if (connection.connectionState === 'closed' || !connection.remoteDescription) continue;
+      const stats = await connection.getStats();
+      stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+        if (report.type !== 'transport' || !report.selectedCandidatePairId) return;
+        const pair = stats.get(report.selectedCandidatePairId) as
+          { localCandidateId: string; remoteCandidateId: string } | undefined;
+        if (!pair) return;
+        type Candidate = { candidateType: string; address?: string; port?: number };
+        const local = stats.get(pair.localCandidateId) as Candidate;
+        const remote = stats.get(pair.remoteCandidateId) as Candidate;
+        pairs.push({
+          connectionState: connection.connectionState,
+          local: local.candidateType,
+          remote: remote.candidateType,
+          localAddress: `${local.address}:${local.port}`,
+          remoteAddress: `${remote.address}:${remote.port}`,
+        });
+      });
+    }
+    return pairs;
+  });
+}
+
+export async function iceRestartCount(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __netRestarts: number }).__netRestarts);
+}
