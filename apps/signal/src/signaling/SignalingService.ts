@@ -486,7 +486,12 @@ export class SignalingService {
         }
         await this.#endSeat(session, reason);
       },
-      (error) => this.log.error({ err: error, connection: connection.id }, 'close handling failed'),
+      // String(error): the logger would copy every field of a store error, including the command it ran.
+      (error) =>
+        this.log.error(
+          { event: 'close-failed', connection: connection.id, err: String(error) },
+          'close handling failed',
+        ),
     );
   }
 
