@@ -1,3 +1,4 @@
+import { ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -17,6 +18,10 @@ declare module 'fastify' {
     signaling: SignalingService;
   }
 }
+
+// Keeps an 'error' listener on every socket, also one refused during shutdown, without
+// referencing anything request-scoped: ws closes the socket itself after an error.
+function ignoreSocketError(): void {}
 
 /** The signaling WebSocket at `/ws` (CONTRACT §2). Decorates `rooms` and `signaling`. */
 const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, options) => {
@@ -59,7 +64,20 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, 
         return reply.code(403).send({ status: 'forbidden-origin' });
       },
     },
-    (socket) => service.accept(socket),
+    (socket, request) => {
+      // The plugin's own 'error' listener closes over the Fastify request and reply, and the
+      // upgrade's ServerResponse stays assigned to the TCP socket: together they keep the
+      // request, reply, raw IncomingMessage/ServerResponse, child logger and headers alive for
+      // the socket's whole life (≈ 3 KiB heap per idle peer). The service attaches its own
+      // 'error' listener in accept(), which references only the connection, so the plugin's can
+      // go; detaching the response lets the HTTP objects be collected once the upgrade is done.
+      socket.removeAllListeners('error');
+      socket.on('error', ignoreSocketError);
+      const tcp = request.raw.socket;
+      const response = (tcp as { _httpMessage?: unknown })._httpMessage;
+      if (response instanceof ServerResponse) response.detachSocket(tcp);
+      service.accept(socket);
+    },
   );
 };
 
