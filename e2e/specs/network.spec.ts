@@ -1,6 +1,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { test as base, expect } from '@playwright/test';
 import {
+  callSetupMs,
   expectPlaying,
   expectRemoteColour,
   joinRoom,
@@ -13,7 +14,7 @@ import {
 } from '../support/call.ts';
 import type { Colour } from '../support/media.ts';
 import {
-  blockUdp,
+  cutMedia,
   buildTopology,
   iceRestartCount,
   NetLab,
@@ -21,7 +22,7 @@ import {
   removeStaleNamespaces,
   startPublicServices,
   selectedPairs,
-  unblockUdp,
+  restoreMedia,
   type Home,
   type NamespacePerson,
   type SelectedPair,
@@ -110,6 +111,7 @@ async function startCall(
   const bobOnAlice = remoteTile(alice.page, 'Bob');
   await expectRemoteColour(bob.page, aliceOnBob, alice.rgb, 30_000);
   await expectRemoteColour(alice.page, bobOnAlice, bob.rgb, 30_000);
+  console.log(`${prefix}: join click to first remote frame ${Math.round(await callSetupMs(bob.page))} ms`);
   return { alice, bob, aliceOnBob, bobOnAlice };
 }
 
@@ -153,7 +155,7 @@ test('a broken media path recovers by ICE restart, without anyone rejoining', as
   for (let run = 1; run <= 3; run++) {
     const restarts = (await iceRestartCount(alice.page)) + (await iceRestartCount(bob.page));
     const brokenAt = Date.now();
-    blockUdp(lab, bobNs);
+    cutMedia(lab, bobNs);
     // Chromium notices a silent path within seconds (no STUN consent answers).
     await expect(recovering(alice.page)).toBeVisible({ timeout: 40_000 });
     await expect(recovering(bob.page)).toBeVisible({ timeout: 40_000 });
@@ -174,7 +176,7 @@ test('a broken media path recovers by ICE restart, without anyone rejoining', as
 
     const framesAfter = Promise.all([nextFrameAt(aliceOnBob, 60_000), nextFrameAt(bobOnAlice, 60_000)]);
     const restoredAt = Date.now();
-    unblockUdp(lab, bobNs);
+    restoreMedia(lab, bobNs);
     const [onBob, onAlice] = await framesAfter;
     expect(onBob, 'video from Alice flows again').not.toBeNull();
     expect(onAlice, 'video from Bob flows again').not.toBeNull();

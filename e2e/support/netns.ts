@@ -221,15 +221,34 @@ export function buildTopology(lab: NetLab, nat: NatKind): Topology {
   return { lab, publicNs, publicAddress: '10.77.1.1', homes };
 }
 
-/** Drops every UDP packet in and out of a namespace (media), leaving TCP (signaling) alone. */
-export function blockUdp(lab: NetLab, ns: string): void {
-  lab.iptables(ns, ['-I', 'INPUT', '-p', 'udp', '-j', 'DROP']);
-  lab.iptables(ns, ['-I', 'OUTPUT', '-p', 'udp', '-j', 'DROP']);
+/** The port the signaling server listens on in the public namespace. */
+export const SIGNAL_PORT = 3000;
+const CUT_CHAIN = 'MEDIA_CUT';
+
+/**
+ * Cuts every path in and out of a namespace except its signaling connection (TCP to the
+ * server's port): media over UDP and any ICE-TCP path die, the WebSocket stays up.
+ */
+export function cutMedia(lab: NetLab, ns: string): void {
+  lab.iptables(ns, ['-N', CUT_CHAIN]);
+  for (const rule of [
+    ['-i', 'lo', '-j', 'RETURN'],
+    ['-o', 'lo', '-j', 'RETURN'],
+    ['-p', 'tcp', '--sport', String(SIGNAL_PORT), '-j', 'RETURN'],
+    ['-p', 'tcp', '--dport', String(SIGNAL_PORT), '-j', 'RETURN'],
+    ['-j', 'DROP'],
+  ]) {
+    lab.iptables(ns, ['-A', CUT_CHAIN, ...rule]);
+  }
+  lab.iptables(ns, ['-I', 'INPUT', '-j', CUT_CHAIN]);
+  lab.iptables(ns, ['-I', 'OUTPUT', '-j', CUT_CHAIN]);
 }
 
-export function unblockUdp(lab: NetLab, ns: string): void {
-  lab.iptables(ns, ['-D', 'INPUT', '-p', 'udp', '-j', 'DROP']);
-  lab.iptables(ns, ['-D', 'OUTPUT', '-p', 'udp', '-j', 'DROP']);
+export function restoreMedia(lab: NetLab, ns: string): void {
+  lab.iptables(ns, ['-D', 'INPUT', '-j', CUT_CHAIN]);
+  lab.iptables(ns, ['-D', 'OUTPUT', '-j', CUT_CHAIN]);
+  lab.iptables(ns, ['-F', CUT_CHAIN]);
+  lab.iptables(ns, ['-X', CUT_CHAIN]);
 }
 
 async function waitForLine(child: OwnedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -254,7 +273,11 @@ export interface PublicServices {
  */
 export async function startPublicServices(topology: Topology, turn: boolean): Promise<PublicServices> {
   const { lab, publicNs, publicAddress } = topology;
-  const env: Record<string, string> = { NODE_ENV: 'production', PORT: '3000', HOST: publicAddress };
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    PORT: String(SIGNAL_PORT),
+    HOST: publicAddress,
+  };
   let coturn: OwnedProcess | undefined;
   if (turn) {
     const secret = randomBytes(24).toString('hex');
@@ -294,7 +317,7 @@ export async function startPublicServices(topology: Topology, turn: boolean): Pr
   }
   const server = lab.spawn(publicNs, 'signal', process.execPath, [SERVER_ENTRY], env);
   await waitForLine(server, /Signaling server listening on/, 15_000);
-  return { origin: `http://${publicAddress}:3000`, server, coturn };
+  return { origin: `http://${publicAddress}:${SIGNAL_PORT}`, server, coturn };
 }
 
 /**
