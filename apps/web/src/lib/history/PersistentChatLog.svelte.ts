@@ -35,12 +35,14 @@ export class PersistentChatLog extends ChatLog {
     this.restored = this.#restore();
   }
 
-  override add(entry: ChatEntry): void {
-    super.add(entry);
+  override add(entry: ChatEntry): boolean {
+    // A repeat is already stored (and its photo's URL is revoked by now).
+    if (!super.add(entry)) return false;
     // Read the photo now, while its object URL is certainly alive.
     const pending = toHistoryEntry(entry, this.#readPhoto);
     pending.catch(() => undefined);
     this.#writes = this.#writes.then(() => this.#remember(pending));
+    return true;
   }
 
   /** `Clear history`: forgets the room's conversation here and in this browser's storage. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatLog } from './chat.svelte.ts';
 
 describe('ChatLog', () => {
@@ -18,5 +18,36 @@ describe('ChatLog', () => {
     expect(log.entries.map((e) => (e.kind === 'text' ? e.text : ''))).toEqual(['hi', 'there']);
     log.clear();
     expect(log.entries).toEqual([]);
+  });
+
+  describe('photo object URLs', () => {
+    const revoked: string[] = [];
+    const original = URL.revokeObjectURL;
+    afterEach(() => {
+      URL.revokeObjectURL = original;
+      revoked.length = 0;
+    });
+
+    it('revokes the URL of a repeated photo at once, and the shown one on clear', () => {
+      URL.revokeObjectURL = vi.fn((url: string) => void revoked.push(url));
+      const log = new ChatLog();
+      const photo = {
+        kind: 'photo' as const,
+        id: 'abcdefgh',
+        senderName: 'Bob',
+        isOwn: false,
+        sentAt: 1,
+        src: 'blob:first',
+        alt: 'Photo from Bob',
+        width: 4,
+        height: 3,
+      };
+      expect(log.add(photo)).toBe(true);
+      expect(log.add({ ...photo, src: 'blob:repeat' })).toBe(false);
+      expect(revoked).toEqual(['blob:repeat']);
+      expect(log.entries).toHaveLength(1);
+      log.clear();
+      expect(revoked).toEqual(['blob:repeat', 'blob:first']);
+    });
   });
 });

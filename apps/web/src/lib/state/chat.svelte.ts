@@ -19,10 +19,17 @@ export class ChatLog {
   readonly #ids = new Set<string>();
   readonly #objectUrls = new Set<string>();
 
-  /** Adds an entry once (a message id seen twice, e.g. resent after a reconnect, is shown once). */
-  add(entry: ChatEntry): void {
+  /**
+   * Adds an entry once (a message id seen twice, e.g. resent after a reconnect, is shown once).
+   * A photo's `blob:` URL is this log's to revoke from here on, also when the entry is a repeat.
+   * Returns false for a repeat.
+   */
+  add(entry: ChatEntry): boolean {
     const key = `${entry.senderName}:${entry.id}`;
-    if (this.#ids.has(key)) return;
+    if (this.#ids.has(key)) {
+      if (entry.kind === 'photo' && entry.src.startsWith('blob:')) URL.revokeObjectURL(entry.src);
+      return false;
+    }
     this.#ids.add(key);
     if (entry.kind === 'photo' && entry.src.startsWith('blob:')) this.#objectUrls.add(entry.src);
     this.entries.push(entry);
@@ -30,6 +37,7 @@ export class ChatLog {
       const removed = this.entries.splice(0, this.entries.length - MAX_ENTRIES);
       for (const old of removed) this.#release(old);
     }
+    return true;
   }
 
   clear(): void {
