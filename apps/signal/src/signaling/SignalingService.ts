@@ -418,9 +418,11 @@ export class SignalingService {
 
   async #endSeat(session: Session, reason: string): Promise<void> {
     if (session.isEnded) return;
+    // Counting held seats walks every session on this process: only a held seat ending changes it.
+    const wasHeld = session.isHeld;
     session.end();
     if (this.#sessions.get(session.peerId) === session) this.#sessions.delete(session.peerId);
-    this.metrics.seatsHeld.set(this.heldSeats);
+    if (wasHeld) this.metrics.seatsHeld.set(this.heldSeats);
     this.log.info({ event: 'peer-left', room: session.room, peer: session.peerId, reason }, 'peer left');
     try {
       await this.rooms.leave(session.room, session.peerId);
@@ -438,8 +440,9 @@ export class SignalingService {
     const session = this.#sessions.get(peerId);
     if (session === undefined) return;
     const connection = this.#connectionOf(session);
+    const wasHeld = session.isHeld;
     this.#forget(session);
-    this.metrics.seatsHeld.set(this.heldSeats);
+    if (wasHeld) this.metrics.seatsHeld.set(this.heldSeats);
     if (connection !== undefined) {
       connection.session = null;
       connection.close('replaced', 1000, 'Resumed on another connection');
