@@ -43,9 +43,10 @@ export const IceCandidate = z.object({
 });
 
 /** Exactly one of a description or a candidate; a null candidate means end of candidates. */
+// Candidates first: they are most of the signals in a call, and a union tries its branches in order.
 export const SignalData = z.union([
-  z.object({ description: SessionDescription }).strict(),
   z.object({ candidate: IceCandidate.nullable() }).strict(),
+  z.object({ description: SessionDescription }).strict(),
 ]);
 export type SignalData = z.infer<typeof SignalData>;
 
