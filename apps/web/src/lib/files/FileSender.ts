@@ -294,9 +294,3 @@ export class FileSender {
     this.events.emit('status', { status, ...(reason ? { reason } : {}), ...(byPeer ? { byPeer } : {}) });
   }
 }
-
-/** Exposed for the transfer hub: messages this module understands. */
-export const isSenderControl = (
-  message: PeerMessage,
-): message is FileAcceptMessage | FileDeclineMessage | FileResultMessage =>
-  message.type === 'file-accept' || message.type === 'file-decline' || message.type === 'file-result';
