@@ -17,6 +17,9 @@ import {
   cutMedia,
   buildTopology,
   iceRestartCount,
+  linkDown,
+  linkUp,
+  networkEvents,
   NetLab,
   openPersonIn,
   removeStaleNamespaces,
@@ -200,6 +203,53 @@ test('a broken media path recovers by ICE restart, without anyone rejoining', as
     `ICE restart: restore to media flowing, median of ${recoveries.length} runs: ${median(recoveries)} ms ` +
       `(${recoveries.join(', ')} ms)`,
   );
+});
+
+test('a browser whose network link goes down and up gets the call back', async ({ lab, openIn }) => {
+  test.setTimeout(90_000);
+  const topology = buildTopology(lab, 'none');
+  const { origin } = await startPublicServices(topology, false);
+  const { alice, bob, aliceOnBob, bobOnAlice } = await startCall(openIn, topology.homes, origin, 'link');
+  const aliceId = await peerIdOf(aliceOnBob);
+  const aliceTiles = await watchTiles(alice.page);
+  const bobTiles = await watchTiles(bob.page);
+  const bobHome = topology.homes[1];
+
+  const downAt = Date.now();
+  linkDown(lab, bobHome);
+  await expect(recovering(bob.page)).toBeVisible({ timeout: 40_000 });
+  await expect(recovering(alice.page)).toBeVisible({ timeout: 40_000 });
+  const noticedAt = Date.now();
+  const framesAfter = Promise.all([nextFrameAt(aliceOnBob, 60_000), nextFrameAt(bobOnAlice, 60_000)]);
+  const upAt = Date.now();
+  linkUp(lab, bobHome, '10.77.2.1');
+  const [onBob, onAlice] = await framesAfter;
+  expect(onBob, 'video from Alice flows again').not.toBeNull();
+  expect(onAlice, 'video from Bob flows again').not.toBeNull();
+  const seen = (await networkEvents(bob.page)).map((event) => {
+    const [type, at] = event.split('@');
+    return { type: type!, afterDownMs: Number(at) - downAt };
+  });
+  console.log(
+    `link down/up: "Connection lost, recovering" ${noticedAt - downAt} ms after the link went down, ` +
+      `media flowing both ways ${Math.max(onBob!, onAlice!) - upAt} ms after it came back ` +
+      `(link up ${upAt - downAt} ms after down; Bob's page: ` +
+      `${seen.map(({ type, afterDownMs }) => `${type} at ${afterDownMs} ms`).join(', ')})`,
+  );
+  const types = seen.map(({ type }) => type);
+  expect(types, "Bob's browser noticed the network going away").toContain('offline');
+  expect(types.at(-1), "Bob's browser noticed the network coming back").toBe('online');
+  expect(
+    (await iceRestartCount(alice.page)) + (await iceRestartCount(bob.page)),
+    'the call came back through an ICE restart',
+  ).toBeGreaterThan(0);
+  await expect(recovering(alice.page)).toHaveCount(0, { timeout: 20_000 });
+  await expect(recovering(bob.page)).toHaveCount(0, { timeout: 20_000 });
+  await expectPlaying(bob.page, aliceOnBob, alice.rgb, 1200);
+  await expectPlaying(alice.page, bobOnAlice, bob.rgb, 1200);
+  await expect(aliceOnBob).toHaveAttribute('data-peer-id', aliceId);
+  expect(await aliceTiles(), 'Alice never saw Bob leave and come back').toEqual([]);
+  expect(await bobTiles(), 'Bob never saw Alice leave and come back').toEqual([]);
 });
 
 test('two homes behind NAT routers connect directly through STUN (srflx)', async ({ lab, openIn }) => {

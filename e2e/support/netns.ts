@@ -388,6 +388,11 @@ export async function openPersonIn(home: Home, origin: string, colour: Colour): 
         return connection;
       },
     });
+    const networkEvents: string[] = [];
+    (window as unknown as { __netEvents: string[] }).__netEvents = networkEvents;
+    for (const type of ['online', 'offline']) {
+      window.addEventListener(type, () => networkEvents.push(`${type}@${Date.now()}`));
+    }
     const restartIce = Native.prototype.restartIce;
     Native.prototype.restartIce = function (this: RTCPeerConnection) {
       record.__netRestarts += 1;
@@ -442,4 +447,20 @@ export async function selectedPairs(page: Page): Promise<SelectedPair[]> {
 
 export async function iceRestartCount(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __netRestarts: number }).__netRestarts);
+}
+
+/** The window `online` / `offline` events the page saw, as `<type>@<epoch ms>`. */
+export async function networkEvents(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { __netEvents: string[] }).__netEvents]);
+}
+
+/** Takes a home's link down (its addresses stay; the kernel drops the routes through it). */
+export function linkDown(lab: NetLab, home: Home): void {
+  lab.exec(home.ns, 'ip', ['link', 'set', 'eth0', 'down']);
+}
+
+/** Brings a home's link back up with its default route. */
+export function linkUp(lab: NetLab, home: Home, gateway: string): void {
+  lab.exec(home.ns, 'ip', ['link', 'set', 'eth0', 'up']);
+  lab.exec(home.ns, 'ip', ['route', 'replace', 'default', 'via', gateway]);
 }
