@@ -61,6 +61,9 @@ export class LocalMedia {
 
   hasCamera = $derived(this.cameraTrack !== null);
   hasMicrophone = $derived(this.microphoneTrack !== null);
+  /** What the others get: switched on is not enough without a device behind it. */
+  isSendingAudio = $derived(this.isMicOn && this.hasMicrophone);
+  isSendingVideo = $derived(this.isCameraOn && this.hasCamera);
   problemMessage = $derived(mediaProblemMessage(this.cameraProblem, this.microphoneProblem));
 
   /** Stable stream id for the tracks we send, so peers receive them grouped. */
