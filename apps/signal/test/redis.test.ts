@@ -156,6 +156,29 @@ describe('two processes sharing rooms through Redis', () => {
     expect(await metricValue(two.app, 'signal_peers')).toBe(2);
   });
 
+  it('signals still reach a peer that moved to a third process after its old process was cached', async () => {
+    const [one, two, three] = [await serve(), await serve(), await serve()];
+    const a = await connect(one);
+    const b = await connect(two);
+    const joinedA = await a.join('third', 'Ann');
+    const joinedB = await b.join('third', 'Bob');
+    await a.next('peer-joined');
+    // A first signal makes process one learn that Bob's seat is on process two.
+    a.send({ type: 'signal', to: joinedB.self, data: offer });
+    expect((await b.next('signal')).from).toBe(joinedA.self);
+    await two.app.inject({ method: 'POST', url: `/test/drop/${joinedB.self}` });
+    await eventually(async () => (await metricValue(two.app, 'signal_seats_held')) === 1);
+
+    const moved = await connect(three);
+    expect(await moved.join('third', 'Bob', { resume: joinedB.resumeToken })).toMatchObject({
+      self: joinedB.self,
+      resumed: true,
+    });
+    await eventually(async () => (await metricValue(two.app, 'signal_seats_held')) === 0);
+    a.send({ type: 'signal', to: joinedB.self, data: offer });
+    expect((await moved.next('signal')).from).toBe(joinedA.self);
+  });
+
   it('reports 503 while Redis is down, never crashes, and recovers the rooms when it is back', async () => {
     const [one, two] = [await serve(), await serve()];
     const a = await connect(one);

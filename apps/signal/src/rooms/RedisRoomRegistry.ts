@@ -46,6 +46,8 @@ const BusMessage = z.discriminatedUnion('kind', [
     event: z.discriminatedUnion('type', [PeerJoinedMessage, PeerLeftMessage, RelayedSignalMessage]),
   }),
   z.object({ kind: z.literal('release'), peer: PeerId }),
+  // A seat now belongs to another process (a cross-process resume): forget its cached owner.
+  z.object({ kind: z.literal('moved'), peer: PeerId }),
 ]);
 type BusMessage = z.infer<typeof BusMessage>;
 
@@ -170,6 +172,15 @@ export class RedisRoomRegistry implements RoomRegistry {
   readonly #localSeats = new Map<PeerId, LocalSeat>();
   /** Password hash per room with local seats, for the same restore. */
   readonly #roomPasswords = new Map<RoomId, string>();
+  /**
+   * Which process owns the other peers of rooms this process has seats in, as Redis said, so
+   * a relayed signal does not cost an HMGET each. An entry goes on the peer's peer-left (every
+   * process with a seat in the room hears it), on a `moved` from the process that resumed it,
+   * when this process has no seat left in the room, and whenever a Redis connection is re-made.
+   */
+  readonly #remoteOwners = new Map<PeerId, { room: RoomId; owner: string }>();
+  /** Bumped on every `moved` and peer-left: an HMGET answer older than one is not cached. */
+  #ownerEpoch = 0;
   #presenceTimer: NodeJS.Timeout | undefined;
   #hasBeenReady = false;
   #isClosed = false;
@@ -196,6 +207,8 @@ export class RedisRoomRegistry implements RoomRegistry {
       );
     }
     this.#commands.on('ready', () => void this.#onReady());
+    // Bus messages published while the subscriber was away (a peer-left, a moved) are lost.
+    this.#subscriber.on('ready', () => this.#remoteOwners.clear());
     this.#subscriber.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#onBus(payload));
   }
 
@@ -253,6 +266,7 @@ export class RedisRoomRegistry implements RoomRegistry {
       this.#localSeats.set(peer.id, { room, name: peer.name });
       this.#roomPasswords.set(room, count === 0 ? newHash : verifiedHash);
       const members = this.#parseMembers(flat);
+      for (const { peer: other, owner } of members) this.#rememberOwner(room, other.id, owner);
       await this.#broadcast(members, { type: 'peer-joined', peer });
       return { ok: true, peers: members.map(({ peer: other }) => other) };
     }
@@ -267,11 +281,28 @@ export class RedisRoomRegistry implements RoomRegistry {
 
   async relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean> {
     if (to === from) return false;
+    const signal: RoomEvent = { type: 'signal', from, data };
+    // The sender's seat is this process's own (it restores it into Redis after an outage),
+    // and the target's owner is known: no Redis round trip before delivering.
+    const isSenderLocal = this.#localSeats.get(from)?.room === room;
+    if (isSenderLocal) {
+      if (this.#localSeats.get(to)?.room === room) {
+        this.#deliverLocal(to, signal);
+        return true;
+      }
+      const known = this.#remoteOwners.get(to);
+      if (known !== undefined && known.room === room) {
+        await this.#publish(known.owner, { kind: 'event', to, event: signal });
+        return true;
+      }
+    }
+    const epoch = this.#ownerEpoch;
     const [sender, target] = await this.#commands.hmget(this.#membersKey(room), from, to);
     if (sender == null || target == null) return false;
     const owner = parseMember(target);
     if (owner === undefined) return false;
-    await this.#send(owner.p, to, { type: 'signal', from, data });
+    if (isSenderLocal && epoch === this.#ownerEpoch) this.#rememberOwner(room, to, owner.p);
+    await this.#send(owner.p, to, signal);
     return true;
   }
 
@@ -297,9 +328,15 @@ export class RedisRoomRegistry implements RoomRegistry {
     this.#roomPasswords.set(room, (await this.#commands.get(this.#passwordKey(room))) ?? '');
     if (previousOwner !== this.processId)
       await this.#publish(previousOwner, { kind: 'release', peer: peer.id });
-    return this.#parseMembers(flat)
-      .filter(({ peer: other }) => other.id !== peer.id)
-      .map(({ peer: other }) => other);
+    this.#remoteOwners.delete(peer.id);
+    const others = this.#parseMembers(flat).filter(({ peer: other }) => other.id !== peer.id);
+    // Processes that cached the seat's old owner would keep sending its signals there.
+    const owners = new Set(others.map(({ owner }) => owner));
+    owners.delete(this.processId);
+    owners.delete(previousOwner);
+    await Promise.all([...owners].map((owner) => this.#publish(owner, { kind: 'moved', peer: peer.id })));
+    for (const { peer: other, owner } of others) this.#rememberOwner(room, other.id, owner);
+    return others.map(({ peer: other }) => other);
   }
 
   async stats(): Promise<RegistryStats> {
@@ -337,7 +374,7 @@ export class RedisRoomRegistry implements RoomRegistry {
 
   async #send(owner: string, to: PeerId, event: RoomEvent): Promise<void> {
     if (owner === this.processId) {
-      this.#hooks.deliver(to, event);
+      this.#deliverLocal(to, event);
       return;
     }
     await this.#publish(owner, { kind: 'event', to, event });
@@ -365,7 +402,25 @@ export class RedisRoomRegistry implements RoomRegistry {
       this.#hooks.release(message.peer);
       return;
     }
-    this.#hooks.deliver(message.to, message.event);
+    if (message.kind === 'moved') {
+      this.#ownerEpoch += 1;
+      this.#remoteOwners.delete(message.peer);
+      return;
+    }
+    this.#deliverLocal(message.to, message.event);
+  }
+
+  #deliverLocal(to: PeerId, event: RoomEvent): void {
+    if (event.type === 'peer-left') {
+      this.#ownerEpoch += 1;
+      this.#remoteOwners.delete(event.id);
+    }
+    this.#hooks.deliver(to, event);
+  }
+
+  #rememberOwner(room: RoomId, peerId: PeerId, owner: string): void {
+    if (owner === this.processId || !this.#roomPasswords.has(room)) return;
+    this.#remoteOwners.set(peerId, { room, owner });
   }
 
   #forgetLocal(peerId: PeerId): void {
@@ -373,7 +428,12 @@ export class RedisRoomRegistry implements RoomRegistry {
     if (seat === undefined) return;
     this.#localSeats.delete(peerId);
     const isRoomStillLocal = [...this.#localSeats.values()].some((other) => other.room === seat.room);
-    if (!isRoomStillLocal) this.#roomPasswords.delete(seat.room);
+    if (isRoomStillLocal) return;
+    this.#roomPasswords.delete(seat.room);
+    // No seat here hears this room's peer-left any more: its cached owners would go stale.
+    for (const [peerId, known] of this.#remoteOwners) {
+      if (known.room === seat.room) this.#remoteOwners.delete(peerId);
+    }
   }
 
   /** Every reconnect: put back what Redis lost, drop what it kept that we let go of. */
