@@ -73,6 +73,31 @@ describe('SignalClient', () => {
     expect(client.selfId).toBe(ALICE);
   });
 
+  it('opens the socket ahead of join, so join sends on the open socket at once', () => {
+    const { client, socket, timers } = makeClient();
+    client.connect();
+    expect(FakeSocket.all).toHaveLength(1);
+    socket().open();
+    expect(socket().sent).toEqual([]);
+    client.join({ room: 'r', name: 'Alice' });
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(socket().sent).toEqual([{ type: 'join', room: 'r', name: 'Alice' }]);
+    expect(timers).toHaveLength(0);
+  });
+
+  it('does not retry a socket opened ahead of join; join opens a new one', () => {
+    const { client, socket, timers } = makeClient();
+    client.connect();
+    socket().open();
+    socket().drop();
+    expect(timers).toHaveLength(0);
+    expect(client.state).toBe('idle');
+    client.join({ room: 'r', name: 'Alice' });
+    expect(FakeSocket.all).toHaveLength(2);
+    socket().open();
+    expect(socket().sent).toEqual([{ type: 'join', room: 'r', name: 'Alice' }]);
+  });
+
   it('counts frames that fail the schema and ignores them', () => {
     const { client, socket } = makeClient();
     const errors: string[] = [];

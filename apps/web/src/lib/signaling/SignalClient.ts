@@ -129,6 +129,16 @@ export class SignalClient {
     return this.#events.on(event, listener);
   }
 
+  /**
+   * Opens the socket ahead of `join`, so pressing Join only has to send one frame (the
+   * TCP and WebSocket handshakes take a good part of the call set-up otherwise). A socket
+   * opened this way that closes before any join is not retried: `join` opens a new one.
+   */
+  connect(): void {
+    if (this.#state !== 'idle' || this.#socket) return;
+    this.#connect('connecting');
+  }
+
   /** Opens the socket (if needed) and joins; the answer comes as `joined` or `error`. */
   join(params: JoinParams): void {
     if (this.#state === 'closed') throw new Error('SignalClient is closed');
@@ -219,6 +229,11 @@ export class SignalClient {
       this.#socket = null;
       this.#isJoined = false;
       if (this.#state === 'closed') return;
+      if (!this.#join) {
+        // Opened ahead of a join that has not come yet: nothing to resume.
+        this.#setState('idle');
+        return;
+      }
       this.#scheduleReconnect();
     };
   }

@@ -124,6 +124,8 @@ export class CallController {
   readonly #options: CallOptions;
   #features: CallFeatures = {};
   #signal: SignalClient | null = null;
+  /** A socket opened while the pre-join screen shows, handed to the first `join`. */
+  #spareSignal: SignalClient | null = null;
   #screenTrack: MediaStreamTrack | null = null;
   #iceServers: IceServer[] = [];
   #joinClickedAt = 0;
@@ -156,6 +158,18 @@ export class CallController {
     return this.#sessions;
   }
 
+  /**
+   * Opens the signaling socket while the pre-join screen shows, so that pressing Join only
+   * sends the `join` frame: the connect was ~200 ms of the call set-up.
+   */
+  preconnect(): void {
+    if (this.#spareSignal || this.#signal) return;
+    const url = this.#options.signalUrl ?? defaultSignalUrl();
+    const signal = this.#options.createSignalClient?.(url) ?? new SignalClient({ url });
+    this.#spareSignal = signal;
+    signal.connect();
+  }
+
   /** Join pressed: validate, then connect and ask the server for a seat. */
   join(): void {
     performance.mark('call:join-click');
@@ -174,9 +188,12 @@ export class CallController {
     this.joinError = null;
     this.phase = 'joining';
     this.#signal?.close();
+    const spare = this.#spareSignal;
+    this.#spareSignal = null;
     const url = this.#options.signalUrl ?? defaultSignalUrl();
-    const signal = this.#options.createSignalClient?.(url) ?? new SignalClient({ url });
+    const signal = spare ?? this.#options.createSignalClient?.(url) ?? new SignalClient({ url });
     this.#signal = signal;
+    this.signalState = signal.state;
     signal.on('state', (state) => (this.signalState = state));
     signal.on('joined', (message) => this.#onJoined(message));
     signal.on('peer-joined', (peer) => this.#onPeerJoined(peer));
@@ -346,6 +363,8 @@ export class CallController {
     // Leaving the page by any route (back button, another room) leaves the room at once.
     this.#signal?.leave();
     this.#signal = null;
+    this.#spareSignal?.close();
+    this.#spareSignal = null;
     for (const id of [...this.#sessions.keys()]) this.#removeSession(id);
     this.participants = [];
     this.#stopTimers();
@@ -663,6 +682,8 @@ export class CallController {
   #leaveOnUnload(): void {
     this.#signal?.leave();
     this.#signal = null;
+    this.#spareSignal?.close();
+    this.#spareSignal = null;
     saveResumeToken(this.room, null);
     for (const id of [...this.#sessions.keys()]) this.#removeSession(id);
   }
