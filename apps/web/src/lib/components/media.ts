@@ -20,7 +20,7 @@ type FrameVideo = HTMLVideoElement & {
 
 /**
  * Calls `onFrame` once, when the element shows its first video frame (the moment a person
- * sees the other: TEAM.md `call:first-remote-frame` mark). Falls back to `loadeddata`.
+ * sees the other: the `call:first-remote-frame` mark, see README). Falls back to `loadeddata`.
  */
 export function whenFirstFrame(video: HTMLVideoElement, onFrame: () => void): () => void {
   const element = video as FrameVideo;

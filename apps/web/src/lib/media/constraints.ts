@@ -50,7 +50,7 @@ export function classifyMediaError(error: unknown): MediaProblemKind {
 
 /**
  * A plain message saying what is missing and what to do, for the `role="alert"` area.
- * Mentions "camera" / "microphone" by name (TEAM.md convention).
+ * Mentions "camera" / "microphone" by name (a test convention, see README).
  */
 export function mediaProblemMessage(
   camera: MediaProblemKind | null,

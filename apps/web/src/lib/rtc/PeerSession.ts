@@ -6,7 +6,7 @@
  * polite side gives way in an offer collision (the browser's implicit rollback in
  * setRemoteDescription); the impolite side ignores the colliding offer.
  *
- * Order of the first negotiation (TEAM.md): Chromium sometimes never connects when both
+ * Order of the first negotiation: Chromium sometimes never connects when both
  * sides offer at once, so the NEWCOMER (`isInitiator`) adds its media and chat channel at
  * once and offers; a member already in the room waits until the newcomer's first offer has
  * been applied, then attaches its media to the transceivers that offer created, so that its

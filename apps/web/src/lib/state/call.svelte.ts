@@ -405,7 +405,7 @@ export class CallController {
     window.addEventListener('online', this.#onOnline);
     window.addEventListener('pagehide', this.#onPageHide);
     this.#speakerTimer = setInterval(() => this.#updateSpeaker(), SPEAKER_POLL_MS);
-    // As the newcomer we offer to everyone already here (TEAM.md negotiation order).
+    // As the newcomer we offer to everyone already here (negotiation order, see README).
     for (const peer of message.peers) this.#addSession(peer, true);
     const others = message.peers.length;
     this.#announce(
