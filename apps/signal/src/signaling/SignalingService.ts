@@ -57,6 +57,9 @@ type CloseReason =
  */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** Connections pinged per event-loop turn by the heartbeat. */
+const HEARTBEAT_SLICE = 200;
+
 /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
 const SHUTDOWN_CLOSE_WAIT_MS = 300;
 
@@ -203,19 +206,36 @@ export class SignalingService {
     await this.rooms.close();
   }
 
+  /**
+   * Pings every connection, HEARTBEAT_SLICE at a time with the event loop free in between:
+   * each ping is a socket write, and pinging 2,000 sockets in one turn stalled the relay
+   * for 75-95 ms every interval.
+   */
   #beat(): void {
-    for (const connection of this.#connections) {
-      if (!connection.isAlive) {
-        this.log.info({ event: 'heartbeat-missed', connection: connection.id }, 'peer missed a pong');
-        connection.terminate('heartbeat');
-        continue;
+    const connections = [...this.#connections];
+    let index = 0;
+    const step = (): void => {
+      const end = Math.min(index + HEARTBEAT_SLICE, connections.length);
+      for (; index < end; index++) {
+        const connection = connections[index];
+        if (connection !== undefined && this.#connections.has(connection)) this.#beatOne(connection);
       }
-      connection.isAlive = false;
-      try {
-        connection.socket.ping();
-      } catch {
-        // A socket that is already closing cannot be pinged; its close event is on its way.
-      }
+      if (index < connections.length && !this.#isShuttingDown) setImmediate(step);
+    };
+    step();
+  }
+
+  #beatOne(connection: Connection): void {
+    if (!connection.isAlive) {
+      this.log.info({ event: 'heartbeat-missed', connection: connection.id }, 'peer missed a pong');
+      connection.terminate('heartbeat');
+      return;
+    }
+    connection.isAlive = false;
+    try {
+      connection.socket.ping();
+    } catch {
+      // A socket that is already closing cannot be pinged; its close event is on its way.
     }
   }
 
