@@ -2,7 +2,7 @@
  * `pnpm bench`: measures the signaling server and the web app, each figure beside a
  * baseline measured in the same run on the same machine, prints the table and writes
  * bench/results.json. Flags: --quick (1 repetition, shorter windows), --only=relay,idle,
- * redis,browser,bundle, --no-build (use the existing dist folders), --profile (one extra
+ * redis,browser,bundle,transfer, --no-build (use the existing dist folders), --profile (one extra
  * relay run per server, CPU-profiled in its measured windows; hot functions printed and
  * written to results.json), --heap (heap snapshot of each server holding the idle peers).
  * Env: BENCH_FIXED_RATE (messages/s offered in the latency phase).
@@ -383,6 +383,39 @@ async function main() {
         out.runs.bundle = { ours, empty };
         rows.push({ figure, ours: ours.gzipped / 1024, baseline: empty.gzipped / 1024, unit: 'KiB', goal });
       }
+    });
+  }
+
+  if (wants('transfer')) {
+    await guarded('transfer', async () => {
+      const repetitions = quick ? 1 : 3;
+      log(`transfer: 100 MB through the file-transfer code vs a raw data-channel blast, ${repetitions} each`);
+      const output = execFileSync(
+        'node',
+        [join(BENCH_DIR, 'file-transfer.mjs'), '--size-mb=100', `--repetitions=${repetitions}`],
+        { cwd: REPO_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 240_000 },
+      );
+      const transfer = JSON.parse(output);
+      out.runs.transfer = transfer;
+      rows.push({
+        figure: 'file transfer goodput, 100 MB',
+        ours: transfer.ours.goodputMBps,
+        baseline: transfer.raw.goodputMBps,
+        unit: 'MB/s',
+        goal: { op: '>=', value: 0.8 },
+      });
+      rows.push({
+        figure: 'peak bufferedAmount while sending',
+        ours: transfer.ours.peakBufferedAmountBytes / 1024,
+        baseline: transfer.raw.peakBufferedAmountBytes / 1024,
+        unit: 'KiB',
+      });
+      rows.push({
+        figure: 'receiver JS heap growth, 100 MB',
+        ours: transfer.ours.receiverPeakHeapGrowthBytes / 1024 / 1024,
+        baseline: transfer.raw.receiverPeakHeapGrowthBytes / 1024 / 1024,
+        unit: 'MiB',
+      });
     });
   }
 
