@@ -1,7 +1,7 @@
 import { test as base, expect } from '@playwright/test';
 import { Coturn } from './support/coturn.ts';
 import type { Colour } from './support/media.ts';
-import { BrowserPool, openPerson, type Person, type PersonOptions } from './support/person.ts';
+import { BrowserPool, openPerson, releasePeople, type Person, type PersonOptions } from './support/person.ts';
 import { Redis } from './support/redis.ts';
 import { SignalServer } from './support/server.ts';
 import { ProtocolPeer } from './support/ws-peer.ts';
@@ -116,19 +116,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       people.push(person);
       return person;
     });
-    if (testInfo.status !== testInfo.expectedStatus) {
-      for (const [index, person] of people.entries()) {
-        const path = testInfo.outputPath(`person-${index + 1}-${person.colour}.png`);
-        const shot = await person.page.screenshot({ path, timeout: 5000 }).catch(() => undefined);
-        if (shot)
-          await testInfo.attach(`person-${index + 1}-${person.colour}`, { path, contentType: 'image/png' });
-      }
-    }
-    const problems = people.flatMap((person) =>
-      person.problems.map((problem) => `${person.colour}: ${problem}`),
-    );
-    await Promise.all(people.map((person) => person.close()));
-    expect(problems, 'no page errors, console errors or dialogs in any browser').toEqual([]);
+    await releasePeople(people, testInfo);
   },
 
   connectProtocolPeer: async ({ server }, use) => {

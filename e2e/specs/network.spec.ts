@@ -13,6 +13,7 @@ import {
   watchTiles,
 } from '../support/call.ts';
 import type { Colour } from '../support/media.ts';
+import { releasePeople } from '../support/person.ts';
 import {
   cutMedia,
   buildTopology,
@@ -59,19 +60,7 @@ const test = base.extend<{
       people.push(person);
       return person;
     });
-    if (testInfo.status !== testInfo.expectedStatus) {
-      for (const [index, person] of people.entries()) {
-        const path = testInfo.outputPath(`person-${index + 1}-${person.colour}.png`);
-        const shot = await person.page.screenshot({ path, timeout: 5000 }).catch(() => undefined);
-        if (shot)
-          await testInfo.attach(`person-${index + 1}-${person.colour}`, { path, contentType: 'image/png' });
-      }
-    }
-    const problems = people.flatMap((person) =>
-      person.problems.map((problem) => `${person.colour}: ${problem}`),
-    );
-    await Promise.all(people.map((person) => person.close()));
-    expect(problems, 'no page errors, console errors or dialogs in any browser').toEqual([]);
+    await releasePeople(people, testInfo);
   },
 });
 

@@ -11,7 +11,7 @@ import {
   uniqueRoom,
 } from '../support/call.ts';
 import type { Colour } from '../support/media.ts';
-import { openPerson, type Person } from '../support/person.ts';
+import { openPerson, releasePeople, type Person } from '../support/person.ts';
 import { sleep } from '../support/ports.ts';
 import { SignalServer } from '../support/server.ts';
 import { ProtocolPeer, type ServerFrame } from '../support/ws-peer.ts';
@@ -82,19 +82,7 @@ const test = base.extend<ScaleFixtures>({
       people.push(person);
       return person;
     });
-    if (testInfo.status !== testInfo.expectedStatus) {
-      for (const [index, person] of people.entries()) {
-        const path = testInfo.outputPath(`person-${index + 1}-${person.colour}.png`);
-        const shot = await person.page.screenshot({ path, timeout: 5000 }).catch(() => undefined);
-        if (shot)
-          await testInfo.attach(`person-${index + 1}-${person.colour}`, { path, contentType: 'image/png' });
-      }
-    }
-    const problems = people.flatMap((person) =>
-      person.problems.map((problem) => `${person.colour}: ${problem}`),
-    );
-    await Promise.all(people.map((person) => person.close()));
-    expect(problems, 'no page errors, console errors or dialogs in any browser').toEqual([]);
+    await releasePeople(people, testInfo);
   },
 
   // Playwright reads a fixture's dependencies from its destructuring: none here.

@@ -1,4 +1,11 @@
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import {
+  chromium,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
 import { chromiumArgs, playwrightDisableFeaturesArg } from './chromium-args.ts';
 import { COLOURS, type Colour, type Rgb } from './media.ts';
 import { CHROMIUM_PATH } from './paths.ts';
@@ -116,4 +123,24 @@ export async function openPerson(
       pool.release(browser);
     },
   };
+}
+
+/**
+ * Ends a test's people: screenshots of each when the test failed, then closes them and
+ * fails the test if any page reported errors, console errors or dialogs.
+ */
+export async function releasePeople(people: readonly Person[], testInfo: TestInfo): Promise<void> {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    for (const [index, person] of people.entries()) {
+      const path = testInfo.outputPath(`person-${index + 1}-${person.colour}.png`);
+      const shot = await person.page.screenshot({ path, timeout: 5000 }).catch(() => undefined);
+      if (shot)
+        await testInfo.attach(`person-${index + 1}-${person.colour}`, { path, contentType: 'image/png' });
+    }
+  }
+  const problems = people.flatMap((person) =>
+    person.problems.map((problem) => `${person.colour}: ${problem}`),
+  );
+  await Promise.all(people.map((person) => person.close()));
+  expect(problems, 'no page errors, console errors or dialogs in any browser').toEqual([]);
 }
