@@ -29,7 +29,9 @@ export function defaultCertificateDir(start?: string): string {
  * readable message rather than at the first TLS handshake. The certificate file may hold a chain.
  */
 export async function readTlsFiles(certFile: string, keyFile: string): Promise<TlsPair> {
-  const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+  // One after the other, so a missing pair is reported by the first file, every time.
+  const cert = await readPem('TLS_CERT', certFile);
+  const key = await readPem('TLS_KEY', keyFile);
   let matches: boolean;
   try {
     matches = new X509Certificate(cert).checkPrivateKey(createPrivateKey(key));
@@ -66,4 +68,17 @@ export async function loadTls(source: TlsSource = {}): Promise<TlsPair & { isSel
   if (source.certFile || source.keyFile) throw new Error('TLS_CERT and TLS_KEY must be set together');
   const { key, cert } = await ensureCertificate(source.certificateDir ?? defaultCertificateDir());
   return { key, cert, isSelfSigned: true };
+}
+
+async function readPem(variable: string, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
