@@ -352,8 +352,6 @@ export class CallController {
 
   /** Hang up: leave the room and release every track, connection, timer and listener. */
   hangUp(): void {
-    this.#signal?.leave();
-    this.#signal = null;
     saveResumeToken(this.room, null);
     this.close();
     this.phase = 'ended';
@@ -361,11 +359,7 @@ export class CallController {
 
   close(): void {
     // Leaving the page by any route (back button, another room) leaves the room at once.
-    this.#signal?.leave();
-    this.#signal = null;
-    this.#spareSignal?.close();
-    this.#spareSignal = null;
-    for (const id of [...this.#sessions.keys()]) this.#removeSession(id);
+    this.#leaveRoom();
     this.participants = [];
     this.#stopTimers();
     this.#stopMediaListener?.();
@@ -680,11 +674,16 @@ export class CallController {
    * immediately instead of after the server's hold period.
    */
   #leaveOnUnload(): void {
+    saveResumeToken(this.room, null);
+    this.#leaveRoom();
+  }
+
+  /** Sends `leave`, drops both sockets and closes every peer connection. */
+  #leaveRoom(): void {
     this.#signal?.leave();
     this.#signal = null;
     this.#spareSignal?.close();
     this.#spareSignal = null;
-    saveResumeToken(this.room, null);
     for (const id of [...this.#sessions.keys()]) this.#removeSession(id);
   }
 
