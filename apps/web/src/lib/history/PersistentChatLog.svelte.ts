@@ -47,9 +47,15 @@ export class PersistentChatLog extends ChatLog {
 
   /** `Clear history`: forgets the room's conversation here and in this browser's storage. */
   async clearHistory(): Promise<void> {
+    // After the writes already queued (else one could land after the clear), and the log is
+    // emptied only once storage is: a reload right after the log looks empty finds it empty.
+    const cleared = this.#writes.then(async () => {
+      const history = await this.#history;
+      await history?.clear(this.#room).catch(() => undefined);
+    });
+    this.#writes = cleared;
+    await cleared;
     super.clear();
-    const history = await this.#history;
-    await history?.clear(this.#room).catch(() => undefined);
   }
 
   /** The call is over: drop what is shown (the stored history stays) and close the database. */
