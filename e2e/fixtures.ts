@@ -14,7 +14,7 @@ export interface SignalOptions {
 }
 
 /**
- * A short heartbeat so that a vanished peer leaves within seconds (CONTRACT §2), not the
+ * A short heartbeat so that a vanished peer leaves within seconds, not the
  * production 10 s; every spec file shares these unless it says otherwise.
  */
 export const BASE_SERVER_ENV: Record<string, string> = { HEARTBEAT_MS: '3000' };

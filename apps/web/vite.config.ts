@@ -21,6 +21,10 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    rollupOptions: {
+      // The app, and the smallest client: a page built on @app/client with no framework.
+      input: { main: 'index.html', minimal: 'minimal.html' },
+    },
   },
   test: {
     environment: 'jsdom',

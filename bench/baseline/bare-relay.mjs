@@ -1,6 +1,6 @@
 /**
  * The cheapest reasonable signaling relay, as a baseline for the real server: a bare `ws`
- * server speaking the same JSON messages (CONTRACT §2) with no validation, no limits, no
+ * server speaking the same JSON messages with no validation, no limits, no
  * heartbeat, no metrics. It parses each frame, joins rooms and relays `signal` frames to
  * the target peer by id with `from` set. Env: PORT (3000), HOST (127.0.0.1).
  */

@@ -293,7 +293,7 @@ async function callSetups(perPair, candidates, minIntervalMs, prefix) {
       for (let round = 0; round < perPair; round++) {
         const started = performance.now();
         await oneSetup(pair, `${prefix}-${index}-${round}`);
-        // Pace each pair under the per-connection rate limit (CONTRACT §2).
+        // Pace each pair under the per-connection rate limit (RATE_BURST, RATE_PER_SECOND).
         const wait = minIntervalMs - (performance.now() - started);
         if (wait > 0) await sleep(wait);
       }

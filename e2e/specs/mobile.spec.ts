@@ -6,7 +6,7 @@ import { COLOURS } from '../support/media.ts';
 /** Smallest comfortable touch target (Apple HIG 44 pt, WCAG 2.5.5). */
 const MIN_TARGET_PX = 44;
 
-/** Every control a person uses in a call (CONTRACT §4), by role and accessible name. */
+/** Every control a person uses in a call, by role and accessible name. */
 const CALL_CONTROLS: [role: 'button' | 'textbox', name: string][] = [
   ['button', 'Microphone'],
   ['button', 'Camera'],

@@ -17,7 +17,7 @@ import { SignalServer } from '../support/server.ts';
 import { ProtocolPeer, type ServerFrame } from '../support/ws-peer.ts';
 
 /**
- * Scale-out (CONTRACT §3, REDIS_URL): two production server processes on their own ports
+ * Scale-out (REDIS_URL): two production server processes on their own ports
  * share one real redis-server. Nothing is shared between the processes but Redis, so any
  * signal, membership change or capacity decision that reaches a peer on the other process
  * went through it.

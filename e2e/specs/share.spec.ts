@@ -97,7 +97,7 @@ test('a file of random bytes arrives intact, with progress to the end on both si
   const aliceProgress = await watchProgress(alice.page);
   const bobProgress = await watchProgress(bob.page);
 
-  // `Send file` opens the chooser straight away, or first asks whom to send to (CONTRACT §4).
+  // `Send file` opens the chooser straight away, or first asks whom to send to.
   const chooser = alice.page.waitForEvent('filechooser', { timeout: 15_000 });
   chooser.catch(() => undefined);
   await alice.page.getByRole('button', { name: named('Send file') }).click();

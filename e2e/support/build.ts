@@ -6,7 +6,9 @@ import { REPO_ROOT, SERVER_ENTRY, WEB_DIST } from './paths.ts';
 const SOURCES = [
   'apps/web/src',
   'apps/web/index.html',
+  'apps/web/minimal.html',
   'apps/signal/src',
+  'packages/client/src',
   'packages/protocol/src',
   'packages/lan/src',
 ];

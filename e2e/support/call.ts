@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Rgb } from './media.ts';
 
 /**
- * An accessible name as CONTRACT §4 gives it: the whole name, matched case-insensitively
+ * An accessible name as a person hears it: the whole name, matched case-insensitively
  * ("Join" and "join" are both fine, "Joined" is not).
  */
 export function named(name: string): RegExp {

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { TransferRow } from '../sharing/sharing.svelte.ts';
+import type { TransferView as TransferRow } from '../state/sharing.svelte.ts';
 import Transfers from './Transfers.svelte';
 
 function row(change: Partial<TransferRow>): TransferRow {

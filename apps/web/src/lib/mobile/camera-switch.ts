@@ -4,7 +4,7 @@
  * other side": phones name their cameras "Front Camera"/"Back Camera" (iOS) or
  * "camera2 1, facing front" (Android). Without facing information the next camera is taken.
  */
-import type { DeviceOption } from '../media/devices.ts';
+import type { DeviceOption } from '@app/client';
 
 export type Facing = 'user' | 'environment';
 

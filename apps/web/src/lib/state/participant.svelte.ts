@@ -1,7 +1,7 @@
+import type { Participant as ParticipantRecord, ParticipantPatch, PeerStats } from '@app/client';
 import type { PeerId } from '@app/protocol';
-import type { PeerStats } from '../stats/summarize.ts';
 
-/** One remote person in the call, as the UI shows them. */
+/** One remote person as the page shows them: the client's record, mirrored into runes. */
 export class Participant {
   readonly id: PeerId;
   name = $state('');
@@ -9,7 +9,7 @@ export class Participant {
   isMicOn = $state(true);
   isCameraOn = $state(true);
   isSharingScreen = $state(false);
-  connectionState: RTCPeerConnectionState = $state('new');
+  connectionState: ParticipantRecord['connectionState'] = $state('new');
   hasConnected = $state(false);
   /** Loudness 0..1 of their audio, for the active-speaker highlight. */
   audioLevel = $state(0);
@@ -24,8 +24,13 @@ export class Participant {
     this.hasConnected && (this.connectionState === 'disconnected' || this.connectionState === 'failed'),
   );
 
-  constructor(id: PeerId, name: string) {
-    this.id = id;
-    this.name = name;
+  constructor(record: Readonly<ParticipantRecord>) {
+    this.id = record.id;
+    this.apply(record);
+  }
+
+  /** Takes over what changed (a field left out stays as it is). */
+  apply(patch: ParticipantPatch): void {
+    Object.assign(this, patch);
   }
 }

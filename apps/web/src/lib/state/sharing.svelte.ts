@@ -1,0 +1,125 @@
+/**
+ * The page's view of photos, files and the screen in a call: @app/client's Sharing mirrored
+ * into runes, the "send to whom?" step, and the words for what went wrong. Photos (ours and
+ * others') go into the call's chat log.
+ */
+import {
+  Sharing,
+  type ScreenShareProblem,
+  type SharedPhoto,
+  type SharingOptions,
+  type TransferRow,
+} from '@app/client';
+import type { PeerId } from '@app/protocol';
+import type { CallController } from './call.svelte.ts';
+
+/** A transfer as the list shows it: with the other person's name. */
+export interface TransferView extends TransferRow {
+  peerName: string;
+}
+
+const PROBLEMS = {
+  'nobody-here': 'Nobody else is in the call yet. Share the link, then send your file.',
+  'camera-off': 'Turn your camera on to take a photo.',
+  'photo-failed': 'The photo could not be taken. Check that your camera shows a picture, then try again.',
+} as const;
+
+const SCREEN_PROBLEMS: Record<ScreenShareProblem, string> = {
+  'not-allowed':
+    'Screen sharing was not allowed. Press Share screen again and choose what to share, or allow screen recording for this browser in your system settings.',
+  unsupported:
+    'Screen sharing is not available in this browser. Try a desktop browser such as Chrome, Edge or Firefox.',
+};
+
+export class CallSharing {
+  transfers: TransferView[] = $state.raw([]);
+  /** The person picks recipients for the next file (more than one other person in the call). */
+  isChoosingRecipient = $state(false);
+  /** Plain-words problems with sharing (a photo that failed, a refused screen). */
+  problem: string | null = $state(null);
+
+  readonly #controller: CallController;
+  readonly #sharing: Sharing;
+  readonly #offs: (() => void)[];
+  /** Who the next chosen files go to; null = everyone. */
+  #recipients: PeerId[] | null = null;
+  #chooseFiles: (() => void) | null = null;
+
+  constructor(controller: CallController, options: SharingOptions = {}) {
+    this.#controller = controller;
+    this.#sharing = new Sharing(controller.call, options);
+    this.#offs = [
+      this.#sharing.events.on('transfers', (rows) => {
+        this.transfers = rows.map((row) => ({ ...row, peerName: controller.participantName(row.peerId) }));
+      }),
+      this.#sharing.events.on('photo', (photo) => this.#showPhoto(photo)),
+      this.#sharing.events.on('problem', (problem) => (this.problem = PROBLEMS[problem])),
+      controller.call.on('screen-error', ({ reason }) => (this.problem = SCREEN_PROBLEMS[reason])),
+    ];
+  }
+
+  get isSharingScreen(): boolean {
+    return this.#controller.isSharingScreen;
+  }
+
+  /** The element that opens the file chooser (a hidden `<input type=file>`), set by the view. */
+  setFileChooser(open: (() => void) | null): void {
+    this.#chooseFiles = open;
+  }
+
+  /** `Send file`: straight to the chooser with one other person, else first ask whom to send to. */
+  startSendFile(): void {
+    this.problem = null;
+    const count = this.#controller.participants.length;
+    if (count === 0) this.problem = PROBLEMS['nobody-here'];
+    else if (count === 1) this.chooseFilesFor(null);
+    else this.isChoosingRecipient = true;
+  }
+
+  /** A recipient was picked (null = everyone): open the chooser. */
+  chooseFilesFor(peerId: PeerId | null): void {
+    this.isChoosingRecipient = false;
+    this.#recipients = peerId === null ? null : [peerId];
+    this.#chooseFiles?.();
+  }
+
+  /** Files chosen in the chooser, or dropped on the call (then to everyone). */
+  sendFiles(files: Iterable<File>, recipients: PeerId[] | null = this.#recipients): void {
+    this.#recipients = null;
+    this.#sharing.sendFiles(files, recipients);
+  }
+
+  accept = (key: string): void => this.#sharing.accept(key);
+  decline = (key: string): void => this.#sharing.decline(key);
+  cancel = (key: string): void => this.#sharing.cancel(key);
+  dismiss = (key: string): void => this.#sharing.dismiss(key);
+
+  /** `Take photo`: a still of the self view (effect included) to everyone. */
+  takePhoto(): Promise<void> {
+    this.problem = null;
+    const media = this.#controller.media;
+    return this.#sharing.takePhoto(media.isCameraOn ? media.previewStream : null);
+  }
+
+  close(): void {
+    for (const off of this.#offs.splice(0)) off();
+    this.#sharing.close();
+  }
+
+  #showPhoto(photo: SharedPhoto): void {
+    const isOwn = photo.peerId === null;
+    const senderName =
+      photo.peerId === null ? this.#controller.name : this.#controller.participantName(photo.peerId);
+    this.#controller.chat.add({
+      kind: 'photo',
+      id: photo.id,
+      senderName,
+      isOwn,
+      sentAt: photo.sentAt,
+      src: URL.createObjectURL(photo.blob),
+      alt: isOwn ? 'Your photo' : `Photo from ${senderName}`,
+      width: photo.width,
+      height: photo.height,
+    });
+  }
+}

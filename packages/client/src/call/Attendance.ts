@@ -1,0 +1,117 @@
+/**
+ * Who is in the call and which connections go to whom, as the server's room events say:
+ * the people a `joined` lists (seated as its kind demands, see SeatPolicy), people joining
+ * and leaving, offers from someone not announced yet, and the people a resumed seat's list
+ * is still missing (Absences). Every change goes to the Roster; connections to the transport.
+ */
+import type { Peer, PeerId, SignalData } from '@app/protocol';
+import type { Clock } from '../clock.ts';
+import type { MediaTransport } from '../rtc/MediaTransport.ts';
+import { Absences } from './Absences.ts';
+import type { Announcement } from './CallTypes.ts';
+import type { Roster } from './Roster.ts';
+import type { JoinedKind } from './SeatPolicy.ts';
+
+export interface AttendanceOptions {
+  roster: Roster;
+  clock: Clock;
+  transport: () => MediaTransport | null;
+  /** How long an unlisted person may still come back after a resume. */
+  absenceWaitMs: number;
+  announce: (announcement: Announcement) => void;
+  /** Someone is gone for good: forget what other parts keep about them. */
+  onGone: (peerId: PeerId) => void;
+}
+
+export class Attendance {
+  readonly #options: AttendanceOptions;
+  readonly #absences: Absences;
+  /** When we learned of people who came after us: their set-up time starts there. */
+  readonly #learnedAt = new Map<PeerId, number>();
+
+  constructor(options: AttendanceOptions) {
+    this.#options = options;
+    this.#absences = new Absences(options.clock, options.absenceWaitMs, (id) => {
+      if (options.transport()?.connectionState(id) !== 'connected') this.peerLeft(id);
+    });
+  }
+
+  /** When set-up towards this person started, or null if they were here before us. */
+  learnedAt(peerId: PeerId): number | null {
+    return this.#learnedAt.get(peerId) ?? null;
+  }
+
+  /** Seats the people a `joined` listed, as its kind says (see SeatPolicy). */
+  seat(kind: JoinedKind, peers: Peer[]): void {
+    const { roster } = this.#options;
+    const transport = this.#options.transport();
+    if (!transport) return;
+    if (kind === 'entered') {
+      for (const peer of peers) this.#add(peer, true);
+      this.#options.announce({ kind: 'entered', names: peers.map((peer) => peer.name) });
+      return;
+    }
+    const listed = new Set(peers.map((peer) => peer.id));
+    for (const id of roster.ids()) {
+      if (listed.has(id)) continue;
+      // Only a resumed seat's list may be missing people who are on their way back.
+      if (kind === 'resumed') this.#absences.expect(id);
+      else this.peerLeft(id);
+    }
+    for (const peer of peers) {
+      this.#absences.confirm(peer.id);
+      roster.add(peer);
+      const state = transport.connectionState(peer.id);
+      const isAlive = state !== null && state !== 'failed' && state !== 'closed';
+      // A live connection survives a resume; anything else is offered afresh, as a newcomer.
+      if (kind !== 'resumed' || !isAlive) transport.connect(peer, true);
+    }
+  }
+
+  peerJoined(peer: Peer): void {
+    this.#absences.confirm(peer.id);
+    if (this.#options.roster.has(peer.id) && this.#options.transport()?.isConnectedTo(peer.id)) {
+      // Back after a server restart: the connection to them is still alive; keep it.
+      this.#options.roster.add(peer);
+      return;
+    }
+    this.#add(peer, false);
+    this.#options.announce({ kind: 'joined', name: peer.name });
+  }
+
+  peerLeft(peerId: PeerId): void {
+    this.#absences.confirm(peerId);
+    if (!this.#options.roster.has(peerId)) return;
+    this.#options.transport()?.disconnect(peerId);
+    this.#learnedAt.delete(peerId);
+    this.#options.onGone(peerId);
+    const participant = this.#options.roster.remove(peerId);
+    if (participant) this.#options.announce({ kind: 'left', name: participant.name });
+  }
+
+  signal(from: PeerId, data: SignalData): void {
+    const transport = this.#options.transport();
+    if (!transport) return;
+    if (!this.#options.roster.has(from)) {
+      // An offer from someone we have not been told about yet: answer it (their name follows).
+      if (!('description' in data) || data.description.type !== 'offer') return;
+      this.#options.roster.add({ id: from, name: '' });
+      this.#learnedAt.set(from, this.#options.clock.now());
+    }
+    transport.handleSignal(from, data);
+  }
+
+  /** Everyone is gone at once (a new identity, or the call ended): no announcements. */
+  clear(): void {
+    this.#absences.clear();
+    for (const id of this.#options.roster.ids()) this.#options.onGone(id);
+    this.#options.roster.clear();
+    this.#learnedAt.clear();
+  }
+
+  #add(peer: Peer, weStart: boolean): void {
+    this.#options.roster.add(peer);
+    if (!weStart) this.#learnedAt.set(peer.id, this.#options.clock.now());
+    this.#options.transport()?.connect(peer, weStart);
+  }
+}

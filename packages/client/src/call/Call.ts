@@ -1,0 +1,350 @@
+/**
+ * One person's call in one room, without any UI: the signaling connection, the media
+ * transport (the seam behind which the mesh lives), the roster of the others, the seat and
+ * its resume, chat, screen share, stats and the active speaker. A UI reads the getters,
+ * listens to `on(...)` and calls the methods; `close()` releases every socket, connection,
+ * track, timer and listener the call owns.
+ */
+import {
+  ChatMessage,
+  DisplayName,
+  type ErrorCode,
+  type IceServer,
+  type JoinedMessage,
+  type PeerId,
+  type PeerMessage,
+} from '@app/protocol';
+import { systemClock, type Clock } from '../clock.ts';
+import { Emitter } from '../events.ts';
+import type { SenderLink } from '../files/FileSender.ts';
+import { randomMessageId } from '../ids.ts';
+import type { MediaTransport } from '../rtc/MediaTransport.ts';
+import { MeshTransport } from '../rtc/MeshTransport.ts';
+import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
+import { ActiveSpeaker, type Speaker } from '../stats/ActiveSpeaker.ts';
+import { StatsPoller } from '../stats/StatsPoller.ts';
+import { Attendance } from './Attendance.ts';
+import { Outgoing } from './Outgoing.ts';
+import type { CallEvents, CallOptions, CallPhase } from './CallTypes.ts';
+import { Roster, type Participant } from './Roster.ts';
+import { SeatPolicy, sessionResumeStore } from './SeatPolicy.ts';
+import { TransportBridge } from './TransportBridge.ts';
+
+export type * from './CallTypes.ts';
+
+/** Slack on top of the server's resume grace before an unlisted person counts as gone. */
+const ABSENCE_SLACK_MS = 5000;
+
+export class Call {
+  readonly room: string;
+  readonly #options: CallOptions;
+  readonly #clock: Clock;
+  readonly #events = new Emitter<CallEvents>();
+  readonly #roster = new Roster();
+  readonly #seats: SeatPolicy;
+  readonly #attendance: Attendance;
+  readonly #outgoing: Outgoing;
+  readonly #stats: StatsPoller;
+  readonly #speaker: ActiveSpeaker;
+  readonly #cleanups: (() => void)[] = [];
+  #phase: CallPhase = 'prejoin';
+  #name = '';
+  #password: string | undefined;
+  #selfId: PeerId | null = null;
+  #capacity = 0;
+  #iceServers: IceServer[] = [];
+  #signal: SignalClient | null = null;
+  #transport: MediaTransport | null = null;
+  #bridge: TransportBridge | null = null;
+  #joinClickedAt = 0;
+  readonly #firstFrames = new Set<PeerId>();
+
+  constructor(options: CallOptions) {
+    this.#options = options;
+    this.room = options.room;
+    this.#clock = options.clock ?? systemClock;
+    this.#seats = new SeatPolicy(options.room, options.resumeStore ?? sessionResumeStore);
+    this.#attendance = new Attendance({
+      roster: this.#roster,
+      clock: this.#clock,
+      transport: () => this.#transport,
+      absenceWaitMs: (options.resumeGraceMs ?? 15_000) + ABSENCE_SLACK_MS,
+      announce: (announcement) => this.#events.emit('announcement', announcement),
+      onGone: (id) => {
+        this.#bridge?.forget(id);
+        this.#stats.forget(id);
+        this.#firstFrames.delete(id);
+      },
+    });
+    this.#outgoing = new Outgoing({
+      media: options.media,
+      getDisplayMedia: options.getDisplayMedia,
+      onChange: () => this.#sendTracks(),
+    });
+    this.#outgoing.screen.events.on('change', (change) => this.#events.emit('screen', change));
+    this.#outgoing.screen.events.on('error', (error) => this.#events.emit('screen-error', error));
+    this.#stats = new StatsPoller({
+      clock: this.#clock,
+      people: () => this.#roster.ids(),
+      getStats: (id) => this.#transport?.getStats(id) ?? Promise.resolve(null),
+      onStats: (id, stats) => this.#roster.update(id, { stats }),
+    });
+    this.#speaker = new ActiveSpeaker({
+      clock: this.#clock,
+      levels: () => this.#audioLevels(),
+      ownLevel: () => options.media.micLevel(),
+      onLevels: (levels) => levels.forEach((audioLevel, id) => this.#roster.update(id, { audioLevel })),
+      onSpeaker: (speaker) => this.#events.emit('active-speaker', speaker),
+    });
+    this.#roster.events.on('added', (p) => this.#events.emit('participant-added', p));
+    this.#roster.events.on('changed', (change) => this.#events.emit('participant-changed', change));
+    this.#roster.events.on('removed', (p) => this.#events.emit('participant-removed', p));
+  }
+
+  on<K extends keyof CallEvents>(event: K, listener: (payload: CallEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  get phase(): CallPhase {
+    return this.#phase;
+  }
+  get selfId(): PeerId | null {
+    return this.#selfId;
+  }
+  get name(): string {
+    return this.#name;
+  }
+  get capacity(): number {
+    return this.#capacity;
+  }
+  get signalState(): SignalState {
+    return this.#signal?.state ?? 'idle';
+  }
+  get participants(): readonly Readonly<Participant>[] {
+    return this.#roster.list();
+  }
+  get isSharingScreen(): boolean {
+    return this.#outgoing.screen.isSharing;
+  }
+  get activeSpeaker(): Speaker {
+    return this.#speaker.speaker;
+  }
+  get topology(): MediaTransport['topology'] {
+    return this.#transport?.topology ?? 'mesh';
+  }
+
+  participantName(id: PeerId): string | null {
+    return this.#roster.name(id);
+  }
+
+  /** Opens the signaling socket ahead of Join, so that Join only sends one frame. */
+  preconnect(): void {
+    this.#signalClient().connect();
+  }
+
+  /** Asks for a seat. Returns false (and sends nothing) when `name` is not a valid display name. */
+  join(params: { name: string; password?: string | undefined }): boolean {
+    this.#joinClickedAt = this.#clock.now();
+    globalThis.performance?.mark?.('call:join-click');
+    const name = DisplayName.safeParse(params.name);
+    if (!name.success) return false;
+    this.#name = name.data;
+    this.#password = params.password || undefined;
+    this.#setPhase('joining');
+    this.#signalClient().join(this.#seats.firstJoin(this.#name, this.#password));
+    return true;
+  }
+
+  /** Sends a chat line to everyone; returns the message sent, or null if it is not valid. */
+  sendChat(text: string): ChatMessage | null {
+    const parsed = ChatMessage.safeParse({ type: 'chat', id: randomMessageId(), text, sentAt: Date.now() });
+    if (!parsed.success) return null;
+    this.broadcast(parsed.data);
+    return parsed.data;
+  }
+
+  broadcast(message: PeerMessage): void {
+    this.#transport?.broadcast(message);
+  }
+
+  sendTo(peerId: PeerId, message: PeerMessage): void {
+    this.#transport?.sendTo(peerId, message);
+  }
+
+  /** A direct data path to one person, for files. */
+  link(peerId: PeerId): SenderLink | null {
+    return this.#transport?.link(peerId) ?? null;
+  }
+
+  /** Sends the screen instead of the camera (replaceTrack: no renegotiation), or back. */
+  toggleScreenShare(): Promise<void> {
+    return this.#outgoing.screen.toggle();
+  }
+
+  setStatsPolling(isOn: boolean): void {
+    if (isOn) this.#stats.start();
+    else this.#stats.stop();
+  }
+
+  /** The first frame of someone's video was shown: their set-up time. */
+  markFirstFrame(peerId: PeerId): void {
+    if (this.#firstFrames.has(peerId) || !this.#roster.has(peerId)) return;
+    this.#firstFrames.add(peerId);
+    globalThis.performance?.mark?.(`call:first-remote-frame:${peerId}`);
+    const start = this.#attendance.learnedAt(peerId) ?? this.#joinClickedAt;
+    this.#roster.update(peerId, { setupTimeMs: Math.round(this.#clock.now() - start) });
+  }
+
+  /** The network came back or changed: recover every broken path and check the socket. */
+  recoverNetwork(): void {
+    this.#transport?.recover();
+    if (this.#signal && this.#signal.state !== 'open') this.#signal.reconnectNow();
+  }
+
+  /** Leaving on purpose: nothing to resume. Sends `leave` and releases everything. */
+  hangUp(): void {
+    this.#seats.forget();
+    this.#setPhase('ended');
+    this.close();
+  }
+
+  close(): void {
+    this.#signal?.leave();
+    this.#signal = null;
+    this.#endCall();
+    this.#outgoing.close();
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    this.#events.clear();
+  }
+
+  #signalClient(): SignalClient {
+    if (this.#signal && this.#signal.state !== 'closed') return this.#signal;
+    const { signalUrl, createSocket, random } = this.#options;
+    const signal = new SignalClient({ url: signalUrl, clock: this.#clock, createSocket, random });
+    this.#signal = signal;
+    signal.on('state', (state) => this.#events.emit('signal-state', state));
+    signal.on('joined', (message) => this.#onJoined(message));
+    signal.on('peer-joined', (peer) => this.#phase === 'in-call' && this.#attendance.peerJoined(peer));
+    signal.on('peer-left', (id) => this.#attendance.peerLeft(id));
+    signal.on('signal', ({ from, data }) => this.#phase === 'in-call' && this.#attendance.signal(from, data));
+    signal.on('error', ({ code, message }) => this.#onServerError(code, message));
+    signal.on('resume-token', (token) => this.#seats.remember(token));
+    return signal;
+  }
+
+  #onJoined(message: JoinedMessage): void {
+    const kind = this.#seats.classify(message, this.#selfId, this.#phase === 'in-call');
+    const isNewIdentity = kind === 'new-identity' || this.#selfId !== message.self;
+    this.#selfId = message.self;
+    this.#iceServers = message.iceServers;
+    this.#capacity = message.capacity;
+    if (kind === 'entered' || isNewIdentity) this.#renewTransport(kind === 'entered');
+    this.#events.emit('joined', { self: message.self, capacity: message.capacity, kind });
+    this.#attendance.seat(kind, message.peers);
+  }
+
+  #renewTransport(isFirst: boolean): void {
+    const selfId = this.#selfId;
+    if (!selfId) return;
+    if (!isFirst) this.#attendance.clear();
+    this.#bridge?.close();
+    this.#transport?.close();
+    const media = this.#options.media;
+    const transport = new MeshTransport({
+      selfId,
+      iceServers: this.#iceServers,
+      relayOnly: this.#options.relayOnly ?? false,
+      clock: this.#clock,
+      localTracks: () => this.#outgoing.tracks,
+      localStream: media.outboundStream,
+      sendSignal: (to, data) => this.#signal?.sendSignal(to, data),
+      createPeerConnection: this.#options.createPeerConnection,
+    });
+    this.#transport = transport;
+    this.#bridge = new TransportBridge({
+      transport,
+      roster: this.#roster,
+      clock: this.#clock,
+      ownStatus: () => this.#outgoing.status,
+      onMessage: (peerId, message) => this.#onPeerMessage(peerId, message),
+    });
+    transport.on('datachannel', (event) => this.#events.emit('datachannel', event));
+    if (isFirst) this.#enterCall();
+  }
+
+  #enterCall(): void {
+    this.#setPhase('in-call');
+    const environment = this.#options.environment;
+    if (environment) {
+      const onOnline = () => this.recoverNetwork();
+      const onPageHide = () => this.#leaveOnUnload();
+      environment.addEventListener('online', onOnline);
+      environment.addEventListener('pagehide', onPageHide);
+      this.#cleanups.push(() => {
+        environment.removeEventListener('online', onOnline);
+        environment.removeEventListener('pagehide', onPageHide);
+      });
+    }
+    this.#speaker.start();
+  }
+
+  #onServerError(code: ErrorCode, message: string): void {
+    // Refusals of single signals (someone who just left, a burst over the rate) heal by
+    // themselves: the peer-left follows, or negotiation runs again.
+    if (this.#signal?.isJoined) return;
+    const isInCall = this.#phase === 'in-call';
+    if (this.#seats.onRefused(code, isInCall) === 'retry-fresh') {
+      this.#signal?.join(this.#seats.retryParams(this.#name, this.#password));
+      return;
+    }
+    this.#signal?.close();
+    this.#signal = null;
+    this.#endCall();
+    this.#setPhase('prejoin');
+    this.#events.emit('refused', { code, message });
+  }
+
+  #onPeerMessage(peerId: PeerId, message: PeerMessage): void {
+    if (message.type === 'chat') this.#events.emit('chat', { peerId, message });
+    else this.#events.emit('peer-message', { peerId, message });
+  }
+
+  #sendTracks(): void {
+    this.#transport?.setLocalTracks(this.#outgoing.tracks);
+    if (this.#phase === 'in-call') this.broadcast(this.#outgoing.status);
+  }
+
+  #audioLevels(): Map<PeerId, number> {
+    const levels = new Map<PeerId, number>();
+    for (const participant of this.#roster.list()) {
+      const level = participant.isMicOn ? (this.#transport?.audioLevel(participant.id) ?? 0) : 0;
+      levels.set(participant.id, level);
+    }
+    return levels;
+  }
+
+  /** Closing the tab or reloading leaves at once, so the others' tile goes away now. */
+  #leaveOnUnload(): void {
+    this.#seats.forget();
+    this.#signal?.leave();
+    this.#signal = null;
+    this.#endCall();
+  }
+
+  /** Every connection, person, timer and poll of the call ends; the page may join again. */
+  #endCall(): void {
+    this.#bridge?.close();
+    this.#bridge = null;
+    this.#transport?.close();
+    this.#transport = null;
+    this.#attendance.clear();
+    this.#stats.stop();
+    this.#speaker.stop();
+  }
+
+  #setPhase(phase: CallPhase): void {
+    if (this.#phase === phase) return;
+    this.#phase = phase;
+    this.#events.emit('phase', phase);
+  }
+}

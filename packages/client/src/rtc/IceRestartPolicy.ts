@@ -1,0 +1,102 @@
+/**
+ * When one connection restarts ICE. The mechanism (`restart`) is the caller's; this is only
+ * the policy, with an injected clock:
+ *
+ * - `disconnected` often heals by itself (a lost packet burst, a Wi-Fi roam), so wait `baseMs`;
+ *   `failed` does not, so restart at once.
+ * - The impolite side restarts; the polite side only as a later backup (`2 × baseMs` after),
+ *   so both rarely offer at the same moment.
+ * - While the path stays broken, keep trying, backing off linearly up to five extra periods.
+ * - A connection that never gets past `new`/`connecting` (candidates lost in a signaling drop,
+ *   a machine too loaded to answer in time) is restarted after `stuckMs`, so a tile never
+ *   stays "Connecting…" for good.
+ */
+import type { Clock, TimerHandle } from '../clock.ts';
+
+export interface IceRestartPolicyOptions {
+  clock: Clock;
+  polite: boolean;
+  /** The connection's state now. */
+  state: () => RTCPeerConnectionState;
+  restart: () => void;
+  baseMs?: number;
+  stuckMs?: number;
+}
+
+const MAX_BACKOFF_STEPS = 5;
+
+export class IceRestartPolicy {
+  readonly #options: IceRestartPolicyOptions;
+  readonly #baseMs: number;
+  readonly #stuckMs: number;
+  #timer: TimerHandle | null = null;
+  #attempts = 0;
+  #isClosed = false;
+
+  constructor(options: IceRestartPolicyOptions) {
+    this.#options = options;
+    this.#baseMs = options.baseMs ?? 3000;
+    this.#stuckMs = options.stuckMs ?? 10_000;
+  }
+
+  get attempts(): number {
+    return this.#attempts;
+  }
+
+  /** Media and channels are on the connection: from now on it must get somewhere. */
+  watchSetUp(): void {
+    if (this.#timer !== null || this.#isClosed) return;
+    this.#schedule(this.#stuckMs + this.#politeDelay());
+  }
+
+  onStateChange(state: RTCPeerConnectionState): void {
+    if (this.#isClosed) return;
+    if (state === 'connected') {
+      this.#attempts = 0;
+      this.#cancel();
+      return;
+    }
+    if (state !== 'failed' && state !== 'disconnected') return;
+    // A running "stuck" watch is replaced: this state says more.
+    this.#cancel();
+    const backoff = Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
+    this.#schedule((state === 'failed' ? 0 : this.#baseMs) + this.#politeDelay() + backoff);
+  }
+
+  /** The network came back: restart now if the connection is not up, whatever the backoff. */
+  nudge(): void {
+    if (this.#isClosed || this.#options.state() === 'connected') return;
+    this.#cancel();
+    this.#fire();
+  }
+
+  close(): void {
+    this.#isClosed = true;
+    this.#cancel();
+  }
+
+  #politeDelay(): number {
+    return this.#options.polite ? this.#baseMs * 2 : 0;
+  }
+
+  #schedule(delay: number): void {
+    this.#timer = this.#options.clock.setTimeout(() => {
+      this.#timer = null;
+      if (this.#isClosed || this.#options.state() === 'connected') return;
+      this.#fire();
+    }, delay);
+  }
+
+  #fire(): void {
+    this.#attempts += 1;
+    this.#options.restart();
+    // Keep trying while the path stays broken (the network may still be down).
+    const backoff = Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
+    this.#schedule(this.#baseMs + this.#politeDelay() + backoff);
+  }
+
+  #cancel(): void {
+    this.#options.clock.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+}

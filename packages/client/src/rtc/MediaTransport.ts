@@ -1,0 +1,64 @@
+/**
+ * The media-topology seam. A call hands its media and its room-wide peer messages to one
+ * MediaTransport and reads everything back through its events; the roster, chat, sharing and
+ * UI never learn how media travels. The mesh (one connection per pair of people) is one
+ * implementation; a media server that forwards every published stream is another.
+ *
+ * Files always go straight between two browsers: `link(peerId)` gives a direct data path to
+ * one person (in the mesh, the pair's own connection; next to a media server, a data-only
+ * connection opened on demand).
+ */
+import type { Peer, PeerId, PeerMessage, SignalData } from '@app/protocol';
+import type { Events } from '../events.ts';
+import type { SenderLink } from '../files/FileSender.ts';
+import type { LocalTracks } from './MediaSlots.ts';
+
+export type Topology = 'mesh' | 'sfu';
+
+export type TransportEvents = {
+  /** Someone's camera and microphone (null: nothing from them any more). */
+  'remote-stream': { peerId: PeerId; stream: MediaStream | null };
+  /** The state of the path that carries someone's media to us. */
+  'connection-state': { peerId: PeerId; state: RTCPeerConnectionState };
+  /** A valid peer message from someone (chat, status, photos, file control). */
+  message: { peerId: PeerId; message: PeerMessage };
+  /** Someone sent something that is not a valid peer message: dropped, and counted. */
+  'bad-message': { peerId: PeerId; count: number };
+  /** Messages can now reach this person (send them our status). */
+  'channel-open': { peerId: PeerId };
+  /** The path to this person was (re)negotiated: its verification code may have changed. */
+  negotiated: { peerId: PeerId };
+  /** A data channel someone opened towards us (a file transfer). */
+  datachannel: { peerId: PeerId; channel: RTCDataChannel };
+};
+
+export interface MediaTransport extends Events<TransportEvents> {
+  readonly topology: Topology;
+  /**
+   * Someone to exchange media with. `weStart`: this side makes the first offer (we are the
+   * newcomer, or we know the other side lost its connection to us).
+   */
+  connect(peer: Peer, weStart: boolean): void;
+  disconnect(peerId: PeerId): void;
+  isConnectedTo(peerId: PeerId): boolean;
+  /** A relayed `signal` from `from`. */
+  handleSignal(from: PeerId, data: SignalData): void;
+  /** What we send (camera or screen, microphone); never renegotiates. */
+  setLocalTracks(tracks: LocalTracks): void;
+  /** A peer message to everyone in the room. */
+  broadcast(message: PeerMessage): void;
+  /** A peer message to one person. */
+  sendTo(peerId: PeerId, message: PeerMessage): void;
+  /** A direct browser-to-browser data path to one person (files), or null if they are not here. */
+  link(peerId: PeerId): SenderLink | null;
+  /** The network came back or changed: recover every path that is down, now. */
+  recover(): void;
+  connectionState(peerId: PeerId): RTCPeerConnectionState | null;
+  /** Whether the path to this person has ever been up. */
+  hasConnected(peerId: PeerId): boolean;
+  getStats(peerId: PeerId): Promise<RTCStatsReport | null>;
+  /** Loudness 0..1 of someone's microphone. */
+  audioLevel(peerId: PeerId): number;
+  verificationCode(peerId: PeerId): Promise<string | null>;
+  close(): void;
+}

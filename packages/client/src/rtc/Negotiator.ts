@@ -1,0 +1,178 @@
+/**
+ * Perfect negotiation for one RTCPeerConnection, in the shape of the W3C example
+ * (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example): `makingOffer`,
+ * `ignoreOffer`, `isSettingRemoteAnswerPending`, `onnegotiationneeded` calling
+ * `setLocalDescription()` with no argument, and the browser's implicit rollback for the
+ * polite side in a collision.
+ *
+ * One addition, the first-offer gate: Chromium sometimes never gathers candidates for the
+ * polite side's answer when both sides offer at the same moment, so only the side that
+ * starts (`isInitiator`, the newcomer) prepares its media and offers at once. The other side
+ * prepares when that first offer is applied, so its answer already carries its media and no
+ * second round is needed. Should the first offer never come (the initiator is gone, or lost
+ * the connection it thought it had), the waiting side prepares and offers itself after
+ * `firstOfferWaitMs`: two sides are never left waiting for each other.
+ */
+import type { SignalData } from '@app/protocol';
+import type { Clock, TimerHandle } from '../clock.ts';
+import { Emitter } from '../events.ts';
+import { dtlsFingerprint } from './sdp.ts';
+
+export interface NegotiatorOptions {
+  pc: RTCPeerConnection;
+  polite: boolean;
+  isInitiator: boolean;
+  sendSignal: (data: SignalData) => void;
+  /** Puts the local media and channels on the connection; runs once, before the first local description. */
+  prepare: () => void;
+  clock: Clock;
+  /** How long the waiting side waits for the initiator's first offer before offering itself. */
+  firstOfferWaitMs: number;
+}
+
+export type NegotiatorEvents = {
+  /** A local or remote description was applied (the verification code may change). */
+  negotiated: undefined;
+  /** The connection got its media and channels (at once for the initiator). */
+  ready: undefined;
+};
+
+export class Negotiator {
+  readonly events = new Emitter<NegotiatorEvents>();
+  readonly #options: NegotiatorOptions;
+  readonly #pc: RTCPeerConnection;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #isSettingRemoteAnswerPending = false;
+  #isReady = false;
+  #isClosed = false;
+  #chain: Promise<void> = Promise.resolve();
+  #firstOfferTimer: TimerHandle | null = null;
+
+  constructor(options: NegotiatorOptions) {
+    this.#options = options;
+    const pc = (this.#pc = options.pc);
+    pc.onnegotiationneeded = () => void this.#offer();
+    pc.onicecandidate = ({ candidate }) => {
+      // A null candidate is the end of candidates, relayed as such.
+      options.sendSignal({ candidate: candidate ? candidate.toJSON() : null });
+    };
+    if (options.isInitiator) {
+      this.#prepare();
+    } else if (options.firstOfferWaitMs > 0) {
+      this.#firstOfferTimer = options.clock.setTimeout(() => {
+        this.#firstOfferTimer = null;
+        // Negotiation-needed fires after prepare(), and this side offers.
+        if (!this.#isReady && !this.#isClosed) this.#prepare();
+      }, options.firstOfferWaitMs);
+    }
+  }
+
+  get isReady(): boolean {
+    return this.#isReady;
+  }
+
+  /**
+   * True when `data` is an offer from a new incarnation of the peer (it reloaded, or lost its
+   * connection and made a new one, under the same PeerId): its DTLS certificate differs from
+   * the one this connection negotiated, which a running connection cannot adopt.
+   */
+  isFromNewIncarnation(data: SignalData): boolean {
+    if (!('description' in data) || data.description.type !== 'offer') return false;
+    const current = dtlsFingerprint(this.#pc.remoteDescription?.sdp);
+    const incoming = dtlsFingerprint(data.description.sdp);
+    return current !== null && incoming !== null && current !== incoming;
+  }
+
+  /** Applies one relayed signal; signals are applied strictly in arrival order. */
+  handleSignal(data: SignalData): Promise<void> {
+    this.#chain = this.#chain.then(() => this.#apply(data)).catch(() => undefined);
+    return this.#chain;
+  }
+
+  /** ICE restart: the next offer carries new credentials. Only once media is on the connection. */
+  restartIce(): void {
+    if (this.#isClosed || !this.#isReady) return;
+    this.#pc.restartIce();
+  }
+
+  close(): void {
+    this.#isClosed = true;
+    this.#options.clock.clearTimeout(this.#firstOfferTimer);
+    this.#firstOfferTimer = null;
+    this.#pc.onnegotiationneeded = null;
+    this.#pc.onicecandidate = null;
+    this.events.clear();
+  }
+
+  #prepare(): void {
+    if (this.#isReady) return;
+    this.#options.clock.clearTimeout(this.#firstOfferTimer);
+    this.#firstOfferTimer = null;
+    this.#options.prepare();
+    this.#isReady = true;
+    this.events.emit('ready', undefined);
+  }
+
+  async #offer(): Promise<void> {
+    // The waiting side never offers before it is prepared (see the first-offer gate above).
+    if (!this.#isReady || this.#isClosed) return;
+    try {
+      this.#makingOffer = true;
+      await this.#pc.setLocalDescription();
+      this.#sendLocalDescription();
+    } catch {
+      // The state moved on under us (a remote offer arrived); negotiation runs again.
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  #sendLocalDescription(): void {
+    const description = this.#pc.localDescription;
+    if (!description || this.#isClosed) return;
+    this.#options.sendSignal({ description: { type: description.type, sdp: description.sdp } });
+    this.events.emit('negotiated', undefined);
+  }
+
+  async #apply(data: SignalData): Promise<void> {
+    if (this.#isClosed) return;
+    if ('description' in data) await this.#applyDescription(data.description);
+    else await this.#applyCandidate(data.candidate);
+  }
+
+  async #applyDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    const pc = this.#pc;
+    if (description.type === 'rollback') return;
+    const isReadyForOffer =
+      !this.#makingOffer && (pc.signalingState === 'stable' || this.#isSettingRemoteAnswerPending);
+    const isOfferCollision = description.type === 'offer' && !isReadyForOffer;
+    this.#ignoreOffer = !this.#options.polite && isOfferCollision;
+    if (this.#ignoreOffer) return;
+    this.#isSettingRemoteAnswerPending = description.type === 'answer';
+    try {
+      // For the polite side in a collision, the browser rolls back its own offer here.
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.#isSettingRemoteAnswerPending = false;
+    }
+    if (description.type !== 'offer') {
+      this.events.emit('negotiated', undefined);
+      return;
+    }
+    // The waiting side's media goes on the transceivers this first offer created.
+    this.#prepare();
+    await pc.setLocalDescription();
+    this.#sendLocalDescription();
+  }
+
+  async #applyCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    try {
+      // No argument = end of candidates.
+      await (candidate ? this.#pc.addIceCandidate(candidate) : this.#pc.addIceCandidate());
+    } catch {
+      // Candidates of an offer we ignored fail by design (#ignoreOffer); a late
+      // end-of-candidates is harmless.
+    }
+  }
+}

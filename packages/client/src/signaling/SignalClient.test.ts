@@ -1,0 +1,209 @@
+import type { ServerMessage } from '@app/protocol';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { systemClock, type TimerHandle } from '../clock.ts';
+import { retryDelay, SignalClient } from './SignalClient.ts';
+import { FakeSocket } from './testing/FakeSocket.ts';
+
+const ALICE = 'AAAAAAAAAAAAAAAAAAAAAA';
+const BOB = 'BBBBBBBBBBBBBBBBBBBBBB';
+
+function joined(self: string, token = 'token-1', peers = [{ id: BOB, name: 'Bob' }]): ServerMessage {
+  return { type: 'joined', room: 'r', self, peers, iceServers: [], capacity: 6, resumeToken: token };
+}
+
+function makeClient() {
+  const timers: { fn: () => void; ms: number }[] = [];
+  const client = new SignalClient({
+    url: 'ws://127.0.0.1/ws',
+    createSocket: (url) => new FakeSocket(url),
+    random: () => 0.5,
+    clock: {
+      ...systemClock,
+      setTimeout: (fn, ms) => {
+        const timer = { fn, ms };
+        timers.push(timer);
+        return timer as unknown as TimerHandle;
+      },
+      clearTimeout: (timer) => {
+        const index = timers.indexOf(timer as unknown as (typeof timers)[number]);
+        if (index >= 0) timers.splice(index, 1);
+      },
+    },
+  });
+  const fireTimer = () => {
+    const timer = timers.shift();
+    if (!timer) throw new Error('no timer');
+    timer.fn();
+    return timer.ms;
+  };
+  return { client, timers, fireTimer, socket: () => FakeSocket.all.at(-1)! };
+}
+
+beforeEach(() => {
+  FakeSocket.all = [];
+});
+
+describe('retryDelay', () => {
+  it('retries the first time within 300 ms and caps later retries at 5 s', () => {
+    expect(retryDelay(0, () => 1)).toBeLessThanOrEqual(300);
+    expect(retryDelay(0, () => 0)).toBeGreaterThanOrEqual(150);
+    expect(retryDelay(1, () => 1)).toBe(600);
+    expect(retryDelay(10, () => 1)).toBe(5000);
+    expect(retryDelay(10, () => 0)).toBe(2500);
+  });
+});
+
+describe('SignalClient', () => {
+  it('joins once the socket opens and reports joined, peers and signals', () => {
+    const { client, socket } = makeClient();
+    const events: string[] = [];
+    client.on('joined', (m) => events.push(`joined:${m.self}`));
+    client.on('peer-joined', (p) => events.push(`peer-joined:${p.name}`));
+    client.on('peer-left', (id) => events.push(`peer-left:${id}`));
+    client.on('signal', ({ from, data }) => events.push(`signal:${from}:${JSON.stringify(data)}`));
+    client.join({ room: 'r', name: 'Alice', password: 'secret' });
+    socket().open();
+    expect(socket().sent).toEqual([{ type: 'join', room: 'r', name: 'Alice', password: 'secret' }]);
+    socket().serverSends(joined(ALICE));
+    socket().serverSends({ type: 'peer-joined', peer: { id: BOB, name: 'Bob' } });
+    socket().serverSends({ type: 'signal', from: BOB, data: { candidate: null } });
+    socket().serverSends({ type: 'peer-left', id: BOB });
+    expect(events).toEqual([
+      `joined:${ALICE}`,
+      'peer-joined:Bob',
+      `signal:${BOB}:{"candidate":null}`,
+      `peer-left:${BOB}`,
+    ]);
+    expect(client.selfId).toBe(ALICE);
+  });
+
+  it('opens the socket ahead of join, so join sends on the open socket at once', () => {
+    const { client, socket, timers } = makeClient();
+    client.connect();
+    expect(FakeSocket.all).toHaveLength(1);
+    socket().open();
+    expect(socket().sent).toEqual([]);
+    client.join({ room: 'r', name: 'Alice' });
+    expect(FakeSocket.all).toHaveLength(1);
+    expect(socket().sent).toEqual([{ type: 'join', room: 'r', name: 'Alice' }]);
+    expect(timers).toHaveLength(0);
+  });
+
+  it('does not retry a socket opened ahead of join; join opens a new one', () => {
+    const { client, socket, timers } = makeClient();
+    client.connect();
+    socket().open();
+    socket().drop();
+    expect(timers).toHaveLength(0);
+    expect(client.state).toBe('idle');
+    client.join({ room: 'r', name: 'Alice' });
+    expect(FakeSocket.all).toHaveLength(2);
+    socket().open();
+    expect(socket().sent).toEqual([{ type: 'join', room: 'r', name: 'Alice' }]);
+  });
+
+  it('counts frames that fail the schema and ignores them', () => {
+    const { client, socket } = makeClient();
+    const errors: string[] = [];
+    client.on('error', ({ code }) => errors.push(code));
+    client.join({ room: 'r', name: 'Alice' });
+    socket().open();
+    socket().serverSends('not json');
+    socket().serverSends(JSON.stringify({ type: 'joined', self: 'x' }));
+    expect(client.badFrames).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('queues signals until joined, then sends them in order', () => {
+    const { client, socket } = makeClient();
+    client.join({ room: 'r', name: 'Alice' });
+    client.sendSignal(BOB, { candidate: null });
+    socket().open();
+    client.sendSignal(BOB, { description: { type: 'offer', sdp: 'v=0' } });
+    expect(socket().sent.map((m) => m.type)).toEqual(['join']);
+    socket().serverSends(joined(ALICE));
+    expect(socket().sent.slice(1)).toEqual([
+      { type: 'signal', to: BOB, data: { candidate: null } },
+      { type: 'signal', to: BOB, data: { description: { type: 'offer', sdp: 'v=0' } } },
+    ]);
+  });
+
+  it('after a drop, reconnects fast, resumes with the token and flushes queued signals in order', () => {
+    const { client, socket, fireTimer } = makeClient();
+    const states: string[] = [];
+    const tokens: string[] = [];
+    client.on('state', (s) => states.push(s));
+    client.on('resume-token', (t) => tokens.push(t));
+    client.join({ room: 'r', name: 'Alice', password: 'pw' });
+    socket().open();
+    socket().serverSends(joined(ALICE, 'token-1'));
+    const first = socket();
+    first.drop();
+    expect(client.state).toBe('reconnecting');
+    client.sendSignal(BOB, { candidate: null });
+    client.sendSignal(BOB, { description: { type: 'offer', sdp: 'v=1' } });
+    expect(client.queuedCount).toBe(2);
+    expect(fireTimer()).toBeLessThanOrEqual(300);
+    const second = socket();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent).toEqual([
+      { type: 'join', room: 'r', name: 'Alice', password: 'pw', resume: 'token-1' },
+    ]);
+    second.serverSends({ ...joined(ALICE, 'token-2'), resumed: true } as ServerMessage);
+    expect(second.sent.slice(1).map((m) => (m.type === 'signal' ? m.data : null))).toEqual([
+      { candidate: null },
+      { description: { type: 'offer', sdp: 'v=1' } },
+    ]);
+    expect(tokens).toEqual(['token-1', 'token-2']);
+    expect(states).toEqual(['connecting', 'open', 'reconnecting', 'open']);
+  });
+
+  it('backs off exponentially while the server stays away', () => {
+    const { client, socket, fireTimer } = makeClient();
+    client.join({ room: 'r', name: 'Alice' });
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      socket().drop();
+      delays.push(fireTimer());
+    }
+    expect(delays).toEqual([225, 450, 900, 1800, 3600, 3750]);
+  });
+
+  it('drops queued signals when the server gives a new identity (they were for the old one)', () => {
+    const { client, socket, fireTimer } = makeClient();
+    client.join({ room: 'r', name: 'Alice' });
+    socket().open();
+    socket().serverSends(joined(ALICE));
+    socket().drop();
+    client.sendSignal(BOB, { candidate: null });
+    fireTimer();
+    socket().open();
+    socket().serverSends(joined(BOB.replace(/B/g, 'C')));
+    expect(socket().sent.map((m) => m.type)).toEqual(['join']);
+  });
+
+  it('leave sends leave, closes, and never reconnects', () => {
+    const { client, socket, timers } = makeClient();
+    client.join({ room: 'r', name: 'Alice' });
+    socket().open();
+    socket().serverSends(joined(ALICE));
+    const open = socket();
+    client.leave();
+    expect(open.sent.at(-1)).toEqual({ type: 'leave' });
+    expect(open.readyState).toBe(3);
+    expect(client.state).toBe('closed');
+    expect(timers).toHaveLength(0);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('reports server errors to the caller', () => {
+    const { client, socket } = makeClient();
+    const onError = vi.fn();
+    client.on('error', onError);
+    client.join({ room: 'r', name: 'Alice' });
+    socket().open();
+    socket().serverSends({ type: 'error', code: 'room-full', message: 'full' });
+    expect(onError).toHaveBeenCalledWith({ code: 'room-full', message: 'full' });
+  });
+});

@@ -1,0 +1,332 @@
+/**
+ * The signaling connection: one WebSocket to `/ws` (the protocol README of @app/protocol),
+ * typed events for what the server says, and a session that survives drops.
+ *
+ * After an unexpected close it reconnects with exponential backoff and jitter (first retry
+ * within ~300 ms, capped at 5 s) and joins again with the `resumeToken` of the last
+ * `joined`, the same name and password, so the server gives back the same PeerId and seat.
+ * Signals sent while disconnected are queued and sent in order once the server has
+ * answered the join again: offers and ICE candidates keep their meaning across the drop
+ * because the peer connections themselves are never torn down.
+ */
+import {
+  parseServerMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type JoinedMessage,
+  type Peer,
+  type PeerId,
+  type SignalData,
+} from '@app/protocol';
+import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import { Emitter } from '../events.ts';
+
+/** The part of WebSocket this client uses, so tests can hand in a fake. */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export type SignalState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface JoinParams {
+  room: string;
+  name: string;
+  password?: string | undefined;
+  /** A token from an earlier session (e.g. before a reload) to take the seat back. */
+  resumeToken?: string | null | undefined;
+}
+
+export type SignalEvents = {
+  state: SignalState;
+  joined: JoinedMessage;
+  'peer-joined': Peer;
+  'peer-left': PeerId;
+  signal: { from: PeerId; data: SignalData };
+  error: { code: ErrorCode; message: string };
+  /** A new resume token arrived (store it so a reload can resume too). */
+  'resume-token': string;
+};
+
+export interface SignalClientOptions {
+  url: string;
+  createSocket?: ((url: string) => SocketLike) | undefined;
+  random?: (() => number) | undefined;
+  clock?: Clock | undefined;
+  /** Upper bound of the first retry delay, and the cap of all later ones, in ms. */
+  firstRetryMs?: number;
+  maxRetryMs?: number;
+  /** Most signals held while disconnected; older ones are dropped past this. */
+  maxQueued?: number;
+}
+
+const OPEN = 1;
+
+/** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
+export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
+  const ceiling = Math.min(maxMs, firstMs * 2 ** attempt);
+  // Half fixed, half random: spreads a crowd of clients after a server restart, yet the
+  // first retry still comes within `firstMs`.
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export class SignalClient {
+  readonly #events = new Emitter<SignalEvents>();
+  readonly #options: Required<Omit<SignalClientOptions, 'createSocket'>> & {
+    createSocket: (url: string) => SocketLike;
+  };
+  #socket: SocketLike | null = null;
+  #state: SignalState = 'idle';
+  #join: JoinParams | null = null;
+  #resumeToken: string | null = null;
+  #isJoined = false;
+  #attempt = 0;
+  #retryTimer: TimerHandle | null = null;
+  #queue: ClientMessage[] = [];
+  #selfId: PeerId | null = null;
+  #badFrames = 0;
+
+  constructor(options: SignalClientOptions) {
+    this.#options = {
+      url: options.url,
+      createSocket: options.createSocket ?? ((url) => new WebSocket(url)),
+      random: options.random ?? Math.random,
+      clock: options.clock ?? systemClock,
+      firstRetryMs: options.firstRetryMs ?? 300,
+      maxRetryMs: options.maxRetryMs ?? 5000,
+      maxQueued: options.maxQueued ?? 2000,
+    };
+  }
+
+  get state(): SignalState {
+    return this.#state;
+  }
+
+  get selfId(): PeerId | null {
+    return this.#selfId;
+  }
+
+  get isJoined(): boolean {
+    return this.#isJoined;
+  }
+
+  get queuedCount(): number {
+    return this.#queue.length;
+  }
+
+  /** Frames from the server that failed the schema (a server bug or a proxy mangling frames). */
+  get badFrames(): number {
+    return this.#badFrames;
+  }
+
+  on<K extends keyof SignalEvents>(event: K, listener: (payload: SignalEvents[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /**
+   * Opens the socket ahead of `join`, so pressing Join only has to send one frame (the
+   * TCP and WebSocket handshakes take a good part of the call set-up otherwise). A socket
+   * opened this way that closes before any join is not retried: `join` opens a new one.
+   */
+  connect(): void {
+    if (this.#state !== 'idle' || this.#socket) return;
+    this.#connect('connecting');
+  }
+
+  /** Opens the socket (if needed) and joins; the answer comes as `joined` or `error`. */
+  join(params: JoinParams): void {
+    if (this.#state === 'closed') throw new Error('SignalClient is closed');
+    this.#join = { ...params };
+    this.#resumeToken = params.resumeToken ?? null;
+    this.#isJoined = false;
+    if (this.#socket && this.#socket.readyState === OPEN) {
+      this.#sendJoin();
+    } else if (!this.#socket) {
+      this.#connect('connecting');
+    }
+  }
+
+  /** Relays to one peer; queued while the socket is down or the join is not answered yet. */
+  sendSignal(to: PeerId, data: SignalData): void {
+    const message: ClientMessage = { type: 'signal', to, data };
+    if (this.#isJoined && this.#socket?.readyState === OPEN) {
+      this.#socket.send(JSON.stringify(message));
+      return;
+    }
+    this.#queue.push(message);
+    if (this.#queue.length > this.#options.maxQueued) this.#queue.shift();
+  }
+
+  /** Leaves the room on purpose: no reconnect, queued signals dropped. The socket closes. */
+  leave(): void {
+    if (this.#socket?.readyState === OPEN && this.#isJoined) {
+      this.#socket.send(JSON.stringify({ type: 'leave' } satisfies ClientMessage));
+    }
+    this.close();
+  }
+
+  /**
+   * Drops the socket as if the network failed: the client reconnects and resumes. Used when
+   * the browser reports it is back online, since a socket can linger half-dead after a
+   * network change.
+   */
+  reconnectNow(): void {
+    if (this.#state === 'closed' || !this.#join) return;
+    if (this.#retryTimer !== null) {
+      this.#options.clock.clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+      this.#connect('reconnecting');
+      return;
+    }
+    this.#socket?.close(4000, 'reconnect');
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return;
+    if (this.#retryTimer !== null) this.#options.clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+    const socket = this.#socket;
+    this.#socket = null;
+    if (socket) {
+      this.#detach(socket);
+      socket.close(1000, 'bye');
+    }
+    this.#queue = [];
+    this.#isJoined = false;
+    this.#join = null;
+    this.#setState('closed');
+    this.#events.clear();
+  }
+
+  #connect(state: 'connecting' | 'reconnecting'): void {
+    this.#setState(state);
+    let socket: SocketLike;
+    try {
+      socket = this.#options.createSocket(this.#options.url);
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    this.#socket = socket;
+    socket.onopen = () => {
+      if (this.#join) this.#sendJoin();
+    };
+    socket.onmessage = (event) => {
+      if (typeof event.data === 'string') this.#onFrame(event.data);
+    };
+    socket.onerror = () => {
+      // A close event always follows; reconnecting is decided there.
+    };
+    socket.onclose = () => {
+      this.#detach(socket);
+      if (this.#socket !== socket) return;
+      this.#socket = null;
+      this.#isJoined = false;
+      if (this.#state === 'closed') return;
+      if (!this.#join) {
+        // Opened ahead of a join that has not come yet: nothing to resume.
+        this.#setState('idle');
+        return;
+      }
+      this.#scheduleReconnect();
+    };
+  }
+
+  #detach(socket: SocketLike): void {
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onerror = null;
+    socket.onclose = null;
+  }
+
+  #scheduleReconnect(): void {
+    const delay = retryDelay(
+      this.#attempt,
+      this.#options.random,
+      this.#options.firstRetryMs,
+      this.#options.maxRetryMs,
+    );
+    this.#attempt += 1;
+    this.#setState('reconnecting');
+    this.#retryTimer = this.#options.clock.setTimeout(() => {
+      this.#retryTimer = null;
+      this.#connect('reconnecting');
+    }, delay);
+  }
+
+  #sendJoin(): void {
+    const join = this.#join;
+    if (!join || !this.#socket) return;
+    const message: ClientMessage = {
+      type: 'join',
+      room: join.room,
+      name: join.name,
+      ...(join.password ? { password: join.password } : {}),
+      ...(this.#resumeToken ? { resume: this.#resumeToken } : {}),
+    };
+    this.#socket.send(JSON.stringify(message));
+  }
+
+  #onFrame(text: string): void {
+    const parsed = parseServerMessage(text);
+    if (!parsed.ok) {
+      this.#badFrames += 1;
+      return;
+    }
+    const message = parsed.value;
+    switch (message.type) {
+      case 'joined':
+        this.#onJoined(message);
+        return;
+      case 'peer-joined':
+        this.#events.emit('peer-joined', message.peer);
+        return;
+      case 'peer-left':
+        this.#events.emit('peer-left', message.id);
+        return;
+      case 'signal':
+        this.#events.emit('signal', { from: message.from, data: message.data });
+        return;
+      case 'error':
+        this.#events.emit('error', { code: message.code, message: message.message });
+        return;
+    }
+  }
+
+  #onJoined(message: JoinedMessage): void {
+    const isNewIdentity = this.#selfId !== null && this.#selfId !== message.self;
+    this.#selfId = message.self;
+    this.#isJoined = true;
+    this.#attempt = 0;
+    if (message.resumeToken) {
+      this.#resumeToken = message.resumeToken;
+      this.#events.emit('resume-token', message.resumeToken);
+    }
+    // Signals queued for an identity the server no longer knows would go to the wrong
+    // sessions: a new PeerId means every peer connection is renegotiated from scratch.
+    if (isNewIdentity) this.#queue = [];
+    this.#setState('open');
+    this.#events.emit('joined', message);
+    this.#flush();
+  }
+
+  #flush(): void {
+    const socket = this.#socket;
+    if (!socket) return;
+    while (this.#queue.length > 0 && socket.readyState === OPEN && this.#isJoined) {
+      const message = this.#queue.shift();
+      if (message) socket.send(JSON.stringify(message));
+    }
+  }
+
+  #setState(state: SignalState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.#events.emit('state', state);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Who is speaking: the loudest microphone above a floor, polled four times a second from the
+ * receivers' audio levels (cheap: no getStats). The highlight stays where it is during short
+ * pauses, so it does not flicker between words.
+ */
+import type { PeerId } from '@app/protocol';
+import type { Clock, TimerHandle } from '../clock.ts';
+
+export type Speaker = PeerId | 'self' | null;
+
+export interface ActiveSpeakerOptions {
+  clock: Clock;
+  /** Each other person's loudness 0..1 now (0 when their microphone is off). */
+  levels: () => Map<PeerId, number>;
+  /** Our own microphone's loudness 0..1. */
+  ownLevel: () => number;
+  onLevels: (levels: Map<PeerId, number>) => void;
+  onSpeaker: (speaker: Speaker) => void;
+  intervalMs?: number;
+}
+
+const SPEAKING_LEVEL = 0.04;
+/** Our own microphone is measured before the network: weigh it down to compare fairly. */
+const OWN_LEVEL_WEIGHT = 0.5;
+
+export class ActiveSpeaker {
+  readonly #options: ActiveSpeakerOptions;
+  #timer: TimerHandle | null = null;
+  #speaker: Speaker = null;
+
+  constructor(options: ActiveSpeakerOptions) {
+    this.#options = options;
+  }
+
+  get speaker(): Speaker {
+    return this.#speaker;
+  }
+
+  start(): void {
+    if (this.#timer !== null) return;
+    this.#timer = this.#options.clock.setInterval(() => this.update(), this.#options.intervalMs ?? 250);
+  }
+
+  stop(): void {
+    this.#options.clock.clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  update(): void {
+    const levels = this.#options.levels();
+    this.#options.onLevels(levels);
+    let loudest: Speaker = null;
+    let loudestLevel = SPEAKING_LEVEL;
+    for (const [peerId, level] of levels) {
+      if (level > loudestLevel) {
+        loudest = peerId;
+        loudestLevel = level;
+      }
+    }
+    if (this.#options.ownLevel() * OWN_LEVEL_WEIGHT > loudestLevel) loudest = 'self';
+    // Keep the highlight during pauses, unless the room emptied.
+    if (loudest === null && levels.size > 0) return;
+    if (loudest === this.#speaker) return;
+    this.#speaker = loudest;
+    this.#options.onSpeaker(loudest);
+  }
+}
