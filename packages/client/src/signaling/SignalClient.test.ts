@@ -183,6 +183,19 @@ describe('SignalClient', () => {
     expect(socket().sent.map((m) => m.type)).toEqual(['join']);
   });
 
+  it('drops queued signals when the room saw it leave (same PeerId, not resumed)', () => {
+    const { client, socket, fireTimer } = makeClient();
+    client.join({ room: 'r', name: 'Alice' });
+    socket().open();
+    socket().serverSends(joined(ALICE));
+    socket().drop();
+    client.sendSignal(BOB, { candidate: null });
+    fireTimer();
+    socket().open();
+    socket().serverSends({ ...joined(ALICE, 'token-2'), resumed: false } as ServerMessage);
+    expect(socket().sent.map((m) => m.type)).toEqual(['join']);
+  });
+
   it('leave sends leave, closes, and never reconnects', () => {
     const { client, socket, timers } = makeClient();
     client.join({ room: 'r', name: 'Alice' });

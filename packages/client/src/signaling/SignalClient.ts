@@ -299,7 +299,7 @@ export class SignalClient {
   }
 
   #onJoined(message: JoinedMessage): void {
-    const isNewIdentity = this.#selfId !== null && this.#selfId !== message.self;
+    const isRejoin = this.#selfId !== null;
     this.#selfId = message.self;
     this.#isJoined = true;
     this.#attempt = 0;
@@ -307,9 +307,11 @@ export class SignalClient {
       this.#resumeToken = message.resumeToken;
       this.#events.emit('resume-token', message.resumeToken);
     }
-    // Signals queued for an identity the server no longer knows would go to the wrong
-    // sessions: a new PeerId means every peer connection is renegotiated from scratch.
-    if (isNewIdentity) this.#queue = [];
+    // Queued signals belong to the connections of before the drop. They still hold only if
+    // the room never saw us leave (`resumed`); otherwise (a new PeerId, or a seat the room
+    // was told we left) every connection is made afresh, and an old offer, answer or
+    // candidate reaching a new connection would only confuse it.
+    if (isRejoin && message.resumed !== true) this.#queue = [];
     this.#setState('open');
     this.#events.emit('joined', message);
     this.#flush();
