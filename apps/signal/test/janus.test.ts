@@ -9,6 +9,7 @@ import {
   VideoRoomClient,
   type Candidate,
   type JanusLogger,
+  type MediaState,
   type Publisher,
   type Subscriber,
 } from '../src/janus/index.ts';
@@ -90,10 +91,15 @@ function trickleToBrowser(name: string, source: Publisher | Subscriber): void {
   source.on('candidate', (candidate) => void page.addCandidate(name, candidate));
 }
 
+/** Janus's `media` reports for each publisher, by name. */
+const mediaReports = new Map<string, MediaState[]>();
+
 /** A browser peer publishing in the room, connected through Janus. */
 async function publishFromBrowser(room: MediaRoom, name: string, colour: string): Promise<Publisher> {
   const publisher = await room.join({ display: name });
   trickleToBrowser(name, publisher);
+  mediaReports.set(name, []);
+  publisher.on('media', (state) => mediaReports.get(name)!.push(state));
   const isUp = once(publisher, 'webrtcup');
   const offer = await page.publish(name, colour, { simulcast: true });
   const answer = await publisher.publish(offer);
@@ -178,6 +184,12 @@ describe('people publishing and subscribing through a media room', { timeout: 60
       }),
     ]);
     expect(await page.state('alice')).toBe('connected');
+    const reports = await waitFor(
+      'video reaching Janus',
+      async () => mediaReports.get('alice')!,
+      (list) => list.length > 0,
+    );
+    expect(reports[0]).toMatchObject({ type: 'video', receiving: true });
     const participants = await room.participants();
     expect(participants).toEqual(
       expect.arrayContaining([

@@ -156,4 +156,32 @@ describe('JanusConnection', () => {
     expect(await lost).toBe('unknown-to-server');
     expect(connection.sessions).toEqual([]);
   });
+
+  it('passes a handle’s PeerConnection events on, and forgets a detached handle', async () => {
+    const handle = await (await connection.createSession()).attach('p');
+    const seen: string[] = [];
+    handle.on('webrtcup', () => seen.push('webrtcup'));
+    handle.on('media', (state) => seen.push(`media ${state.type} ${state.receiving}`));
+    handle.on('slowlink', (report) => seen.push(`slowlink ${report.media} ${report.uplink} ${report.lost}`));
+    handle.on('hangup', (reason) => seen.push(`hangup ${reason}`));
+    handle.on('detached', () => seen.push('detached'));
+    const addressed = { session_id: 11, sender: 22 };
+    const socket = [...server.clients][0]!;
+    reply(socket, { janus: 'webrtcup', ...addressed });
+    reply(socket, { janus: 'media', ...addressed, mid: '0', type: 'video', receiving: true });
+    reply(socket, { janus: 'slowlink', ...addressed, mid: '0', media: 'video', uplink: false, lost: 12 });
+    reply(socket, { janus: 'hangup', ...addressed, reason: 'DTLS alert' });
+    reply(socket, { janus: 'detached', ...addressed });
+    reply(socket, { janus: 'webrtcup', ...addressed });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(seen).toEqual([
+      'webrtcup',
+      'media video true',
+      'slowlink video false 12',
+      'hangup DTLS alert',
+      'detached',
+    ]);
+    expect(handle.isDetached).toBe(true);
+    expect(connection.sessions[0]?.handles).toEqual([]);
+  });
 });

@@ -177,11 +177,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements J
       const socket = new WebSocket(this.#options.url, 'janus-protocol', {
         handshakeTimeout: this.#options.requestTimeoutMs,
       });
-      // The error's text names the address: it never leaves this function.
-      socket.once('error', () => reject(new MediaServerError('media-server-unavailable', 'connect')));
+      // The error's text names the address: it never leaves this function. After the
+      // socket opened, an error is always followed by 'close', which does the work.
+      socket.on('error', () => reject(new MediaServerError('media-server-unavailable', 'connect')));
       socket.once('open', () => {
         this.#socket = socket;
-        socket.on('error', () => undefined);
         resolve();
       });
       socket.on('message', (data) => this.#receive(String(data)));
