@@ -23,6 +23,11 @@ export interface Layers {
   substream?: number;
   /** Temporal layer: 0 (lowest frame rate) to 2. */
   temporal?: number;
+  /**
+   * How long the chosen substream may send nothing before Janus drops to the one below, in
+   * milliseconds (Janus's default: 250).
+   */
+  fallbackMs?: number;
 }
 
 export type SubscriberEvents = PeerEvents & {
@@ -92,12 +97,15 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   }
 
   /** Chooses the simulcast substream and temporal layer this person receives on one m-line. */
-  async selectLayers(mid: string, layers: Layers): Promise<void> {
-    await videoroomRequest(
-      this.handle,
-      { request: 'configure', streams: [{ mid, ...layers }] },
-      okEvent('configured'),
-    );
+  async selectLayers(mid: string, { substream, temporal, fallbackMs }: Layers): Promise<void> {
+    const stream = {
+      mid,
+      ...(substream !== undefined ? { substream } : {}),
+      ...(temporal !== undefined ? { temporal } : {}),
+      // Janus counts this one in microseconds.
+      ...(fallbackMs !== undefined ? { fallback: Math.round(fallbackMs * 1000) } : {}),
+    };
+    await videoroomRequest(this.handle, { request: 'configure', streams: [stream] }, okEvent('configured'));
   }
 
   /** Pauses or resumes one m-line. */
