@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing on a fresh Debian/Ubuntu machine that has Node.js 20+ and npm:
 # pnpm, the workspace dependencies (frozen lockfile) and, with --test, the Debian
-# packages the test suites drive (chromium, coturn, redis-server, ffmpeg, iproute2, iptables).
+# packages the test suites drive (chromium, coturn, redis-server, ffmpeg, janus, iproute2, iptables).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +47,8 @@ ensure_debian_packages() {
   command -v turnserver >/dev/null || missing+=(coturn)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+  # The media server (VideoRoom plugin, WebSocket transport); janus-cfgconv comes with it.
+  command -v janus >/dev/null || missing+=(janus)
   # The network e2e tests build namespaces, veth links and NAT rules of their own.
   command -v ip >/dev/null || [ -x /usr/sbin/ip ] || missing+=(iproute2)
   command -v iptables >/dev/null || [ -x /usr/sbin/iptables ] || missing+=(iptables)
@@ -55,8 +57,8 @@ ensure_debian_packages() {
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  # The Debian coturn and redis packages start system services; the tests start their own.
-  as_root systemctl disable --now coturn redis-server >/dev/null 2>&1 || true
+  # The Debian coturn, redis and janus packages start system services; the tests start their own.
+  as_root systemctl disable --now coturn redis-server janus >/dev/null 2>&1 || true
 }
 
 ensure_node

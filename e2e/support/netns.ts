@@ -1,157 +1,17 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { NetLab, NETNS_CHROMIUM, type OwnedProcess } from '@app/testbed';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { chromiumArgs, playwrightDisableFeaturesArg } from './chromium-args.ts';
 import type { Colour } from './media.ts';
-import { E2E_DIR, CHROMIUM_PATH, REPO_ROOT, SERVER_ENTRY } from './paths.ts';
+import { CHROMIUM_PATH, SERVER_ENTRY } from './paths.ts';
 import { BrowserPool, openPerson, type Person } from './person.ts';
 import { sleep } from './ports.ts';
-import { OwnedProcess } from './process.ts';
 
 /**
- * Private networks for the tests that break connections on purpose: Linux network namespaces
- * joined by veth pairs, with iptables rules only inside those namespaces. The root namespace
- * gets no address, route or rule, so nothing outside the test's own namespaces is touched.
- * Deleting a namespace deletes its veth ends and its rules with it.
+ * The network tests' topologies, built on the shared NetLab (private namespaces joined by
+ * veth pairs, with iptables rules only inside them).
  */
-
-/** Every namespace of this suite is `<prefix>-<pid of the test process>-<n>-<role>`. */
-const PREFIX = 'e2enet';
-const WRAPPER = join(E2E_DIR, 'support', 'netns-chromium.sh');
-
-function run(command: string, args: string[]): string {
-  try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const failure = error as { stderr?: string; message: string };
-    throw new Error(`\`${command} ${args.join(' ')}\` failed: ${failure.stderr?.trim() || failure.message}`, {
-      cause: error,
-    });
-  }
-}
-
-function listNamespaces(): string[] {
-  return run('ip', ['netns', 'list'])
-    .split('\n')
-    .map((line) => line.split(' ')[0]!.trim())
-    .filter(Boolean);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Ends whatever still runs inside the namespace, then deletes it (its veths and rules go too). */
-function deleteNamespace(name: string): void {
-  const pids = run('ip', ['netns', 'pids', name])
-    .split('\n')
-    .map(Number)
-    .filter((pid) => pid > 0);
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  run('ip', ['netns', 'del', name]);
-}
-
-/**
- * Namespaces left by a test process that crashed (its pid no longer runs). Those of a run
- * still going on are left alone.
- */
-export function removeStaleNamespaces(): string[] {
-  const stale = listNamespaces().filter((name) => {
-    const match = new RegExp(`^${PREFIX}-(\\d+)-`).exec(name);
-    return match !== null && Number(match[1]) !== process.pid && !isAlive(Number(match[1]));
-  });
-  for (const name of stale) deleteNamespace(name);
-  return stale;
-}
-
-let labCount = 0;
-
-export class NetLab {
-  readonly tag = `${PREFIX}-${process.pid}-${++labCount}`;
-  readonly #namespaces: string[] = [];
-  readonly #processes: OwnedProcess[] = [];
-
-  namespace(role: string): string {
-    const name = `${this.tag}-${role}`;
-    run('ip', ['netns', 'add', name]);
-    this.#namespaces.push(name);
-    this.exec(name, 'ip', ['link', 'set', 'lo', 'up']);
-    return name;
-  }
-
-  exec(ns: string, command: string, args: string[]): string {
-    return run('ip', ['netns', 'exec', ns, command, ...args]);
-  }
-
-  /** A veth pair between two namespaces, made inside them (no name ever exists in the root namespace). */
-  link(a: { ns: string; dev: string; cidr: string }, b: { ns: string; dev: string; cidr: string }): void {
-    run('ip', ['link', 'add', a.dev, 'netns', a.ns, 'type', 'veth', 'peer', 'name', b.dev, 'netns', b.ns]);
-    for (const end of [a, b]) {
-      this.exec(end.ns, 'ip', ['addr', 'add', end.cidr, 'dev', end.dev]);
-      this.exec(end.ns, 'ip', ['link', 'set', end.dev, 'up']);
-    }
-  }
-
-  route(ns: string, via: string): void {
-    this.exec(ns, 'ip', ['route', 'add', 'default', 'via', via]);
-  }
-
-  forward(ns: string): void {
-    this.exec(ns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
-  }
-
-  iptables(ns: string, args: string[]): void {
-    this.exec(ns, 'iptables', ['-w', ...args]);
-  }
-
-  /** A process inside `ns` (`ip netns exec` execs it: the pid is the program's own). */
-  spawn(
-    ns: string,
-    label: string,
-    command: string,
-    args: string[],
-    env: Record<string, string>,
-  ): OwnedProcess {
-    const child = new OwnedProcess(label, 'ip', ['netns', 'exec', ns, command, ...args], {
-      cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-        HOME: process.env.HOME ?? '/tmp',
-        ...env,
-      },
-    });
-    this.#processes.push(child);
-    return child;
-  }
-
-  /** Stops every process and deletes every namespace; goes on past errors and reports them all. */
-  async destroy(): Promise<void> {
-    const problems: string[] = [];
-    await Promise.all(this.#processes.map((child) => child.stop('SIGTERM', 2000).catch(() => undefined)));
-    for (const name of this.#namespaces.splice(0)) {
-      try {
-        deleteNamespace(name);
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-    }
-    const left = listNamespaces().filter((name) => name.startsWith(`${this.tag}-`));
-    if (left.length > 0) problems.push(`namespaces still there: ${left.join(', ')}`);
-    if (problems.length > 0) throw new Error(`Network teardown: ${problems.join('; ')}`);
-  }
-}
+export { NetLab, removeStaleNamespaces } from '@app/testbed';
 
 export type NatKind = 'none' | 'cone' | 'symmetric';
 
@@ -337,7 +197,7 @@ class NamespaceBrowsers extends BrowserPool {
 
   override async acquire(colour: Colour, grantMedia: boolean): Promise<Browser> {
     const browser = await chromium.launch({
-      executablePath: WRAPPER,
+      executablePath: NETNS_CHROMIUM,
       headless: true,
       env: { ...process.env, NETNS: this.ns, NETNS_CHROMIUM: CHROMIUM_PATH },
       args: [
