@@ -5,7 +5,9 @@ import { REPO_ROOT, SERVER_ENTRY, WEB_DIST } from './paths.ts';
 
 const SOURCES = [
   'apps/web/src',
+  'apps/web/public',
   'apps/web/index.html',
+  'apps/web/vite.config.ts',
   'apps/signal/src',
   'packages/protocol/src',
   'packages/lan/src',
