@@ -1,28 +1,11 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { NetworkStatus, type NetworkWindow } from '../lib/state/network.svelte.ts';
+import { fakeNetworkWindow as fakeWindow } from '../lib/state/fake-network.ts';
+import { NetworkStatus } from '../lib/state/network.svelte.ts';
 import { rememberRoom } from '../lib/storage.ts';
 import Landing from './Landing.svelte';
 
 beforeEach(() => localStorage.clear());
-
-/** A window whose network the test switches off and on, firing the browser's events. */
-function fakeWindow(isOnline = true) {
-  const target = new EventTarget();
-  const navigator = { onLine: isOnline };
-  const window: NetworkWindow = {
-    navigator,
-    addEventListener: (type, listener) => target.addEventListener(type, listener),
-    removeEventListener: (type, listener) => target.removeEventListener(type, listener),
-  };
-  return {
-    window,
-    setOnline(value: boolean) {
-      navigator.onLine = value;
-      target.dispatchEvent(new Event(value ? 'online' : 'offline'));
-    },
-  };
-}
 
 function onlineNetwork(): NetworkStatus {
   return new NetworkStatus({ window: fakeWindow().window, probeServer: () => Promise.resolve(true) });

@@ -1,22 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NetworkStatus, PROBE_RETRY_MS, type NetworkWindow } from './network.svelte.ts';
-
-function fakeWindow(isOnline: boolean) {
-  const target = new EventTarget();
-  const navigator = { onLine: isOnline };
-  const window: NetworkWindow = {
-    navigator,
-    addEventListener: (type, listener) => target.addEventListener(type, listener),
-    removeEventListener: (type, listener) => target.removeEventListener(type, listener),
-  };
-  return {
-    window,
-    setOnline(value: boolean) {
-      navigator.onLine = value;
-      target.dispatchEvent(new Event(value ? 'online' : 'offline'));
-    },
-  };
-}
+import { fakeNetworkWindow as fakeWindow } from './fake-network.ts';
+import { NetworkStatus, PROBE_RETRY_MS } from './network.svelte.ts';
 
 const statuses: NetworkStatus[] = [];
 afterEach(() => {
