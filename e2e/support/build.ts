@@ -5,8 +5,10 @@ import { REPO_ROOT, SERVER_ENTRY, WEB_DIST } from './paths.ts';
 
 const SOURCES = [
   'apps/web/src',
+  'apps/web/public',
   'apps/web/index.html',
   'apps/web/minimal.html',
+  'apps/web/vite.config.ts',
   'apps/signal/src',
   'packages/client/src',
   'packages/protocol/src',

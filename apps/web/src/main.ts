@@ -1,8 +1,23 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import { AppUpdate } from './lib/state/app-update.svelte.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 
-export default mount(App, { target });
+const update = new AppUpdate();
+
+export default mount(App, { target, props: { update } });
+
+// The service worker (production only) registers after the load event: installing it fetches
+// the whole app shell again for the cache, which must not compete with the first paint.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  const register = () =>
+    void import('./lib/offline/service-worker.ts')
+      .then(({ registerServiceWorker }) => registerServiceWorker(update))
+      // Not installable this time (e.g. the chunk could not be fetched); the page works as is.
+      .catch(() => undefined);
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
+}
