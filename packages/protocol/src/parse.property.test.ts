@@ -100,7 +100,7 @@ for (const { name, parse, schema, messages } of PARSERS) {
       const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 64 }), mangledText(valid), fc.json());
       check(
         `${name} never throws`,
-        1000,
+        2000,
         fc.property(text, (input) => isWellFormed(parse(input))),
       );
     });
@@ -109,7 +109,7 @@ for (const { name, parse, schema, messages } of PARSERS) {
       const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), mutated, valid);
       check(
         `${name} agrees with its schema`,
-        1000,
+        2000,
         fc.property(value, (input) => {
           const text = JSON.stringify(input) ?? 'undefined';
           const result = parse(text);
@@ -128,7 +128,7 @@ for (const { name, parse, schema, messages } of PARSERS) {
     it('round-trips every valid message', () => {
       check(
         `${name} round-trips`,
-        500,
+        1000,
         fc.property(valid, (message) => {
           expect(parse(JSON.stringify(message))).toStrictEqual({ ok: true, value: message });
         }),
@@ -144,7 +144,7 @@ for (const { name, parse, schema, messages } of PARSERS) {
       const extra = fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 3 });
       check(
         `${name} ignores unknown fields`,
-        200,
+        400,
         fc.property(valid, extra, (message, fields) => {
           expect(parse(JSON.stringify({ ...fields, ...message }))).toStrictEqual({
             ok: true,
@@ -157,7 +157,7 @@ for (const { name, parse, schema, messages } of PARSERS) {
     it('refuses a message without a required field, and names it', () => {
       check(
         `${name} refuses a missing field`,
-        200,
+        400,
         fc.property(valid, fc.nat(), (message, pick) => {
           const optional = OPTIONAL_FIELDS[message.type] ?? [];
           const required = Object.keys(message).filter((key) => !optional.includes(key));
@@ -173,7 +173,7 @@ for (const { name, parse, schema, messages } of PARSERS) {
     it('refuses a field of the wrong kind, and names it', () => {
       check(
         `${name} refuses a wrong field`,
-        200,
+        400,
         fc.property(valid, fc.nat(), wrongEverywhere, (message, pick, wrong) => {
           const fields = Object.keys(message);
           const field = fields[pick % fields.length]!;
@@ -199,7 +199,7 @@ describe('every exported schema (properties)', { timeout: 60_000 }, () => {
   it('never throws on any value', () => {
     check(
       `${schemas.length} schemas never throw`,
-      200,
+      400,
       fc.property(fc.anything({ maxDepth: 3 }), (value) => {
         for (const schema of schemas) schema.safeParse(value);
       }),
