@@ -196,6 +196,23 @@ describe('SignalClient', () => {
     expect(socket().sent.map((m) => m.type)).toEqual(['join']);
   });
 
+  it('reconnectNow resumes on a new socket before closing the old one, so nobody sees a leave', () => {
+    const { client, socket } = makeClient();
+    client.join({ room: 'r', name: 'Alice' });
+    const first = socket();
+    first.open();
+    first.serverSends(joined(ALICE));
+    client.reconnectNow();
+    expect(first.readyState).toBe(1);
+    const second = socket();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent[0]).toMatchObject({ type: 'join', resume: 'token-1' });
+    second.serverSends({ ...joined(ALICE, 'token-2'), resumed: true } as ServerMessage);
+    expect(first.readyState).toBe(3);
+    expect(client.state).toBe('open');
+  });
+
   it('leave sends leave, closes, and never reconnects', () => {
     const { client, socket, timers } = makeClient();
     client.join({ room: 'r', name: 'Alice' });

@@ -81,6 +81,8 @@ export class SignalClient {
     createSocket: (url: string) => SocketLike;
   };
   #socket: SocketLike | null = null;
+  /** Sockets replaced by reconnectNow, closed once the new one is answered. */
+  #stale: SocketLike[] = [];
   #state: SignalState = 'idle';
   #join: JoinParams | null = null;
   #resumeToken: string | null = null;
@@ -171,25 +173,33 @@ export class SignalClient {
   }
 
   /**
-   * Drops the socket as if the network failed: the client reconnects and resumes. Used when
-   * the browser reports it is back online, since a socket can linger half-dead after a
-   * network change.
+   * Makes a new connection and resumes on it, as after a network failure. Used when the
+   * browser reports it is back online, since a socket can linger half-dead after a network
+   * change. The old socket is not closed first: a close frame tells the server the person
+   * left (the room would see them go and come back). The server hands the seat to the new
+   * connection, and the old one is closed once the new one is answered.
    */
   reconnectNow(): void {
     if (this.#state === 'closed' || !this.#join) return;
     if (this.#retryTimer !== null) {
       this.#options.clock.clearTimeout(this.#retryTimer);
       this.#retryTimer = null;
-      this.#connect('reconnecting');
-      return;
     }
-    this.#socket?.close(4000, 'reconnect');
+    const old = this.#socket;
+    if (old) {
+      this.#detach(old);
+      this.#stale.push(old);
+      this.#socket = null;
+      this.#isJoined = false;
+    }
+    this.#connect('reconnecting');
   }
 
   close(): void {
     if (this.#state === 'closed') return;
     if (this.#retryTimer !== null) this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    for (const stale of this.#stale.splice(0)) stale.close(1000, 'bye');
     const socket = this.#socket;
     this.#socket = null;
     if (socket) {
@@ -312,6 +322,7 @@ export class SignalClient {
     // was told we left) every connection is made afresh, and an old offer, answer or
     // candidate reaching a new connection would only confuse it.
     if (isRejoin && message.resumed !== true) this.#queue = [];
+    for (const stale of this.#stale.splice(0)) stale.close(1000, 'replaced');
     this.#setState('open');
     this.#events.emit('joined', message);
     this.#flush();
