@@ -24,6 +24,9 @@ export interface RegistryHooks {
   release(peerId: PeerId): void;
 }
 
+/** How the signaling service gets its registry: the registry calls back through `hooks`. */
+export type RegistryFactory = (hooks: RegistryHooks) => RoomRegistry;
+
 export interface JoinRequest {
   room: RoomId;
   peer: Peer;

@@ -12,7 +12,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { hashPassword, verifyPassword } from './password.ts';
+import { hashPassword, verifyPassword } from '../password.ts';
 import type {
   JoinOutcome,
   JoinRequest,
@@ -20,7 +20,7 @@ import type {
   RegistryStats,
   RoomEvent,
   RoomRegistry,
-} from './RoomRegistry.ts';
+} from '../RoomRegistry.ts';
 
 export interface RedisRoomRegistryOptions {
   url: string;
