@@ -1,6 +1,7 @@
 /**
- * The process entry point: the only place that reads `process.env` (STYLE). Parses the
- * environment, builds the app, listens, and shuts down cleanly on SIGTERM/SIGINT.
+ * The process entry point, and the only place that reads `process.env`, so everything else
+ * is built from plain options that tests can write. Parses the environment, builds the app,
+ * listens, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import { existsSync } from 'node:fs';
 import { loadTls, printLanBanner, reachableUrls } from '@app/lan';

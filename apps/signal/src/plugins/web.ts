@@ -8,8 +8,9 @@ export interface WebPluginOptions {
 }
 
 /**
- * Serves the built web app in production (CONTRACT §1): its files at `/`, and its
- * index.html for every room link `/r/<room>` so the client-side router takes over.
+ * Serves the built web app in production, so that one process serves the page and `/ws`
+ * from one origin: its files at `/`, and its index.html for every room link `/r/<room>`
+ * so the client-side router takes over.
  */
 const webPlugin: FastifyPluginAsync<WebPluginOptions> = async (app, options) => {
   await app.register(fastifyStatic, { root: options.root, index: 'index.html', wildcard: true });
