@@ -24,6 +24,9 @@ export interface RegistryHooks {
   release(peerId: PeerId): void;
 }
 
+/** How the signaling service gets its registry: the registry calls back through `hooks`. */
+export type RegistryFactory = (hooks: RegistryHooks) => RoomRegistry;
+
 export interface JoinRequest {
   room: RoomId;
   peer: Peer;
@@ -39,9 +42,10 @@ export interface RegistryStats {
 }
 
 /**
- * Rooms and their members (CONTRACT §2). Every method is async so the in-memory and Redis
- * implementations share this one interface; callers must not assume anything completes
- * synchronously.
+ * Rooms and their members: a room is created by its first joiner, holds at most its
+ * capacity, and is deleted as soon as it is empty. Every method is async so the in-memory
+ * and Redis implementations share this one interface; callers must not assume anything
+ * completes synchronously.
  */
 export interface RoomRegistry {
   /**
