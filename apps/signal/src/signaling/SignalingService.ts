@@ -81,6 +81,12 @@ export class SignalingService {
       join: (connection, message) => seating.join(connection, message),
       signal: (connection, message) => relay.signal(connection, message),
       leave: (connection) => seating.leave(connection),
+      // Without a media server every room is a mesh: media-server messages mean nothing here.
+      'media-publish': async (connection) => sendError(connection, 'bad-message', metrics),
+      'media-subscribe-answer': async (connection) => sendError(connection, 'bad-message', metrics),
+      'media-candidate': async (connection) => sendError(connection, 'bad-message', metrics),
+      'media-layers': async (connection) => sendError(connection, 'bad-message', metrics),
+      'media-restart': async (connection) => sendError(connection, 'bad-message', metrics),
     };
     this.#heartbeat = new Heartbeat(this.#connections, {
       intervalMs: config.heartbeatMs,
