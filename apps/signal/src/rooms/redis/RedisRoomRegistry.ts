@@ -3,13 +3,14 @@ import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import { hashPassword, verifyPassword } from '../password.ts';
-import type {
-  JoinOutcome,
-  JoinRequest,
-  RegistryHooks,
-  RegistryStats,
-  RoomEvent,
-  RoomRegistry,
+import {
+  DEPARTURE_MEMORY_MS,
+  type JoinOutcome,
+  type JoinRequest,
+  type RegistryHooks,
+  type RegistryStats,
+  type RoomEvent,
+  type RoomRegistry,
 } from '../RoomRegistry.ts';
 import { Bus, type BusMessage } from './Bus.ts';
 import { RedisKeys } from './keys.ts';
@@ -149,6 +150,7 @@ export class RedisRoomRegistry implements RoomRegistry {
       this.#local.setRoomPassword(room, count === 0 ? newHash : verifiedHash);
       for (const { peer: other, owner } of reply.members) this.#owners.remember(room, other.id, owner);
       await this.#broadcast(reply.members, { type: 'peer-joined', peer });
+      await this.#commands.del(this.#keys.departed(room, peer.id));
       return { ok: true, peers: reply.members.map(({ peer: other }) => other) };
     }
     // Only a room recreated over and over during one join gets here.
@@ -158,6 +160,10 @@ export class RedisRoomRegistry implements RoomRegistry {
   async leave(room: RoomId, peerId: PeerId): Promise<void> {
     this.#forgetLocal(peerId);
     await this.#freeSeat(room, peerId, this.processId);
+  }
+
+  async hasDeparted(room: RoomId, peerId: PeerId): Promise<boolean> {
+    return (await this.#commands.exists(this.#keys.departed(room, peerId))) === 1;
   }
 
   async relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean> {
@@ -235,6 +241,7 @@ export class RedisRoomRegistry implements RoomRegistry {
   async #freeSeat(room: RoomId, peerId: PeerId, owner: string): Promise<void> {
     const reply = await this.#scripts.leave(room, peerId, owner);
     if (reply.status !== 'left') return;
+    await this.#commands.set(this.#keys.departed(room, peerId), '1', 'PX', DEPARTURE_MEMORY_MS);
     await this.#broadcast(reply.members, { type: 'peer-left', id: peerId });
   }
 

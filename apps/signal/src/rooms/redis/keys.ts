@@ -18,6 +18,11 @@ export class RedisKeys {
     return `${this.prefix}room:{${room}}:password`;
   }
 
+  /** String with a TTL: the room was told `peer` left (see RoomRegistry.hasDeparted). */
+  departed(room: RoomId, peer: string): string {
+    return `${this.prefix}departed:{${room}}:${peer}`;
+  }
+
   /** Set: the seat entries owned by `process`, so the others can free them if it dies. */
   seats(process: string): string {
     return `${this.seatsPrefix}${process}`;

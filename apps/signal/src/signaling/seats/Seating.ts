@@ -55,7 +55,7 @@ function newPeerId(): PeerId {
  * - resume: a token for a seat this process holds takes it back, with what was queued.
  * - claim: a token for a seat another process holds moves that seat here.
  * - recreate: a token for a seat that is gone (grace over, or a restart lost the room)
- *   seats its PeerId again, as a join.
+ *   seats its PeerId again, as a join; `resumed` says whether the room was told it left.
  * - hold: a connection lost to a fault keeps its seat for the grace period, queueing events.
  * - release: another process resumed the seat; it goes quietly.
  * - overflow: a held seat that queued too much is given up, with `peer-left`.
@@ -85,7 +85,11 @@ export class Seating<C extends SeatedConnection> {
     if (claim !== undefined && claim.room === message.room) {
       const resumed = await this.#resume(connection, message, claim.peerId);
       if (resumed === 'done') return;
-      if (resumed === 'recreate') return this.#seat(connection, message, claim.peerId);
+      if (resumed === 'recreate') {
+        // Nobody was told this seat went (a server restart): its connections still stand.
+        const wasSeenLeaving = await this.#rooms.hasDeparted(message.room, claim.peerId);
+        return this.#seat(connection, message, claim.peerId, !wasSeenLeaving);
+      }
     }
     // No token, a token for another room, or a seat that is not ours to take: a new peer.
     return this.#seat(connection, message, newPeerId());
@@ -194,7 +198,7 @@ export class Seating<C extends SeatedConnection> {
     return 'done';
   }
 
-  async #seat(connection: C, message: JoinMessage, peerId: PeerId): Promise<void> {
+  async #seat(connection: C, message: JoinMessage, peerId: PeerId, resumed = false): Promise<void> {
     const session = this.#newSession(peerId, message);
     this.#seats.sit(session, connection);
     const outcome = await this.#rooms
@@ -208,7 +212,7 @@ export class Seating<C extends SeatedConnection> {
       sendError(connection, outcome.code, this.#metrics);
       return;
     }
-    connection.send(this.#joined(session, outcome.peers, false));
+    connection.send(this.#joined(session, outcome.peers, resumed));
     session.open(connection, outcome.peers);
     this.#log.info({ event: 'peer-joined', room: session.room, peer: peerId }, 'peer joined');
   }
