@@ -21,6 +21,17 @@ const commaList = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** The media server's API: Janus's WebSocket transport (`ws+unix` for a local socket). */
+const JANUS_PROTOCOLS = new Set(['ws:', 'wss:', 'ws+unix:']);
+
+const janusUrlList = commaList.refine(
+  (urls) => urls.every((url) => URL.canParse(url) && JANUS_PROTOCOLS.has(new URL(url).protocol)),
+  'must be a comma list of ws://, wss:// or ws+unix:// URLs',
+);
+
+/** Values never echoed in a configuration error: they are secrets, or say where the media server is. */
+const UNSHOWN = /SECRET|KEY|JANUS_URLS/;
+
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .optional()
@@ -33,6 +44,18 @@ const flag = z
  */
 const RESUME_QUEUE_LIMIT = 512;
 
+/** People per room when a media server carries the large ones (`ROOM_CAPACITY` still wins). */
+const MEDIA_SERVER_ROOM_CAPACITY = 50;
+
+/**
+ * How long a media-server room must stay at or below `MESH_MAX` before it moves back to the
+ * mesh, and how long each seat keeps its media-server handles after being told `mesh`: both
+ * long enough for browsers to build the other way first (make before break). Not
+ * environment variables: only tests shorten them.
+ */
+const MESH_RETURN_MS = 10_000;
+const MESH_LEAVE_MS = 10_000;
+
 const Env = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -40,7 +63,8 @@ const Env = z
     HOST: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_MESSAGE_BYTES: positiveInt(LIMITS.maxMessageBytes),
-    ROOM_CAPACITY: positiveInt(LIMITS.roomCapacity),
+    // Its default depends on JANUS_URLS (see the transform below).
+    ROOM_CAPACITY: z.coerce.number().int().positive().optional(),
     HEARTBEAT_MS: positiveInt(LIMITS.heartbeatMs),
     RATE_BURST: positiveInt(LIMITS.rateBurst),
     RATE_PER_SECOND: positiveInt(LIMITS.ratePerSecond),
@@ -56,6 +80,10 @@ const Env = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_PRESENCE_TTL_MS: z.coerce.number().int().min(100).optional(),
     FAULT_INJECTION: flag,
+    JANUS_URLS: janusUrlList,
+    JANUS_API_SECRET: z.string().min(1).optional(),
+    JANUS_ADMIN_KEY: z.string().min(1).optional(),
+    MESH_MAX: positiveInt(4),
     // LAN=1, HTTPS=1, TLS_CERT, TLS_KEY, TRUST_PROXY (described in @app/lan env.ts).
     ...LAN_ENV,
   })
@@ -64,6 +92,15 @@ const Env = z
     path: ['TURN_SECRET'],
     message: 'is required when TURN_URLS is set',
   })
+  // Every process must read the media rooms the others stored in Redis, and claim the media
+  // sessions of people who resume on it: they share this key.
+  .refine(
+    (env) => env.JANUS_URLS.length === 0 || env.REDIS_URL === undefined || env.RESUME_SECRET !== undefined,
+    {
+      path: ['RESUME_SECRET'],
+      message: 'is required when both REDIS_URL and JANUS_URLS are set',
+    },
+  )
   // The variables' names, once, become the names the code uses.
   .transform((e) => ({
     port: e.PORT,
@@ -74,7 +111,8 @@ const Env = z
     serve: serveMode(e),
     /** Largest accepted frame; a larger one closes the socket with 1009. */
     maxMessageBytes: e.MAX_MESSAGE_BYTES,
-    roomCapacity: e.ROOM_CAPACITY,
+    roomCapacity:
+      e.ROOM_CAPACITY ?? (e.JANUS_URLS.length > 0 ? MEDIA_SERVER_ROOM_CAPACITY : LIMITS.roomCapacity),
     heartbeatMs: e.HEARTBEAT_MS,
     rateBurst: e.RATE_BURST,
     ratePerSecond: e.RATE_PER_SECOND,
@@ -99,6 +137,14 @@ const Env = z
     faultInjection: e.FAULT_INJECTION,
     /** Fastify's `trustProxy`: believe X-Forwarded-* from these proxies. */
     trustProxy: e.TRUST_PROXY,
+    /** Janus WebSocket API URLs; the first one is used. None: every room is a mesh. */
+    janusUrls: e.JANUS_URLS,
+    janusApiSecret: e.JANUS_API_SECRET,
+    janusAdminKey: e.JANUS_ADMIN_KEY,
+    /** A room of at most this many people uses the mesh; a larger one the media server. */
+    meshMax: e.MESH_MAX,
+    meshReturnMs: MESH_RETURN_MS,
+    meshLeaveMs: MESH_LEAVE_MS,
   }));
 
 /** Everything the server can be told, as the code reads it. */
@@ -119,7 +165,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
     const name = issue.path.join('.') || 'environment';
     const value = typeof issue.path[0] === 'string' ? present[issue.path[0]] : undefined;
     // Secrets are named but never echoed.
-    const shown = value === undefined || /SECRET/.test(name) ? '' : ` (got "${value}")`;
+    const shown = value === undefined || UNSHOWN.test(name) ? '' : ` (got "${value}")`;
     return `${name}${shown}: ${issue.message}`;
   });
   return { ok: false, message: `Invalid configuration: ${problems.join('; ')}` };

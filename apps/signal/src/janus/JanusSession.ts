@@ -79,6 +79,20 @@ export class JanusSession extends EventEmitter<SessionEvents> {
     return handle;
   }
 
+  /**
+   * Takes over a handle that already exists in this session on Janus (a claimed session's,
+   * after a restart): its events reach this process from now on.
+   */
+  adopt(handleId: number, plugin: string): JanusHandle {
+    const known = this.#handles.get(handleId);
+    if (known) return known;
+    const handle = new JanusHandle(this.transport, this.id, handleId, plugin, (gone) =>
+      this.#handles.delete(gone.id),
+    );
+    this.#handles.set(handle.id, handle);
+    return handle;
+  }
+
   /** Ends the session on Janus (its handles and PeerConnections go with it). */
   async destroy(): Promise<void> {
     if (this.#isEnded) return;

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { MediaServerError } from './errors.ts';
 import type { JanusHandle, PluginNotification } from './JanusHandle.ts';
 import type { Candidate, Jsep } from './messages.ts';
+import { streamsOfOffer } from './subscription-offer.ts';
 import { okEvent, Switched, Updated, Updating, type SubscriptionStream } from './videoroom-messages.ts';
 import { relayPeerEvents, videoroomRequest, type PeerEvents } from './videoroom-request.ts';
 
@@ -59,6 +60,21 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     handle.on('event', (notification) => this.#onNotification(notification));
   }
 
+  /**
+   * Takes over a subscription another process made (with `useMsid`), on a handle of a
+   * claimed session: asks Janus for a fresh offer of the same streams, which the browser
+   * answers on its existing connection, and reads the streams from it.
+   */
+  static async reclaim(handle: JanusHandle): Promise<Subscriber> {
+    const { jsep } = await videoroomRequest(
+      handle,
+      { request: 'configure', update: true },
+      okEvent('configured'),
+    );
+    if (jsep?.type !== 'offer') throw new MediaServerError('media-server-error', 'videoroom.configure');
+    return new Subscriber(handle, jsep, streamsOfOffer(jsep.sdp));
+  }
+
   get streams(): SubscriptionStream[] {
     return this.#streams;
   }
@@ -106,6 +122,16 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       ...(fallbackMs !== undefined ? { fallback: Math.round(fallbackMs * 1000) } : {}),
     };
     await videoroomRequest(this.handle, { request: 'configure', streams: [stream] }, okEvent('configured'));
+  }
+
+  /** Chooses the simulcast substream of several m-lines in one request. */
+  async selectSubstreams(choices: readonly { mid: string; substream: number }[]): Promise<void> {
+    if (choices.length === 0) return;
+    await videoroomRequest(
+      this.handle,
+      { request: 'configure', streams: choices.map(({ mid, substream }) => ({ mid, substream })) },
+      okEvent('configured'),
+    );
   }
 
   /** Pauses or resumes one m-line. */

@@ -94,6 +94,22 @@ export class VideoRoomClient {
     }
   }
 
+  /**
+   * Joins an existing room's watcher on a session of its own: another process created the
+   * room, or this process was restarted. Resolves with the room and who publishes in it now.
+   */
+  async openRoom({ id, secret }: RoomCredentials): Promise<{ room: MediaRoom; feeds: Feed[] }> {
+    const session = await this.connection.createSession();
+    try {
+      const control = await session.attach(VIDEOROOM_PLUGIN);
+      const room = new MediaRoom(session, control, id, secret);
+      return { room, feeds: await room.watch() };
+    } catch (error) {
+      await session.destroy().catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Destroys a room known only by its credentials (one a previous process left behind). */
   async destroyRoom({ id, secret }: RoomCredentials): Promise<void> {
     const session = await this.connection.createSession();
@@ -153,13 +169,14 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     control.on('event', (notification) => this.#onNotification(notification));
   }
 
-  /** Joins the room's watcher. */
-  async watch(): Promise<void> {
-    await videoroomRequest(
+  /** Joins the room's watcher; resolves with the people publishing in the room now. */
+  async watch(): Promise<Feed[]> {
+    const { data } = await videoroomRequest(
       this.control,
       { request: 'join', ptype: 'publisher', room: this.id, display: ROOM_WATCHER_DISPLAY },
       Joined,
     );
+    return data.publishers.filter((feed) => feed.display !== ROOM_WATCHER_DISPLAY);
   }
 
   /** Everyone in the room (publishing or not), without the room's own watcher. */
@@ -178,9 +195,19 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
       }));
   }
 
-  /** A person enters the room (on a handle of their own), ready to publish. */
-  async join({ display }: { display: string }): Promise<Publisher> {
-    const handle = await this.session.attach(VIDEOROOM_PLUGIN);
+  /**
+   * A person enters the room (on a handle of their own), ready to publish. The handle is
+   * made in `session` (default: the room's own), so that a person's handles can live in a
+   * session of their own, claimed or ended without touching anyone else's.
+   */
+  async join({
+    display,
+    session = this.session,
+  }: {
+    display: string;
+    session?: JanusSession;
+  }): Promise<Publisher> {
+    const handle = await session.attach(VIDEOROOM_PLUGIN);
     try {
       const { data } = await videoroomRequest(
         handle,
@@ -195,9 +222,20 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     }
   }
 
-  /** A subscription to some publishers' streams; Janus's offer is in the result. */
-  async subscribe(streams: StreamRef[], { privateId }: { privateId?: number } = {}): Promise<Subscriber> {
-    const handle = await this.session.attach(VIDEOROOM_PLUGIN);
+  /**
+   * A subscription to some publishers' streams; Janus's offer is in the result. With
+   * `useMsid`, each m-line's msid names its publisher's feed, so the subscription can be
+   * read back from an offer alone (see `Subscriber.reclaim`).
+   */
+  async subscribe(
+    streams: StreamRef[],
+    {
+      privateId,
+      session = this.session,
+      useMsid = false,
+    }: { privateId?: number; session?: JanusSession; useMsid?: boolean } = {},
+  ): Promise<Subscriber> {
+    const handle = await session.attach(VIDEOROOM_PLUGIN);
     try {
       const { data, jsep } = await videoroomRequest(
         handle,
@@ -207,6 +245,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
           room: this.id,
           streams,
           ...(privateId !== undefined ? { private_id: privateId } : {}),
+          ...(useMsid ? { use_msid: true } : {}),
         },
         Attached,
       );

@@ -19,7 +19,13 @@ export {
   type SubscriberEvents,
   type UnsubscribeRef,
 } from './Subscriber.ts';
-export { type Feed, type PublishedStream, type SubscriptionStream } from './videoroom-messages.ts';
+export { streamsOfOffer } from './subscription-offer.ts';
+export {
+  VIDEOROOM_PLUGIN,
+  type Feed,
+  type PublishedStream,
+  type SubscriptionStream,
+} from './videoroom-messages.ts';
 export {
   MediaRoom,
   ROOM_WATCHER_DISPLAY,

@@ -1,4 +1,4 @@
-import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
+import type { Peer, PeerId, RoomId, SignalData, TopologyMessage } from '@app/protocol';
 import { hashPassword, verifyPassword } from './password.ts';
 import { Room } from './Room.ts';
 import { Departures } from './Departures.ts';
@@ -7,13 +7,16 @@ import {
   type Deliver,
   type JoinOutcome,
   type JoinRequest,
+  type RegistryHooks,
   type RegistryStats,
+  type RoomMedia,
   type RoomRegistry,
 } from './RoomRegistry.ts';
 
 export interface MemoryRoomRegistryOptions {
   capacity: number;
   deliver: Deliver;
+  roomClosed?: RegistryHooks['roomClosed'];
 }
 
 /** All rooms in this process's memory: the default when no `REDIS_URL` is set. */
@@ -22,13 +25,15 @@ export class MemoryRoomRegistry implements RoomRegistry {
   readonly #departures = new Departures(DEPARTURE_MEMORY_MS);
   readonly #capacity: number;
   readonly #deliver: Deliver;
+  readonly #roomClosed: RegistryHooks['roomClosed'];
 
   constructor(options: MemoryRoomRegistryOptions) {
     this.#capacity = options.capacity;
     this.#deliver = options.deliver;
+    this.#roomClosed = options.roomClosed;
   }
 
-  async join({ room: roomId, peer, password }: JoinRequest): Promise<JoinOutcome> {
+  async join({ room: roomId, peer, password, capacity }: JoinRequest): Promise<JoinOutcome> {
     // Hashing and verifying are async (scrypt on the thread pool), so the room may be
     // created, emptied or recreated meanwhile: re-check after every await and retry.
     for (;;) {
@@ -47,7 +52,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
         if (this.#rooms.get(roomId) !== existing) continue;
         if (!isRight) return { ok: false, code: 'wrong-password' };
       }
-      if (existing.isFull) return { ok: false, code: 'room-full' };
+      if (existing.isFullAt(capacity ?? this.#capacity)) return { ok: false, code: 'room-full' };
       const peers = existing.peersExcept(peer.id);
       existing.add(peer);
       for (const other of peers) this.#deliver(other.id, { type: 'peer-joined', peer });
@@ -61,6 +66,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
     if (room === undefined || !room.remove(peerId)) return;
     if (room.isEmpty) {
       this.#rooms.delete(roomId);
+      if (room.media !== undefined) this.#roomClosed?.(roomId, room.media);
       return;
     }
     this.#departures.remember(`${roomId}\n${peerId}`);
@@ -91,6 +97,26 @@ export class MemoryRoomRegistry implements RoomRegistry {
   /** One process holds every seat, so there is never a foreign seat to claim. */
   async claim(_room: RoomId, _peer: Peer): Promise<Peer[] | undefined> {
     return undefined;
+  }
+
+  async size(roomId: RoomId): Promise<number> {
+    return this.#rooms.get(roomId)?.size ?? 0;
+  }
+
+  async broadcast(roomId: RoomId, event: TopologyMessage, except?: PeerId): Promise<void> {
+    for (const peer of this.#rooms.get(roomId)?.peersExcept(except ?? '') ?? [])
+      this.#deliver(peer.id, event);
+  }
+
+  async mediaOf(roomId: RoomId): Promise<RoomMedia | undefined> {
+    return this.#rooms.get(roomId)?.media;
+  }
+
+  async setMedia(roomId: RoomId, expectedVersion: number, media: RoomMedia): Promise<boolean> {
+    const room = this.#rooms.get(roomId);
+    if (room === undefined || (room.media?.version ?? 0) !== expectedVersion) return false;
+    room.media = media;
+    return true;
   }
 
   async open(): Promise<void> {}

@@ -1,4 +1,5 @@
 import type { Peer, PeerId, RoomId } from '@app/protocol';
+import type { RoomMedia } from './RoomRegistry.ts';
 
 /**
  * One room in one process: who is in it and the hash of its password (the first joiner's,
@@ -6,6 +7,8 @@ import type { Peer, PeerId, RoomId } from '@app/protocol';
  */
 export class Room {
   readonly #members = new Map<PeerId, Peer>();
+  /** How the room's media travels; none while it never left the mesh. */
+  media: RoomMedia | undefined;
 
   constructor(
     readonly id: RoomId,
@@ -23,6 +26,11 @@ export class Room {
 
   get isFull(): boolean {
     return this.#members.size >= this.capacity;
+  }
+
+  /** Full at a `limit` lower than the capacity, given for one join. */
+  isFullAt(limit: number): boolean {
+    return this.#members.size >= Math.min(limit, this.capacity);
   }
 
   has(peerId: PeerId): boolean {

@@ -6,10 +6,30 @@ import type {
   RelayedSignalMessage,
   RoomId,
   SignalData,
+  Topology,
+  TopologyMessage,
 } from '@app/protocol';
 
-/** What the registry pushes to a peer on this process: membership changes and relayed signals. */
-export type RoomEvent = PeerJoinedMessage | PeerLeftMessage | RelayedSignalMessage;
+/**
+ * What the registry pushes to a peer on this process: membership changes, relayed signals,
+ * and moves of the room's media.
+ */
+export type RoomEvent = PeerJoinedMessage | PeerLeftMessage | RelayedSignalMessage | TopologyMessage;
+
+/**
+ * How a room's media travels, kept with the room so that every process sends the room's
+ * people the same way and to the same media-server room.
+ */
+export interface RoomMedia {
+  topology: Topology;
+  /** Bumped by every change; a change is made only against the version it was decided on. */
+  version: number;
+  /**
+   * The media-server room in use (or, after a move back to the mesh, not yet destroyed),
+   * sealed: only the media module reads it.
+   */
+  server?: string | undefined;
+}
 
 /** Hands an event to the local session of `to`; the registry never touches sockets. */
 export type Deliver = (to: PeerId, event: RoomEvent) => void;
@@ -22,6 +42,8 @@ export interface RegistryHooks {
    * without telling the room anything.
    */
   release(peerId: PeerId): void;
+  /** The room emptied while it had a media record: its media-server room can go. */
+  roomClosed?(room: RoomId, media: RoomMedia): void;
 }
 
 /** How the signaling service gets its registry: the registry calls back through `hooks`. */
@@ -32,6 +54,8 @@ export interface JoinRequest {
   peer: Peer;
   /** Plain text from the join; only its hash is ever stored. */
   password?: string | undefined;
+  /** This join's limit, when lower than the registry's (a mesh while the media server is away). */
+  capacity?: number | undefined;
 }
 
 export type JoinOutcome = { ok: true; peers: Peer[] } | { ok: false; code: 'room-full' | 'wrong-password' };
@@ -76,6 +100,18 @@ export interface RoomRegistry {
    * such seat to take.
    */
   claim(room: RoomId, peer: Peer): Promise<Peer[] | undefined>;
+  /** How many seats `room` has now (held ones included); 0 when it does not exist. */
+  size(room: RoomId): Promise<number>;
+  /** Delivers `event` to every member of `room` but `except`. */
+  broadcast(room: RoomId, event: TopologyMessage, except?: PeerId): Promise<void>;
+  /** The room's media record; undefined for a room without one (a mesh) or no room. */
+  mediaOf(room: RoomId): Promise<RoomMedia | undefined>;
+  /**
+   * Replaces the room's media record if its version is still `expectedVersion` (0: no
+   * record yet) and the room exists; false otherwise. Several processes deciding a move at
+   * once: exactly one wins.
+   */
+  setMedia(room: RoomId, expectedVersion: number, media: RoomMedia): Promise<boolean>;
   /** Connects to the backing store, waiting at most `timeoutMs`; never throws. */
   open(timeoutMs: number): Promise<void>;
   stats(): Promise<RegistryStats>;

@@ -1,4 +1,10 @@
-import { PeerId, PeerJoinedMessage, PeerLeftMessage, RelayedSignalMessage } from '@app/protocol';
+import {
+  PeerId,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  RelayedSignalMessage,
+  TopologyMessage,
+} from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -10,7 +16,12 @@ const BusMessage = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('event'),
     to: PeerId,
-    event: z.discriminatedUnion('type', [PeerJoinedMessage, PeerLeftMessage, RelayedSignalMessage]),
+    event: z.discriminatedUnion('type', [
+      PeerJoinedMessage,
+      PeerLeftMessage,
+      RelayedSignalMessage,
+      TopologyMessage,
+    ]),
   }),
   // The receiving process held this seat; another one resumed it.
   z.object({ kind: z.literal('release'), peer: PeerId }),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
+import type { Peer, PeerId, RoomId, SignalData, TopologyMessage } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import { hashPassword, verifyPassword } from '../password.ts';
@@ -10,6 +10,7 @@ import {
   type RegistryHooks,
   type RegistryStats,
   type RoomEvent,
+  type RoomMedia,
   type RoomRegistry,
 } from '../RoomRegistry.ts';
 import { Bus, type BusMessage } from './Bus.ts';
@@ -17,7 +18,7 @@ import { RedisKeys } from './keys.ts';
 import { LocalSeats } from './LocalSeats.ts';
 import { OwnerCache } from './OwnerCache.ts';
 import { Presence } from './Presence.ts';
-import { parseMember, type Member } from './records.ts';
+import { encodeMedia, parseMedia, parseMember, parseMembers, type Member } from './records.ts';
 import { SeatScripts } from './scripts.ts';
 
 export interface RedisRoomRegistryOptions {
@@ -117,7 +118,7 @@ export class RedisRoomRegistry implements RoomRegistry {
     return this.#commands.status === 'ready' && this.#subscriber.status === 'ready';
   }
 
-  async join({ room, peer, password }: JoinRequest): Promise<JoinOutcome> {
+  async join({ room, peer, password, capacity }: JoinRequest): Promise<JoinOutcome> {
     for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
       const passwordKey = this.#keys.password(room);
       const [currentHash, count] = await Promise.all([
@@ -137,7 +138,7 @@ export class RedisRoomRegistry implements RoomRegistry {
       const reply = await this.#scripts.join({
         room,
         peer,
-        capacity: this.#capacity,
+        capacity: Math.min(capacity ?? this.#capacity, this.#capacity),
         verifiedHash,
         newHash,
         wantsPassword: password !== undefined,
@@ -222,6 +223,26 @@ export class RedisRoomRegistry implements RoomRegistry {
     return others.map(({ peer: other }) => other);
   }
 
+  async size(room: RoomId): Promise<number> {
+    return this.#commands.hlen(this.#keys.members(room));
+  }
+
+  async broadcast(room: RoomId, event: TopologyMessage, except?: PeerId): Promise<void> {
+    const members = parseMembers(await this.#commands.hgetall(this.#keys.members(room)).then(flatten));
+    await this.#broadcast(
+      members.filter(({ peer }) => peer.id !== except),
+      event,
+    );
+  }
+
+  async mediaOf(room: RoomId): Promise<RoomMedia | undefined> {
+    return parseMedia(await this.#commands.get(this.#keys.media(room)));
+  }
+
+  async setMedia(room: RoomId, expectedVersion: number, media: RoomMedia): Promise<boolean> {
+    return this.#scripts.setMedia(room, expectedVersion, encodeMedia(media));
+  }
+
   async stats(): Promise<RegistryStats> {
     return { rooms: this.#local.roomCount(), peers: this.#local.size };
   }
@@ -240,6 +261,10 @@ export class RedisRoomRegistry implements RoomRegistry {
   /** Frees a seat `owner` held (this process, or a dead one being swept); the room hears peer-left. */
   async #freeSeat(room: RoomId, peerId: PeerId, owner: string): Promise<void> {
     const reply = await this.#scripts.leave(room, peerId, owner);
+    if (reply.status === 'empty' && 'media' in reply) {
+      const media = parseMedia(reply.media);
+      if (media !== undefined) this.#hooks.roomClosed?.(room, media);
+    }
     if (reply.status !== 'left') return;
     await this.#commands.set(this.#keys.departed(room, peerId), '1', 'PX', DEPARTURE_MEMORY_MS);
     await this.#broadcast(reply.members, { type: 'peer-left', id: peerId });
@@ -282,4 +307,9 @@ export class RedisRoomRegistry implements RoomRegistry {
     // No seat here hears this room's peer-left any more: its cached owners would go stale.
     if (emptied !== undefined) this.#owners.forgetRoom(emptied);
   }
+}
+
+/** HGETALL's object reply as the flat `[field, value, ...]` list the record parsers read. */
+function flatten(record: Record<string, string>): string[] {
+  return Object.entries(record).flat();
 }

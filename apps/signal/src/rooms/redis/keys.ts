@@ -18,6 +18,11 @@ export class RedisKeys {
     return `${this.prefix}room:{${room}}:password`;
   }
 
+  /** String: the room's media record (RoomMedia as JSON); absent while it never left the mesh. */
+  media(room: RoomId): string {
+    return `${this.prefix}room:{${room}}:media`;
+  }
+
   /** String with a TTL: the room was told `peer` left (see RoomRegistry.hasDeparted). */
   departed(room: RoomId, peer: string): string {
     return `${this.prefix}departed:{${room}}:${peer}`;

@@ -1,5 +1,28 @@
-import { DisplayName, type Peer, type PeerId, type RoomId } from '@app/protocol';
+import { DisplayName, Topology, type Peer, type PeerId, type RoomId } from '@app/protocol';
 import { z } from 'zod';
+import type { RoomMedia } from '../RoomRegistry.ts';
+
+/** A room's media record as stored (see RoomRegistry's RoomMedia). */
+const MediaRecord = z.object({
+  topology: Topology,
+  version: z.int().positive(),
+  server: z.string().optional(),
+});
+
+export function encodeMedia(media: RoomMedia): string {
+  return JSON.stringify(MediaRecord.parse(media));
+}
+
+/** Undefined for anything that is not a media record. */
+export function parseMedia(text: string | null | undefined): RoomMedia | undefined {
+  if (text === null || text === undefined) return undefined;
+  try {
+    const media = MediaRecord.safeParse(JSON.parse(text));
+    return media.success ? media.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A member as stored in the room hash: its name and the process that owns its socket. */
 const MemberRecord = z.object({ n: DisplayName, p: z.string() });

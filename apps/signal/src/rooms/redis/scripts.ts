@@ -11,10 +11,11 @@ import type { RedisKeys } from './keys.ts';
 import { encodeMember, parseMembers, seatEntry } from './records.ts';
 
 /**
- * Seats a peer: creates the room (and sets or clears its password) when empty, otherwise
- * checks that the password the caller verified is still the room's, then the capacity.
- * Two processes racing for the last seat never both get it.
- * KEYS: members, password, this process's seat set. ARGV: peerId, member, capacity,
+ * Seats a peer: creates the room (and sets or clears its password, and drops any media record
+ * a crashed process left) when empty, otherwise checks that the password the caller verified
+ * is still the room's, then the capacity. Two processes racing for the last seat never both
+ * get it.
+ * KEYS: members, password, this process's seat set, media. ARGV: peerId, member, capacity,
  * verified password hash ('' for none), new password hash ('' for none), wants-password
  * flag, seat entry.
  */
@@ -23,6 +24,7 @@ local count = redis.call('HLEN', KEYS[1])
 if count == 0 then
   if ARGV[6] == '1' and ARGV[5] == '' then return {'retry'} end
   if ARGV[5] ~= '' then redis.call('SET', KEYS[2], ARGV[5]) else redis.call('DEL', KEYS[2]) end
+  redis.call('DEL', KEYS[4])
 else
   local current = redis.call('GET', KEYS[2]) or ''
   if current ~= ARGV[4] then return {'retry'} end
@@ -37,16 +39,19 @@ return members
 `;
 
 /**
- * Frees a seat; deletes the room and its password when it empties. Idempotent: only the
- * call that actually removed the seat gets the remaining members back, so a peer-left is
- * sent once even when several processes sweep the same dead one.
- * KEYS: members, password, owner's seat set. ARGV: peerId, seat entry.
+ * Frees a seat; deletes the room, its password and its media record when it empties (the
+ * record comes back, so the caller can let go of the media-server room). Idempotent: only
+ * the call that actually removed the seat gets the remaining members back, so a peer-left
+ * is sent once even when several processes sweep the same dead one.
+ * KEYS: members, password, owner's seat set, media. ARGV: peerId, seat entry.
  */
 const LEAVE_LUA = `
 redis.call('SREM', KEYS[3], ARGV[2])
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return {'gone'} end
 if redis.call('HLEN', KEYS[1]) == 0 then
-  redis.call('DEL', KEYS[1], KEYS[2])
+  local media = redis.call('GET', KEYS[4])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
+  if media then return {'empty', media} end
   return {'empty'}
 end
 local members = redis.call('HGETALL', KEYS[1])
@@ -87,13 +92,28 @@ redis.call('SADD', KEYS[3], ARGV[4])
 return 1
 `;
 
+/**
+ * Replaces a room's media record if its version is still the one the caller decided on
+ * (0: none yet) and the room exists. KEYS: members, media. ARGV: expected version, record.
+ */
+const SET_MEDIA_LUA = `
+if redis.call('HLEN', KEYS[1]) == 0 then return 0 end
+local current = redis.call('GET', KEYS[2])
+local version = 0
+if current then version = cjson.decode(current).version end
+if tostring(version) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
+`;
+
 type Key = string;
 type Arg = string;
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    callroomJoin(...args: [Key, Key, Key, Arg, Arg, Arg, Arg, Arg, Arg, Arg]): Result<unknown, Context>;
-    callroomLeave(...args: [Key, Key, Key, Arg, Arg]): Result<unknown, Context>;
+    callroomJoin(...args: [Key, Key, Key, Key, Arg, Arg, Arg, Arg, Arg, Arg, Arg]): Result<unknown, Context>;
+    callroomLeave(...args: [Key, Key, Key, Key, Arg, Arg]): Result<unknown, Context>;
+    callroomSetMedia(...args: [Key, Key, Arg, Arg]): Result<unknown, Context>;
     callroomClaim(...args: [Key, Key, Arg, Arg, Arg, Arg, Arg]): Result<unknown, Context>;
     callroomRestore(...args: [Key, Key, Key, Arg, Arg, Arg, Arg]): Result<unknown, Context>;
   }
@@ -109,6 +129,7 @@ export type JoinReply = z.output<typeof JoinReply>;
 
 const LeaveReply = z.union([
   z.tuple([z.enum(['gone', 'empty'])]).transform(([status]) => ({ status })),
+  z.tuple([z.literal('empty'), z.string()]).transform(([status, media]) => ({ status, media })),
   z
     .tuple([z.literal('left')], z.string())
     .transform(([status, ...flat]) => ({ status, members: parseMembers(flat) })),
@@ -126,6 +147,7 @@ const ClaimReply = z.union([
 export type ClaimReply = z.output<typeof ClaimReply>;
 
 const RestoreReply = z.literal(1);
+const SetMediaReply = z.union([z.literal(0), z.literal(1)]);
 
 function parseReply<T>(schema: z.ZodType<T>, script: string, reply: unknown): T {
   const parsed = schema.safeParse(reply);
@@ -154,8 +176,9 @@ export class SeatScripts {
     this.#redis = redis;
     this.#keys = keys;
     this.#processId = processId;
-    redis.defineCommand('callroomJoin', { numberOfKeys: 3, lua: JOIN_LUA });
-    redis.defineCommand('callroomLeave', { numberOfKeys: 3, lua: LEAVE_LUA });
+    redis.defineCommand('callroomJoin', { numberOfKeys: 4, lua: JOIN_LUA });
+    redis.defineCommand('callroomLeave', { numberOfKeys: 4, lua: LEAVE_LUA });
+    redis.defineCommand('callroomSetMedia', { numberOfKeys: 2, lua: SET_MEDIA_LUA });
     redis.defineCommand('callroomClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
     redis.defineCommand('callroomRestore', { numberOfKeys: 3, lua: RESTORE_LUA });
   }
@@ -166,6 +189,7 @@ export class SeatScripts {
       this.#keys.members(room),
       this.#keys.password(room),
       this.#keys.seats(this.#processId),
+      this.#keys.media(room),
       peer.id,
       encodeMember(peer.name, this.#processId),
       String(seat.capacity),
@@ -183,10 +207,22 @@ export class SeatScripts {
       this.#keys.members(room),
       this.#keys.password(room),
       this.#keys.seats(owner),
+      this.#keys.media(room),
       peerId,
       seatEntry(room, peerId),
     );
     return parseReply(LeaveReply, 'leave', reply);
+  }
+
+  /** Replaces the room's media record (JSON) if its version is still `expectedVersion`. */
+  async setMedia(room: RoomId, expectedVersion: number, record: string): Promise<boolean> {
+    const reply = await this.#redis.callroomSetMedia(
+      this.#keys.members(room),
+      this.#keys.media(room),
+      String(expectedVersion),
+      record,
+    );
+    return parseReply(SetMediaReply, 'set-media', reply) === 1;
   }
 
   async claim(room: RoomId, peer: Peer): Promise<ClaimReply> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JoinMessage, Peer, PeerId, ServerMessage } from '@app/protocol';
+import type { JoinMessage, Peer, PeerId, ServerMessage, Topology } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { SignalMetrics } from '../../plugins/metrics.ts';
@@ -10,6 +10,7 @@ import { sendError } from '../replies.ts';
 import type { ResumeTokens } from '../ResumeTokens.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { Occupant, Seats } from './Seats.ts';
+import { NO_MEDIA, type SeatMediaHooks } from './SeatMediaHooks.ts';
 import { Session, type Outbox } from './Session.ts';
 
 export type SeatingConfig = Pick<
@@ -36,6 +37,8 @@ export interface SeatingParts<C extends SeatedConnection> {
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   /** Runs the grace timers of held seats. */
   scheduler: Scheduler;
+  /** The media server's part in joins and departures (default: none, every room a mesh). */
+  media?: SeatMediaHooks;
 }
 
 /** What a resume token turned into: answered, a seat to recreate with its PeerId, or a new peer. */
@@ -68,6 +71,7 @@ export class Seating<C extends SeatedConnection> {
   readonly #metrics: SignalMetrics;
   readonly #log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   readonly #scheduler: Scheduler;
+  readonly #media: SeatMediaHooks;
 
   constructor(config: SeatingConfig, parts: SeatingParts<C>) {
     this.#config = config;
@@ -77,6 +81,7 @@ export class Seating<C extends SeatedConnection> {
     this.#metrics = parts.metrics;
     this.#log = parts.log;
     this.#scheduler = parts.scheduler;
+    this.#media = parts.media ?? NO_MEDIA;
   }
 
   async join(connection: C, message: JoinMessage): Promise<void> {
@@ -122,6 +127,7 @@ export class Seating<C extends SeatedConnection> {
     const connection = this.#seats.connectionOf(peerId);
     const wasHeld = session.isHeld;
     this.#seats.remove(session);
+    this.#media.released(peerId);
     if (wasHeld) this.#metrics.seatsHeld.set(this.#seats.countHeld());
     connection?.close('replaced', 1000, 'Resumed on another connection');
     this.#log.info(
@@ -160,8 +166,10 @@ export class Seating<C extends SeatedConnection> {
     }
     const peers = held.reattach();
     this.#seats.sit(held, connection);
-    connection.send(this.#joined(held, peers, true));
-    held.open(connection, peers);
+    // What the client last knew; the queue replays every change since.
+    const topology = held.toldTopology;
+    connection.send(this.#joined(held, peers, true, topology));
+    held.open(connection, peers, topology);
     this.#metrics.seatsHeld.set(this.#seats.countHeld());
     this.#log.info({ event: 'seat-resumed', room: held.room, peer: peerId }, 'peer resumed');
     return 'done';
@@ -189,8 +197,11 @@ export class Seating<C extends SeatedConnection> {
       this.#forget(session, connection);
       return 'fresh';
     }
-    connection.send(this.#joined(session, peers, true));
-    session.open(connection, peers);
+    const admitted = await this.#admit(session, connection, peers.length + 1, message.media);
+    // A resume brings nobody new: the room cannot have outgrown anything.
+    const topology = admitted === 'room-full' ? 'mesh' : admitted;
+    connection.send(this.#joined(session, peers, true, topology));
+    session.open(connection, peers, topology);
     this.#log.info(
       { event: 'seat-claimed', room: session.room, peer: peerId },
       'peer resumed from another process',
@@ -201,8 +212,16 @@ export class Seating<C extends SeatedConnection> {
   async #seat(connection: C, message: JoinMessage, peerId: PeerId, resumed = false): Promise<void> {
     const session = this.#newSession(peerId, message);
     this.#seats.sit(session, connection);
-    const outcome = await this.#rooms
-      .join({ room: message.room, peer: { id: peerId, name: message.name }, password: message.password })
+    const outcome = await this.#media
+      .joinLimit(message.room)
+      .then((capacity) =>
+        this.#rooms.join({
+          room: message.room,
+          peer: { id: peerId, name: message.name },
+          password: message.password,
+          capacity,
+        }),
+      )
       .catch((error: unknown) => {
         this.#forget(session, connection);
         throw error;
@@ -212,8 +231,16 @@ export class Seating<C extends SeatedConnection> {
       sendError(connection, outcome.code, this.#metrics);
       return;
     }
-    connection.send(this.#joined(session, outcome.peers, resumed));
-    session.open(connection, outcome.peers);
+    const topology = await this.#admit(session, connection, outcome.peers.length + 1, message.media);
+    if (topology === 'room-full') {
+      // The room outgrew the mesh and the media server could not take it.
+      await this.#rooms.leave(message.room, peerId);
+      this.#forget(session, connection);
+      sendError(connection, 'room-full', this.#metrics);
+      return;
+    }
+    connection.send(this.#joined(session, outcome.peers, resumed, topology));
+    session.open(connection, outcome.peers, topology);
     this.#log.info({ event: 'peer-joined', room: session.room, peer: peerId }, 'peer joined');
   }
 
@@ -232,7 +259,23 @@ export class Seating<C extends SeatedConnection> {
     );
   }
 
-  #joined(session: Session, peers: Peer[], resumed: boolean): ServerMessage {
+  /** The media side's word on a seat that just entered; on failure the seat leaves again. */
+  async #admit(
+    session: Session,
+    connection: C,
+    size: number,
+    mediaToken: string | undefined,
+  ): Promise<Topology | 'room-full'> {
+    try {
+      return await this.#media.admit(session, size, mediaToken);
+    } catch (error) {
+      await this.#rooms.leave(session.room, session.peerId).catch(() => undefined);
+      this.#forget(session, connection);
+      throw error;
+    }
+  }
+
+  #joined(session: Session, peers: Peer[], resumed: boolean, topology: Topology): ServerMessage {
     return {
       type: 'joined',
       room: session.room,
@@ -242,6 +285,7 @@ export class Seating<C extends SeatedConnection> {
       capacity: this.#config.roomCapacity,
       resumeToken: this.#tokens.issue(session.peerId, session.room),
       resumed,
+      ...(this.#media.isEnabled ? { topology } : {}),
     };
   }
 
@@ -258,6 +302,7 @@ export class Seating<C extends SeatedConnection> {
     // Counting held seats walks every session on this process: only a held seat ending changes it.
     const wasHeld = session.isHeld;
     this.#seats.remove(session);
+    this.#media.ended(session);
     if (wasHeld) this.#metrics.seatsHeld.set(this.#seats.countHeld());
     this.#log.info({ event: 'peer-left', room: session.room, peer: session.peerId, reason }, 'peer left');
     try {

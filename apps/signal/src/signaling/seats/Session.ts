@@ -1,6 +1,24 @@
-import type { Peer, PeerId, RoomId, ServerMessage } from '@app/protocol';
+import type {
+  MediaPublishAnswerMessage,
+  MediaServerCandidateMessage,
+  MediaSessionMessage,
+  MediaSubscribeOfferMessage,
+  Peer,
+  PeerId,
+  RoomId,
+  ServerMessage,
+  Topology,
+} from '@app/protocol';
 import type { RoomEvent } from '../../rooms/RoomRegistry.ts';
 import type { Scheduler, Timer } from '../scheduler.ts';
+
+/** What a seat is sent besides `joined` and errors: its room's events and its media server's messages. */
+export type SeatEvent =
+  | RoomEvent
+  | MediaPublishAnswerMessage
+  | MediaSubscribeOfferMessage
+  | MediaServerCandidateMessage
+  | MediaSessionMessage;
 
 /** Where a session's messages go while it has a socket. */
 export interface Outbox {
@@ -15,13 +33,15 @@ export interface Outbox {
 export class Session {
   #outbox: Outbox | null = null;
   /** Events not yet sent: while joining (before `joined` went out) and while held. */
-  readonly #queue: RoomEvent[] = [];
+  readonly #queue: SeatEvent[] = [];
   /**
    * The peers this session's client has been told about: updated as events are SENT, not
    * queued, so on resume it is exactly what the client knew, and the queued events that
    * follow `joined` carry every change since.
    */
   readonly #toldPeers = new Map<PeerId, Peer>();
+  /** The topology the client was last told, kept like `#toldPeers`. */
+  #toldTopology: Topology = 'mesh';
   #holdTimer: Timer | undefined;
   #isEnded = false;
 
@@ -46,16 +66,25 @@ export class Session {
     return this.#outbox !== null;
   }
 
-  /** Called right after `joined` (listing `peers`) went out: replay the queue, then go live. */
-  open(outbox: Outbox, peers: readonly Peer[]): void {
+  /** The room's topology as this seat's client knows it; a resumed `joined` says this one. */
+  get toldTopology(): Topology {
+    return this.#toldTopology;
+  }
+
+  /**
+   * Called right after `joined` (listing `peers`, and saying `topology`) went out: replay the
+   * queue, then go live.
+   */
+  open(outbox: Outbox, peers: readonly Peer[], topology: Topology = this.#toldTopology): void {
     this.#toldPeers.clear();
     for (const peer of peers) this.#toldPeers.set(peer.id, peer);
+    this.#toldTopology = topology;
     this.#outbox = outbox;
     const pending = this.#queue.splice(0);
     for (const event of pending) this.#send(event);
   }
 
-  deliver(event: RoomEvent): void {
+  deliver(event: SeatEvent): void {
     if (this.#isEnded) return;
     if (this.#outbox !== null) {
       this.#send(event);
@@ -95,9 +124,14 @@ export class Session {
     this.#queue.length = 0;
   }
 
-  #send(event: RoomEvent): void {
+  #send(event: SeatEvent): void {
     if (event.type === 'peer-joined') this.#toldPeers.set(event.peer.id, event.peer);
     if (event.type === 'peer-left') this.#toldPeers.delete(event.id);
+    if (event.type === 'topology') {
+      // `joined` may already have said it (a move decided while this seat was joining).
+      if (event.topology === this.#toldTopology) return;
+      this.#toldTopology = event.topology;
+    }
     this.#outbox?.send(event);
   }
 }

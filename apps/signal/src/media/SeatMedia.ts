@@ -1,0 +1,314 @@
+import type { MediaCandidateMessage, MediaLayersMessage, MediaLeg, PeerId, RoomId } from '@app/protocol';
+import {
+  MediaServerError,
+  Publisher,
+  Subscriber,
+  VIDEOROOM_PLUGIN,
+  type JanusConnection,
+  type JanusSession,
+  type Jsep,
+  type MediaRoom,
+} from '../janus/index.ts';
+import type { SeatEvent } from '../signaling/seats/Session.ts';
+import { peerIdOr, subscribeOffer, toWire } from './offers.ts';
+import { connectionOf } from './sdp.ts';
+import { SerialQueue } from './SerialQueue.ts';
+import type { MediaSeals, ServerRoom, SessionClaim } from './tokens.ts';
+
+/** What a seat's media needs from its room and process. */
+export interface SeatMediaContext {
+  readonly peerId: PeerId;
+  readonly room: RoomId;
+  readonly connection: JanusConnection;
+  readonly seals: MediaSeals;
+  /** The room's media-server room, its watcher opened on this process if it was not yet. */
+  mediaRoom(): Promise<{ room: MediaRoom; serverRoom: ServerRoom }>;
+  /** Who publishes in the room now: feed id → PeerId. */
+  readonly feeds: ReadonlyMap<number, PeerId>;
+  /** Asks the media server again who publishes (a feed we asked for was gone). */
+  refreshFeeds(): Promise<void>;
+  send(event: SeatEvent): void;
+}
+
+type IceCandidate = NonNullable<MediaCandidateMessage['candidate']>;
+type MediaLayer = MediaLayersMessage['layers'][number]['layer'];
+
+/**
+ * One person's media through the media server, on this process: a Janus session of their
+ * own holding their publisher handle (their camera, microphone and data channel, joined
+ * under their PeerId as display) and one multistream subscriber handle (everyone else).
+ * Every change runs in order on one queue; Janus's own candidates and re-offers go to the
+ * client as they come.
+ */
+export class SeatMedia {
+  readonly #ctx: SeatMediaContext;
+  readonly #queue = new SerialQueue();
+  #session: JanusSession | undefined;
+  #publisher: Publisher | undefined;
+  /** Which browser connection the publication is (see `connectionOf`). */
+  #publication = '';
+  #subscriber: Subscriber | undefined;
+  readonly #subscribed = new Set<number>();
+  #isAwaitingAnswer = false;
+  #wantsRestart = false;
+  readonly #layers = new Map<PeerId, MediaLayer>();
+  #isClosed = false;
+
+  constructor(ctx: SeatMediaContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Whether this seat holds anything on the media server. */
+  get isActive(): boolean {
+    return this.#session !== undefined;
+  }
+
+  /** The publication's offer: a new connection is published afresh, the same one renegotiated. */
+  publish(sdp: string): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#isClosed) return;
+      const offer: Jsep = { type: 'offer', sdp };
+      const publication = connectionOf(sdp);
+      if (this.#publisher && publication === this.#publication) {
+        const answer = await this.#publisher.configure({ offer });
+        if (answer) this.#ctx.send({ type: 'media-publish-answer', sdp: answer.sdp });
+        return;
+      }
+      // A new connection (a reload, or a rebuilt one): both of the old ones are dead.
+      await this.#reset();
+      try {
+        const session = await this.#openSession(() => this.#ctx.connection.createSession());
+        const { room } = await this.#ctx.mediaRoom();
+        this.#setPublisher(await room.join({ display: this.#ctx.peerId, session }), publication);
+        const answer = await this.#publisher!.publish(offer);
+        this.#ctx.send({ type: 'media-publish-answer', sdp: answer.sdp });
+      } catch (error) {
+        await this.#reset();
+        throw error;
+      }
+      await this.#issueToken();
+      await this.#subscribeToNewFeeds();
+    });
+  }
+
+  /** The client's answer to the latest subscriber offer. */
+  answer(sdp: string): Promise<void> {
+    return this.#queue.run(async () => {
+      const subscriber = this.#subscriber;
+      if (this.#isClosed || !subscriber || !this.#isAwaitingAnswer) return;
+      this.#isAwaitingAnswer = false;
+      await subscriber.start({ type: 'answer', sdp });
+      if (this.#wantsRestart) {
+        this.#wantsRestart = false;
+        await this.#restart();
+      }
+    });
+  }
+
+  candidate(leg: MediaLeg, candidate: IceCandidate | null): Promise<void> {
+    return this.#queue.run(async () => {
+      const target = leg === 'publisher' ? this.#publisher : this.#subscriber;
+      if (this.#isClosed || !target) return;
+      if (candidate === null) return target.trickle(null);
+      // An empty candidate ends one generation in browsers; Janus needs only the final null.
+      if (!candidate.candidate) return;
+      await target.trickle({
+        candidate: candidate.candidate,
+        sdpMid: candidate.sdpMid ?? null,
+        sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+      });
+    });
+  }
+
+  /** The simulcast layer this person wants of each other person's video. */
+  selectLayers(layers: readonly { peer: PeerId; layer: MediaLayer }[]): Promise<void> {
+    return this.#queue.run(async () => {
+      for (const { peer, layer } of layers) this.#layers.set(peer, layer);
+      await this.#applyLayers(new Set(layers.map(({ peer }) => peer)));
+    });
+  }
+
+  /** The client's subscriber connection is down: an ICE-restart offer, once any pending one is answered. */
+  restart(): Promise<void> {
+    return this.#queue.run(async () => {
+      if (this.#isClosed || !this.#subscriber) return;
+      if (this.#isAwaitingAnswer) {
+        this.#wantsRestart = true;
+        return;
+      }
+      await this.#restart();
+    });
+  }
+
+  /** Someone started publishing: subscribe to whoever is new. */
+  feedsChanged(): Promise<void> {
+    return this.#queue.run(() => this.#subscribeToNewFeeds());
+  }
+
+  /** A feed stopped: Janus drops its streams from the subscription and re-offers on its own. */
+  feedGone(feed: number): void {
+    this.#subscribed.delete(feed);
+  }
+
+  /** Takes over the handles another process (or this one before a restart) made for this seat. */
+  reclaim(claim: SessionClaim): Promise<void> {
+    return this.#queue.run(async () => {
+      const session = await this.#openSession(() => this.#ctx.connection.claimSession(claim.sessionId));
+      const handle = session.adopt(claim.publisherHandle, VIDEOROOM_PLUGIN);
+      this.#setPublisher(new Publisher(handle, claim.feed, claim.privateId, []), claim.fingerprint);
+      if (claim.subscriberHandle > 0) {
+        const subscriber = await Subscriber.reclaim(session.adopt(claim.subscriberHandle, VIDEOROOM_PLUGIN));
+        for (const stream of subscriber.streams) {
+          if (stream.active !== false && stream.feed_id !== undefined) this.#subscribed.add(stream.feed_id);
+        }
+        this.#setSubscriber(subscriber);
+        // The same streams again, on the client's existing connection: no media stops.
+        this.#sendOffer(subscriber.offer);
+      }
+      await this.#issueToken();
+      await this.#subscribeToNewFeeds();
+    });
+  }
+
+  /** The seat is gone (`leave`: out of the room), or moved to another process (`release`). */
+  close(mode: 'leave' | 'release'): Promise<void> {
+    this.#isClosed = true;
+    return this.#queue.run(async () => {
+      if (mode === 'release') {
+        this.#session?.release();
+        this.#forget();
+        return;
+      }
+      await this.#reset();
+    });
+  }
+
+  /** Drops every handle (the room moved, or a new connection replaces the old ones). */
+  dropHandles(): Promise<void> {
+    return this.#queue.run(() => this.#reset());
+  }
+
+  async #openSession(open: () => Promise<JanusSession>): Promise<JanusSession> {
+    const session = await open();
+    this.#session = session;
+    // Janus forgot it (restarted, or timed out): nothing of this seat is left there.
+    session.on('lost', () => {
+      if (this.#session === session) this.#forget();
+    });
+    return session;
+  }
+
+  #setPublisher(publisher: Publisher, publication: string): void {
+    this.#publisher = publisher;
+    this.#publication = publication;
+    publisher.on('candidate', (candidate) =>
+      this.#ctx.send({ type: 'media-candidate', leg: 'publisher', candidate: toWire(candidate) }),
+    );
+  }
+
+  #setSubscriber(subscriber: Subscriber): void {
+    this.#subscriber = subscriber;
+    subscriber.on('candidate', (candidate) =>
+      this.#ctx.send({ type: 'media-candidate', leg: 'subscriber', candidate: toWire(candidate) }),
+    );
+    // Janus renegotiates on its own when a subscribed feed goes, or an update was postponed.
+    subscriber.on('offer', (offer) => void this.#queue.run(async () => this.#sendOffer(offer)));
+  }
+
+  async #subscribeToNewFeeds(retry = true): Promise<void> {
+    const publisher = this.#publisher;
+    if (this.#isClosed || !publisher || !this.#session) return;
+    const fresh = [...this.#ctx.feeds.keys()].filter(
+      (feed) => feed !== publisher.id && !this.#subscribed.has(feed),
+    );
+    if (fresh.length === 0) return;
+    try {
+      if (this.#subscriber) {
+        const offer = await this.#subscriber.update({ subscribe: fresh.map((feed) => ({ feed })) });
+        for (const feed of fresh) this.#subscribed.add(feed);
+        if (offer) this.#sendOffer(offer);
+      } else {
+        const { room } = await this.#ctx.mediaRoom();
+        const streams = fresh.map((feed) => ({ feed }));
+        this.#setSubscriber(await room.subscribe(streams, { session: this.#session, useMsid: true }));
+        for (const feed of fresh) this.#subscribed.add(feed);
+        this.#sendOffer(this.#subscriber!.offer);
+        await this.#issueToken();
+      }
+    } catch (error) {
+      // A feed went between its notification and our request: ask who publishes, once more.
+      if (!retry || !(error instanceof MediaServerError) || error.code !== 'media-feed-not-found')
+        throw error;
+      await this.#ctx.refreshFeeds();
+      return this.#subscribeToNewFeeds(false);
+    }
+    await this.#applyLayers(new Set(this.#layers.keys()));
+  }
+
+  async #restart(): Promise<void> {
+    if (!this.#subscriber) return;
+    this.#sendOffer(await this.#subscriber.restartIce());
+  }
+
+  #sendOffer(offer: Jsep): void {
+    if (this.#isClosed) return;
+    this.#isAwaitingAnswer = true;
+    const streams = this.#subscriber?.streams ?? [];
+    this.#ctx.send(
+      subscribeOffer(offer, streams, this.#subscribed, (feed, display) => this.#peerOf(feed, display)),
+    );
+  }
+
+  #peerOf(feed: number | undefined, display: string | undefined): PeerId | undefined {
+    return feed === undefined ? undefined : (this.#ctx.feeds.get(feed) ?? peerIdOr(display));
+  }
+
+  async #applyLayers(peers: ReadonlySet<PeerId>): Promise<void> {
+    const subscriber = this.#subscriber;
+    if (this.#isClosed || !subscriber) return;
+    const choices = subscriber.streams.flatMap((stream) => {
+      if (stream.type !== 'video' || stream.active === false) return [];
+      const peer = this.#peerOf(stream.feed_id, stream.feed_display);
+      const layer = peer === undefined || !peers.has(peer) ? undefined : this.#layers.get(peer);
+      return layer === undefined ? [] : [{ mid: stream.mid, substream: layer }];
+    });
+    await subscriber.selectSubstreams(choices);
+  }
+
+  async #issueToken(): Promise<void> {
+    const { publisher, session } = { publisher: this.#publisher, session: this.#session };
+    if (this.#isClosed || !publisher || !session) return;
+    const { serverRoom } = await this.#ctx.mediaRoom();
+    const token = this.#ctx.seals.sealSession({
+      peerId: this.#ctx.peerId,
+      room: this.#ctx.room,
+      serverRoom,
+      sessionId: session.id,
+      publisherHandle: publisher.handle.id,
+      feed: publisher.id,
+      privateId: publisher.privateId,
+      subscriberHandle: this.#subscriber?.handle.id ?? 0,
+      fingerprint: this.#publication,
+    });
+    this.#ctx.send({ type: 'media-session', token });
+  }
+
+  /** Leaves the media room and ends the session: Janus closes both connections. */
+  async #reset(): Promise<void> {
+    const { session, publisher } = { session: this.#session, publisher: this.#publisher };
+    this.#forget();
+    if (!session) return;
+    await publisher?.leave().catch(() => undefined);
+    await session.destroy().catch(() => undefined);
+  }
+
+  #forget(): void {
+    this.#session = undefined;
+    this.#publisher = undefined;
+    this.#publication = '';
+    this.#subscriber = undefined;
+    this.#subscribed.clear();
+    this.#isAwaitingAnswer = false;
+    this.#wantsRestart = false;
+  }
+}

@@ -1,0 +1,50 @@
+import { PeerId, type MediaCandidateMessage, type MediaSubscribeOfferMessage } from '@app/protocol';
+import type { Candidate, Jsep, SubscriptionStream } from '../janus/index.ts';
+
+/** Janus's candidate as the protocol carries it (`null`: the end of candidates). */
+export function toWire(candidate: Candidate | null): MediaCandidateMessage['candidate'] {
+  if (candidate === null) return null;
+  return {
+    candidate: candidate.candidate,
+    sdpMid: candidate.sdpMid ?? null,
+    sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+  };
+}
+
+/** `display` when it is a PeerId (how this server names every publisher it makes), else undefined. */
+export function peerIdOr(display: string | undefined): PeerId | undefined {
+  return display !== undefined && PeerId.safeParse(display).success ? display : undefined;
+}
+
+/**
+ * A subscriber offer as the client gets it: whose audio and video each m-line carries
+ * (`streams`), and whose data-channel messages arrive on the channel labelled with each
+ * feed id (`feeds`: the media server labels a sender's channel with its feed id). Streams of
+ * a publisher who left (inactive) and of unknown feeds are left out.
+ */
+export function subscribeOffer(
+  offer: Jsep,
+  streams: readonly SubscriptionStream[],
+  subscribed: ReadonlySet<number>,
+  peerOf: (feed: number | undefined, display?: string) => PeerId | undefined,
+): MediaSubscribeOfferMessage {
+  const described: MediaSubscribeOfferMessage['streams'] = [];
+  const feeds = new Map<number, PeerId>();
+  for (const stream of streams) {
+    const peer = peerOf(stream.feed_id, stream.feed_display);
+    if (peer === undefined || stream.feed_id === undefined || stream.active === false) continue;
+    feeds.set(stream.feed_id, peer);
+    if (stream.type !== 'data') described.push({ mid: stream.mid, peer, kind: stream.type });
+  }
+  // Someone publishing only a data channel has no m-line of their own, and still talks.
+  for (const feed of subscribed) {
+    const peer = peerOf(feed);
+    if (peer !== undefined && !feeds.has(feed)) feeds.set(feed, peer);
+  }
+  return {
+    type: 'media-subscribe-offer',
+    sdp: offer.sdp,
+    streams: described,
+    feeds: [...feeds].map(([feed, peer]) => ({ feed: String(feed), peer })),
+  };
+}
