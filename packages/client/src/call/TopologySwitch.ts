@@ -271,6 +271,7 @@ export class TopologySwitch implements MediaTransport {
       this.#events.emit('remote-stream', { peerId, stream: this.#latest.get(peerId) ?? null });
     const state = next.connectionState(peerId);
     if (state) this.#events.emit('connection-state', { peerId, state });
+    if (next.topology === 'mesh') this.#events.emit('video-layer', { peerId, layer: null });
     this.#events.emit('negotiated', { peerId });
     if (this.#pending.size === 0) this.#finishSwitch();
   }
