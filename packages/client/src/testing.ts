@@ -2,3 +2,4 @@
 export { ManualClock } from './testing/ManualClock.ts';
 export { FakePeerConnection } from './rtc/testing/FakePeerConnection.ts';
 export { FakeSocket } from './signaling/testing/FakeSocket.ts';
+export { FakeMediaStream, subscribeOfferSdp } from './rtc/testing/FakeMediaStream.ts';

@@ -1,9 +1,9 @@
 /**
  * One person's call in one room, without any UI: the signaling connection, the media
- * transport (the seam behind which the mesh lives), the roster of the others, the seat and
- * its resume, chat, screen share, stats and the active speaker. A UI reads the getters,
- * listens to `on(...)` and calls the methods; `close()` releases every socket, connection,
- * track, timer and listener the call owns.
+ * transport (the seam behind which the mesh or the media server lives, and the moves between
+ * them: TopologySwitch), the roster of the others, the seat and its resume, chat, screen
+ * share, stats and the active speaker. A UI reads the getters, listens to `on(...)` and calls
+ * the methods; `close()` releases every socket, connection, track, timer and listener.
  */
 import {
   ChatMessage,
@@ -13,22 +13,21 @@ import {
   type JoinedMessage,
   type PeerId,
   type PeerMessage,
+  type Topology,
 } from '@app/protocol';
 import { systemClock, type Clock } from '../clock.ts';
 import { Emitter } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
 import { randomMessageId } from '../ids.ts';
-import type { MediaTransport } from '../rtc/MediaTransport.ts';
-import { MeshTransport } from '../rtc/MeshTransport.ts';
 import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
-import { ActiveSpeaker, type Speaker } from '../stats/ActiveSpeaker.ts';
-import { StatsPoller } from '../stats/StatsPoller.ts';
+import type { Speaker } from '../stats/ActiveSpeaker.ts';
 import { Attendance } from './Attendance.ts';
-import { Outgoing } from './Outgoing.ts';
+import { CallMedia } from './CallMedia.ts';
 import type { CallEvents, CallOptions, CallPhase } from './CallTypes.ts';
+import { listenToPage } from './environment.ts';
+import { Outgoing } from './Outgoing.ts';
 import { Roster, type Participant } from './Roster.ts';
 import { SeatPolicy, sessionResumeStore } from './SeatPolicy.ts';
-import { TransportBridge } from './TransportBridge.ts';
 
 export type * from './CallTypes.ts';
 
@@ -44,8 +43,7 @@ export class Call {
   readonly #seats: SeatPolicy;
   readonly #attendance: Attendance;
   readonly #outgoing: Outgoing;
-  readonly #stats: StatsPoller;
-  readonly #speaker: ActiveSpeaker;
+  readonly #media: CallMedia;
   readonly #cleanups: (() => void)[] = [];
   #phase: CallPhase = 'prejoin';
   #name = '';
@@ -54,8 +52,6 @@ export class Call {
   #capacity = 0;
   #iceServers: IceServer[] = [];
   #signal: SignalClient | null = null;
-  #transport: MediaTransport | null = null;
-  #bridge: TransportBridge | null = null;
   #joinClickedAt = 0;
   readonly #firstFrames = new Set<PeerId>();
 
@@ -67,12 +63,11 @@ export class Call {
     this.#attendance = new Attendance({
       roster: this.#roster,
       clock: this.#clock,
-      transport: () => this.#transport,
+      transport: () => this.#media.transport,
       absenceWaitMs: (options.resumeGraceMs ?? 15_000) + ABSENCE_SLACK_MS,
       announce: (announcement) => this.#events.emit('announcement', announcement),
       onGone: (id) => {
-        this.#bridge?.forget(id);
-        this.#stats.forget(id);
+        this.#media.forget(id);
         this.#firstFrames.delete(id);
       },
     });
@@ -83,18 +78,18 @@ export class Call {
     });
     this.#outgoing.screen.events.on('change', (change) => this.#events.emit('screen', change));
     this.#outgoing.screen.events.on('error', (error) => this.#events.emit('screen-error', error));
-    this.#stats = new StatsPoller({
+    this.#media = new CallMedia({
+      roster: this.#roster,
       clock: this.#clock,
-      people: () => this.#roster.ids(),
-      getStats: (id) => this.#transport?.getStats(id) ?? Promise.resolve(null),
-      onStats: (id, stats) => this.#roster.update(id, { stats }),
-    });
-    this.#speaker = new ActiveSpeaker({
-      clock: this.#clock,
-      levels: () => this.#audioLevels(),
-      ownLevel: () => options.media.micLevel(),
-      onLevels: (levels) => levels.forEach((audioLevel, id) => this.#roster.update(id, { audioLevel })),
+      outgoing: this.#outgoing,
+      media: options.media,
+      relayOnly: options.relayOnly ?? false,
+      createPeerConnection: options.createPeerConnection,
+      signal: () => this.#signal,
+      onMessage: (peerId, message) => this.#onPeerMessage(peerId, message),
+      onDataChannel: (event) => this.#events.emit('datachannel', event),
       onSpeaker: (speaker) => this.#events.emit('active-speaker', speaker),
+      onTopology: (topology, isMove) => this.#onTopology(topology, isMove),
     });
     this.#roster.events.on('added', (p) => this.#events.emit('participant-added', p));
     this.#roster.events.on('changed', (change) => this.#events.emit('participant-changed', change));
@@ -127,10 +122,11 @@ export class Call {
     return this.#outgoing.screen.isSharing;
   }
   get activeSpeaker(): Speaker {
-    return this.#speaker.speaker;
+    return this.#media.speaker;
   }
-  get topology(): MediaTransport['topology'] {
-    return this.#transport?.topology ?? 'mesh';
+  /** How the room's media travels now (`sfu`: through the media server). */
+  get topology(): Topology {
+    return this.#media.topology;
   }
 
   participantName(id: PeerId): string | null {
@@ -164,16 +160,16 @@ export class Call {
   }
 
   broadcast(message: PeerMessage): void {
-    this.#transport?.broadcast(message);
+    this.#media.transport?.broadcast(message);
   }
 
   sendTo(peerId: PeerId, message: PeerMessage): void {
-    this.#transport?.sendTo(peerId, message);
+    this.#media.transport?.sendTo(peerId, message);
   }
 
-  /** A direct data path to one person, for files. */
+  /** A direct data path to one person, for files (browser to browser, in both topologies). */
   link(peerId: PeerId): SenderLink | null {
-    return this.#transport?.link(peerId) ?? null;
+    return this.#media.transport?.link(peerId) ?? null;
   }
 
   /** Sends the screen instead of the camera (replaceTrack: no renegotiation), or back. */
@@ -181,9 +177,18 @@ export class Call {
     return this.#outgoing.screen.toggle();
   }
 
+  /** A remote tile's size on screen in CSS pixels (null: not shown): how much video is worth receiving. */
+  setTileSize(peerId: PeerId, size: { width: number; height: number } | null): void {
+    this.#media.setTileSize(peerId, size);
+  }
+
+  /** The tile shown full screen, if any: it gets the best video the media server has. */
+  setPinned(peerId: PeerId | null): void {
+    this.#media.setPinned(peerId);
+  }
+
   setStatsPolling(isOn: boolean): void {
-    if (isOn) this.#stats.start();
-    else this.#stats.stop();
+    this.#media.setStatsPolling(isOn);
   }
 
   /** The first frame of someone's video was shown: their set-up time. */
@@ -197,7 +202,7 @@ export class Call {
 
   /** The network came back or changed: recover every broken path and check the socket. */
   recoverNetwork(): void {
-    this.#transport?.recover();
+    this.#media.transport?.recover();
     if (this.#signal && this.#signal.state !== 'open') this.#signal.reconnectNow();
   }
 
@@ -229,6 +234,9 @@ export class Call {
     signal.on('signal', ({ from, data }) => this.#phase === 'in-call' && this.#attendance.signal(from, data));
     signal.on('error', ({ code, message }) => this.#onServerError(code, message));
     signal.on('resume-token', (token) => this.#seats.remember(token));
+    signal.on('media-session', (token) => this.#seats.rememberMedia(token));
+    signal.on('topology', (topology) => this.#phase === 'in-call' && this.#media.transport?.moveTo(topology));
+    signal.on('media', (message) => this.#phase === 'in-call' && this.#media.transport?.handleMedia(message));
     return signal;
   }
 
@@ -238,54 +246,39 @@ export class Call {
     this.#selfId = message.self;
     this.#iceServers = message.iceServers;
     this.#capacity = message.capacity;
-    if (kind === 'entered' || isNewIdentity) this.#renewTransport(kind === 'entered');
+    const topology = message.topology ?? 'mesh';
+    if (kind === 'entered' || isNewIdentity) {
+      if (kind !== 'entered') this.#attendance.clear();
+      this.#media.renew(message.self, this.#iceServers, topology);
+      if (kind === 'entered') this.#enterCall();
+    } else {
+      this.#media.keep(kind, topology);
+    }
     this.#events.emit('joined', { self: message.self, capacity: message.capacity, kind });
     this.#attendance.seat(kind, message.peers);
   }
 
-  #renewTransport(isFirst: boolean): void {
-    const selfId = this.#selfId;
-    if (!selfId) return;
-    if (!isFirst) this.#attendance.clear();
-    this.#bridge?.close();
-    this.#transport?.close();
-    const media = this.#options.media;
-    const transport = new MeshTransport({
-      selfId,
-      iceServers: this.#iceServers,
-      relayOnly: this.#options.relayOnly ?? false,
-      clock: this.#clock,
-      localTracks: () => this.#outgoing.tracks,
-      localStream: media.outboundStream,
-      sendSignal: (to, data) => this.#signal?.sendSignal(to, data),
-      createPeerConnection: this.#options.createPeerConnection,
-    });
-    this.#transport = transport;
-    this.#bridge = new TransportBridge({
-      transport,
-      roster: this.#roster,
-      clock: this.#clock,
-      ownStatus: () => this.#outgoing.status,
-      onMessage: (peerId, message) => this.#onPeerMessage(peerId, message),
-    });
-    transport.on('datachannel', (event) => this.#events.emit('datachannel', event));
-    if (isFirst) this.#enterCall();
+  /** Leaving the media server, its session is nothing to take back any more. */
+  #onTopology(topology: Topology, isMove: boolean): void {
+    if (isMove && topology === 'mesh') {
+      this.#seats.rememberMedia(null);
+      this.#signal?.forgetMediaSession();
+    }
+    this.#events.emit('topology', topology);
   }
 
   #enterCall(): void {
     this.#setPhase('in-call');
     const environment = this.#options.environment;
     if (environment) {
-      const onOnline = () => this.recoverNetwork();
-      const onPageHide = () => this.#leaveOnUnload();
-      environment.addEventListener('online', onOnline);
-      environment.addEventListener('pagehide', onPageHide);
-      this.#cleanups.push(() => {
-        environment.removeEventListener('online', onOnline);
-        environment.removeEventListener('pagehide', onPageHide);
-      });
+      this.#cleanups.push(
+        listenToPage(environment, {
+          online: () => this.recoverNetwork(),
+          pagehide: () => this.#leaveOnUnload(),
+        }),
+      );
     }
-    this.#speaker.start();
+    this.#media.startSpeaker();
   }
 
   #onServerError(code: ErrorCode, message: string): void {
@@ -310,17 +303,8 @@ export class Call {
   }
 
   #sendTracks(): void {
-    this.#transport?.setLocalTracks(this.#outgoing.tracks);
+    this.#media.transport?.setLocalTracks(this.#outgoing.tracks);
     if (this.#phase === 'in-call') this.broadcast(this.#outgoing.status);
-  }
-
-  #audioLevels(): Map<PeerId, number> {
-    const levels = new Map<PeerId, number>();
-    for (const participant of this.#roster.list()) {
-      const level = participant.isMicOn ? (this.#transport?.audioLevel(participant.id) ?? 0) : 0;
-      levels.set(participant.id, level);
-    }
-    return levels;
   }
 
   /** Closing the tab or reloading leaves at once, so the others' tile goes away now. */
@@ -333,13 +317,8 @@ export class Call {
 
   /** Every connection, person, timer and poll of the call ends; the page may join again. */
   #endCall(): void {
-    this.#bridge?.close();
-    this.#bridge = null;
-    this.#transport?.close();
-    this.#transport = null;
+    this.#media.end();
     this.#attendance.clear();
-    this.#stats.stop();
-    this.#speaker.stop();
   }
 
   #setPhase(phase: CallPhase): void {

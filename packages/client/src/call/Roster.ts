@@ -5,6 +5,7 @@
  */
 import type { Peer, PeerId } from '@app/protocol';
 import { Emitter } from '../events.ts';
+import type { VideoLayer } from '../rtc/MediaTransport.ts';
 import type { PeerStats } from '../stats/summarize.ts';
 
 export interface Participant {
@@ -22,6 +23,8 @@ export interface Participant {
   /** Loudness 0..1 of their audio, for the active-speaker highlight. */
   audioLevel: number;
   stats: PeerStats | null;
+  /** The simulcast layer of their video we asked the media server for (null: in the mesh, all of it). */
+  videoLayer: VideoLayer | null;
   /** Invalid messages they sent (dropped). */
   badMessages: number;
   verificationCode: string | null;
@@ -51,6 +54,7 @@ function newParticipant(peer: Peer): Participant {
     hasFailed: false,
     audioLevel: 0,
     stats: null,
+    videoLayer: null,
     badMessages: 0,
     verificationCode: null,
     setupTimeMs: null,

@@ -6,6 +6,8 @@
  * The token of the last `joined` is kept per room (in the tab's sessionStorage in browsers),
  * so a reload or crash can take the seat back. A token the server no longer honours (expired,
  * or a restarted server with another key) costs one retry as a new person, never an error.
+ * The media-server session's token is kept beside it (`<room>:media`; a room id has no colon)
+ * and sent with it, so a restarted signaling server takes the session over.
  */
 import type { ErrorCode, JoinedMessage, PeerId } from '@app/protocol';
 import type { JoinParams } from '../signaling/SignalClient.ts';
@@ -62,7 +64,8 @@ export class SeatPolicy {
     const token = this.#store.load(this.#room);
     this.#usedStoredToken = token !== null;
     this.#hasRetriedFresh = false;
-    return { room: this.#room, name, password, resumeToken: token };
+    const mediaToken = token === null ? null : this.#store.load(this.#mediaKey);
+    return { room: this.#room, name, password, resumeToken: token, mediaToken };
   }
 
   classify(message: JoinedMessage, previousSelf: PeerId | null, isInCall: boolean): JoinedKind {
@@ -81,7 +84,7 @@ export class SeatPolicy {
     if (!isResuming || code === 'room-full' || code === 'wrong-password') return 'give-up';
     this.#usedStoredToken = false;
     this.#hasRetriedFresh = true;
-    this.#store.save(this.#room, null);
+    this.forget();
     return 'retry-fresh';
   }
 
@@ -93,8 +96,18 @@ export class SeatPolicy {
     this.#store.save(this.#room, token);
   }
 
+  /** The media-server session's token (null: the room left the media server). */
+  rememberMedia(token: string | null): void {
+    this.#store.save(this.#mediaKey, token);
+  }
+
   /** Leaving on purpose (hang up, closing the tab): nothing to resume. */
   forget(): void {
     this.#store.save(this.#room, null);
+    this.#store.save(this.#mediaKey, null);
+  }
+
+  get #mediaKey(): string {
+    return `${this.#room}:media`;
   }
 }

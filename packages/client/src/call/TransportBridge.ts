@@ -1,8 +1,8 @@
 /**
  * What the media transport reports, turned into what people see of each other: streams,
  * connection states (and "failed" after restarts did not help), mute and camera badges from
- * `status` messages, dropped messages, verification codes. Chat and every other peer message
- * go on to the call.
+ * `status` messages, dropped messages, verification codes, the video layer asked of the media
+ * server. Chat and every other peer message go on to the call.
  */
 import type { PeerId, PeerMessage, StatusMessage } from '@app/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
@@ -37,6 +37,7 @@ export class TransportBridge {
       transport.on('bad-message', ({ peerId, count }) => roster.update(peerId, { badMessages: count })),
       transport.on('channel-open', ({ peerId }) => transport.sendTo(peerId, options.ownStatus())),
       transport.on('negotiated', ({ peerId }) => void this.#updateVerification(peerId)),
+      transport.on('video-layer', ({ peerId, layer }) => roster.update(peerId, { videoLayer: layer })),
     ];
   }
 

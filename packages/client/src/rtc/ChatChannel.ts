@@ -14,6 +14,12 @@ const OUTBOX_MAX = 200;
 /** A data-channel message larger than this is not a valid peer message (photo chunks are ~48 KiB). */
 const MAX_INBOUND_CHARS = 256 * 1024;
 
+/** One inbound data-channel message as a peer message; null when it is not a valid one. */
+export function readPeerMessage(data: unknown): PeerMessage | null {
+  const parsed = typeof data === 'string' && data.length <= MAX_INBOUND_CHARS ? parsePeerMessage(data) : null;
+  return parsed?.ok ? parsed.value : null;
+}
+
 export type ChatChannelEvents = {
   message: PeerMessage;
   /** How many invalid messages this peer sent so far. */
@@ -37,11 +43,11 @@ export class ChatChannel {
 
   /** Creates the channel on `pc`; both sides do, and the same id pairs them. */
   open(pc: RTCPeerConnection): void {
-    const channel = pc.createDataChannel(CHAT_LABEL, {
-      negotiated: true,
-      id: CHAT_CHANNEL_ID,
-      ordered: true,
-    });
+    this.adopt(pc.createDataChannel(CHAT_LABEL, { negotiated: true, id: CHAT_CHANNEL_ID, ordered: true }));
+  }
+
+  /** Carries the messages on a channel made elsewhere (a media server's, opened in-band). */
+  adopt(channel: RTCDataChannel): void {
     this.#channel = channel;
     channel.onopen = () => {
       for (const text of this.#outbox) channel.send(text);
@@ -73,13 +79,12 @@ export class ChatChannel {
   }
 
   #receive(data: unknown): void {
-    const parsed =
-      typeof data === 'string' && data.length <= MAX_INBOUND_CHARS ? parsePeerMessage(data) : null;
-    if (!parsed?.ok) {
+    const message = readPeerMessage(data);
+    if (!message) {
       this.#badMessages += 1;
       this.events.emit('bad-message', this.#badMessages);
       return;
     }
-    this.events.emit('message', parsed.value);
+    this.events.emit('message', message);
   }
 }

@@ -3,7 +3,9 @@
  * Switching devices, effects, muting or sharing the screen uses `replaceTrack` on them, never
  * renegotiation. The remote side's two tracks on the same transceivers form its stream.
  */
+import type { Clock } from '../clock.ts';
 import { Emitter } from '../events.ts';
+import { watchArrival, type MediaKind } from './MediaArrival.ts';
 
 export interface LocalTracks {
   audio: MediaStreamTrack | null;
@@ -15,6 +17,8 @@ export type MediaSlotsEvents = {
   'remote-stream': MediaStream;
   /** A track on a transceiver other than the two (a feature's own). */
   'extra-track': RTCTrackEvent;
+  /** Their audio or video really arrives (see MediaArrival). */
+  'media-arrived': MediaKind;
 };
 
 export class MediaSlots {
@@ -27,10 +31,13 @@ export class MediaSlots {
   #video: RTCRtpTransceiver | null = null;
   #remoteStream: MediaStream | null = null;
   #isAttached = false;
+  readonly #clock: Clock;
+  readonly #watches = new Map<RTCRtpReceiver, () => void>();
 
-  constructor(pc: RTCPeerConnection, tracks: LocalTracks, localStream?: MediaStream) {
+  constructor(pc: RTCPeerConnection, tracks: LocalTracks, clock: Clock, localStream?: MediaStream) {
     this.#pc = pc;
     this.#tracks = tracks;
+    this.#clock = clock;
     this.#localStream = localStream;
     pc.ontrack = (event) => this.#onTrack(event);
   }
@@ -70,6 +77,8 @@ export class MediaSlots {
 
   close(): void {
     this.#pc.ontrack = null;
+    for (const cancel of this.#watches.values()) cancel();
+    this.#watches.clear();
     this.#remoteStream?.getTracks().forEach((track) => track.stop());
     this.events.clear();
   }
@@ -106,5 +115,10 @@ export class MediaSlots {
     const others = this.#remoteStream?.getTracks().filter((t) => t.kind !== kind) ?? [];
     this.#remoteStream = new MediaStream([...others, event.track]);
     this.events.emit('remote-stream', this.#remoteStream);
+    const receiver = event.transceiver.receiver;
+    if (!this.#watches.has(receiver)) {
+      const arrived = () => this.events.emit('media-arrived', kind === 'audio' ? 'audio' : 'video');
+      this.#watches.set(receiver, watchArrival(receiver, this.#clock, arrived));
+    }
   }
 }

@@ -11,9 +11,24 @@
 import type { Peer, PeerId, PeerMessage, SignalData } from '@app/protocol';
 import type { Events } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
+import type { MediaServerMessage } from '../signaling/SignalTypes.ts';
+import type { MediaKind } from './MediaArrival.ts';
 import type { LocalTracks } from './MediaSlots.ts';
 
 export type Topology = 'mesh' | 'sfu';
+
+/** Simulcast layer of someone's video: 0 the smallest, 2 the largest. */
+export type VideoLayer = 0 | 1 | 2;
+
+/** What the screen shows of the others: how much of each person's video is worth receiving. */
+export interface ViewHints {
+  /** Each remote tile's size on screen, in CSS pixels. */
+  tiles: ReadonlyMap<PeerId, { width: number; height: number }>;
+  /** Who speaks now. */
+  speaker: PeerId | null;
+  /** A tile shown full screen (or pinned). */
+  pinned: PeerId | null;
+}
 
 export type TransportEvents = {
   /** Someone's camera and microphone (null: nothing from them any more). */
@@ -30,6 +45,10 @@ export type TransportEvents = {
   negotiated: { peerId: PeerId };
   /** A data channel someone opened towards us (a file transfer). */
   datachannel: { peerId: PeerId; channel: RTCDataChannel };
+  /** Someone's audio or video really arrives on this path (a decoded frame, audio packets). */
+  'media-arrived': { peerId: PeerId; kind: MediaKind };
+  /** The simulcast layer we asked for of someone's video (null: they send one layer, to us alone). */
+  'video-layer': { peerId: PeerId; layer: VideoLayer | null };
 };
 
 export interface MediaTransport extends Events<TransportEvents> {
@@ -43,6 +62,13 @@ export interface MediaTransport extends Events<TransportEvents> {
   isConnectedTo(peerId: PeerId): boolean;
   /** A relayed `signal` from `from`. */
   handleSignal(from: PeerId, data: SignalData): void;
+  /** The signaling server's word about our media-server connections (nothing in a mesh). */
+  handleMedia(message: MediaServerMessage): void;
+  /**
+   * The other side's ICE username fragment on our direct connection to this person, or null:
+   * tells which of two connections to the same person a relayed candidate belongs to.
+   */
+  remoteUfrag(peerId: PeerId): string | null;
   /** What we send (camera or screen, microphone); never renegotiates. */
   setLocalTracks(tracks: LocalTracks): void;
   /** A peer message to everyone in the room. */
@@ -60,5 +86,12 @@ export interface MediaTransport extends Events<TransportEvents> {
   /** Loudness 0..1 of someone's microphone. */
   audioLevel(peerId: PeerId): number;
   verificationCode(peerId: PeerId): Promise<string | null>;
+  /** What the screen shows of the others (tile sizes, speaker), to pick video layers. */
+  setView(view: ViewHints): void;
+  /**
+   * Another path takes over: stop sending media, close every connection that no file transfer
+   * uses, the others once their transfers end, then call `onDone`. Messages still come out.
+   */
+  retire(onDone: () => void): void;
   close(): void;
 }

@@ -2,13 +2,17 @@
  * The mesh: one PeerSession (one RTCPeerConnection) per other person. Every browser sends its
  * camera and microphone to each of the others, and peer messages go on each pair's own chat
  * channel. No server is in the media path: the lowest latency, for small rooms.
+ *
+ * With `localTracks` giving null, every session is a data-only link (chat channel and file
+ * channels): the direct paths for files next to a media server.
  */
 import type { IceServer, Peer, PeerId, PeerMessage, SignalData } from '@app/protocol';
-import type { Clock } from '../clock.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
+import type { MediaServerMessage } from '../signaling/SignalTypes.ts';
 import type { LocalTracks } from './MediaSlots.ts';
-import type { MediaTransport, TransportEvents } from './MediaTransport.ts';
+import type { MediaTransport, TransportEvents, ViewHints } from './MediaTransport.ts';
 import { PeerSession } from './PeerSession.ts';
 
 export interface MeshOptions {
@@ -16,18 +20,24 @@ export interface MeshOptions {
   iceServers: IceServer[];
   relayOnly: boolean;
   clock: Clock;
-  /** What we send right now. */
-  localTracks: () => LocalTracks;
+  /** What we send right now; null: data-only links. */
+  localTracks: () => LocalTracks | null;
   localStream?: MediaStream | undefined;
   sendSignal: (to: PeerId, data: SignalData) => void;
   createPeerConnection?: ((config: RTCConfiguration) => RTCPeerConnection) | undefined;
 }
+
+/** How often a retired mesh looks whether its last file transfers ended. */
+const RETIRE_CHECK_MS = 1000;
+const NOTHING: LocalTracks = { audio: null, video: null };
 
 export class MeshTransport implements MediaTransport {
   readonly topology = 'mesh';
   readonly #events = new Emitter<TransportEvents>();
   readonly #options: MeshOptions;
   readonly #sessions = new Map<PeerId, PeerSession>();
+  #retireTimer: TimerHandle | null = null;
+  #isRetired = false;
 
   constructor(options: MeshOptions) {
     this.#options = options;
@@ -47,7 +57,7 @@ export class MeshTransport implements MediaTransport {
       iceServers,
       relayOnly,
       isInitiator: weStart,
-      localTracks: this.#options.localTracks(),
+      localTracks: this.#isRetired ? null : this.#options.localTracks(),
       localStream,
       sendSignal: (data) => this.#options.sendSignal(peerId, data),
       createPeerConnection,
@@ -62,6 +72,7 @@ export class MeshTransport implements MediaTransport {
     session.on('chat-open', () => events.emit('channel-open', { peerId }));
     session.on('negotiated', () => events.emit('negotiated', { peerId }));
     session.on('datachannel', (channel) => events.emit('datachannel', { peerId, channel }));
+    session.on('media-arrived', (kind) => events.emit('media-arrived', { peerId, kind }));
   }
 
   disconnect(peerId: PeerId): void {
@@ -78,6 +89,8 @@ export class MeshTransport implements MediaTransport {
 
   handleSignal(from: PeerId, data: SignalData): void {
     const session = this.#sessions.get(from);
+    // A retired mesh only finishes what it has.
+    if (!session && this.#isRetired) return;
     if (!session) {
       // An offer from someone we have no connection with: they start, we answer.
       if (!('description' in data) || data.description.type !== 'offer') return;
@@ -91,6 +104,7 @@ export class MeshTransport implements MediaTransport {
   }
 
   setLocalTracks(tracks: LocalTracks): void {
+    if (this.#isRetired) return;
     for (const session of this.#sessions.values()) session.setLocalTracks(tracks);
   }
 
@@ -130,7 +144,41 @@ export class MeshTransport implements MediaTransport {
     return (await this.#sessions.get(peerId)?.verificationCode()) ?? null;
   }
 
+  /** The other side's ICE username fragment on the connection to `peerId`. */
+  remoteUfrag(peerId: PeerId): string | null {
+    return this.#sessions.get(peerId)?.remoteUfrag ?? null;
+  }
+
+  handleMedia(_message: MediaServerMessage): void {
+    // A mesh has no media-server connections.
+  }
+
+  setView(_view: ViewHints): void {
+    // Everyone sends their one full layer to each of the others: nothing to choose.
+  }
+
+  retire(onDone: () => void): void {
+    if (this.#isRetired) return;
+    this.#isRetired = true;
+    for (const session of this.#sessions.values()) session.setLocalTracks(NOTHING);
+    const sweep = () => {
+      for (const [peerId, session] of this.#sessions) {
+        if (session.hasOpenTransfers) continue;
+        this.#sessions.delete(peerId);
+        session.close();
+      }
+      if (this.#sessions.size > 0) return;
+      this.#options.clock.clearInterval(this.#retireTimer);
+      this.#retireTimer = null;
+      onDone();
+    };
+    this.#retireTimer = this.#options.clock.setInterval(sweep, RETIRE_CHECK_MS);
+    sweep();
+  }
+
   close(): void {
+    this.#options.clock.clearInterval(this.#retireTimer);
+    this.#retireTimer = null;
     for (const session of this.#sessions.values()) session.close();
     this.#sessions.clear();
     this.#events.clear();

@@ -14,8 +14,10 @@ import { Emitter } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
 import { ChatChannel } from './ChatChannel.ts';
 import { IceRestartPolicy } from './IceRestartPolicy.ts';
+import type { MediaKind } from './MediaArrival.ts';
 import { MediaSlots, type LocalTracks } from './MediaSlots.ts';
 import { Negotiator } from './Negotiator.ts';
+import { iceUfrag } from './sdp.ts';
 import { verificationCode } from './verification.ts';
 
 export type { LocalTracks } from './MediaSlots.ts';
@@ -23,6 +25,7 @@ export type { LocalTracks } from './MediaSlots.ts';
 export type SessionEvents = {
   'remote-stream': MediaStream;
   'extra-track': RTCTrackEvent;
+  'media-arrived': MediaKind;
   message: PeerMessage;
   'bad-message': number;
   'connection-state': RTCPeerConnectionState;
@@ -73,6 +76,8 @@ export class PeerSession {
   readonly #media: MediaSlots | null;
   readonly #chat = new ChatChannel();
   readonly #restarts: IceRestartPolicy;
+  /** Channels of file transfers, both ways: while one is open the connection is in use. */
+  #fileChannels: RTCDataChannel[] = [];
   #hasConnected = false;
   #isClosed = false;
 
@@ -88,7 +93,9 @@ export class PeerSession {
       iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
       bundlePolicy: 'max-bundle',
     }));
-    this.#media = options.localTracks ? new MediaSlots(pc, options.localTracks, options.localStream) : null;
+    this.#media = options.localTracks
+      ? new MediaSlots(pc, options.localTracks, clock, options.localStream)
+      : null;
     this.#restarts = new IceRestartPolicy({
       clock,
       polite: this.polite,
@@ -133,6 +140,19 @@ export class PeerSession {
     return this.#media?.remoteStream ?? null;
   }
 
+  /** A file transfer still uses this connection. */
+  get hasOpenTransfers(): boolean {
+    this.#fileChannels = this.#fileChannels.filter(
+      (c) => c.readyState === 'connecting' || c.readyState === 'open',
+    );
+    return this.#fileChannels.length > 0;
+  }
+
+  /** The other side's ICE username fragment: tells its candidates from another connection's. */
+  get remoteUfrag(): string | null {
+    return iceUfrag(this.#pc.remoteDescription?.sdp);
+  }
+
   isFromNewIncarnation(data: SignalData): boolean {
     return this.#negotiator.isFromNewIncarnation(data);
   }
@@ -151,7 +171,11 @@ export class PeerSession {
   get link(): SenderLink {
     return {
       sendControl: (message) => this.#chat.send(message),
-      openChannel: (label) => this.#pc.createDataChannel(label, { ordered: true }),
+      openChannel: (label) => {
+        const channel = this.#pc.createDataChannel(label, { ordered: true });
+        this.#fileChannels.push(channel);
+        return channel;
+      },
       maxMessageSize: () => this.#pc.sctp?.maxMessageSize,
     };
   }
@@ -204,10 +228,14 @@ export class PeerSession {
     const pc = this.#pc;
     this.#media?.events.on('remote-stream', (stream) => this.#events.emit('remote-stream', stream));
     this.#media?.events.on('extra-track', (event) => this.#events.emit('extra-track', event));
+    this.#media?.events.on('media-arrived', (kind) => this.#events.emit('media-arrived', kind));
     this.#chat.events.on('message', (message) => this.#events.emit('message', message));
     this.#chat.events.on('bad-message', (count) => this.#events.emit('bad-message', count));
     this.#chat.events.on('open', () => this.#events.emit('chat-open', undefined));
-    pc.ondatachannel = ({ channel }) => this.#events.emit('datachannel', channel);
+    pc.ondatachannel = ({ channel }) => {
+      this.#fileChannels.push(channel);
+      this.#events.emit('datachannel', channel);
+    };
     pc.onconnectionstatechange = () => {
       const state = pc.connectionState;
       if (state === 'connected') this.#hasConnected = true;

@@ -266,4 +266,60 @@ describe('SignalClient', () => {
     socket().serverSends({ type: 'error', code: 'room-full', message: 'full' });
     expect(onError).toHaveBeenCalledWith({ code: 'room-full', message: 'full' });
   });
+
+  it("passes on the media server's messages, queues ours across a drop, and resumes the media session", () => {
+    const { client, socket, fireTimer } = makeClient();
+    const heard: string[] = [];
+    client.on('topology', (topology) => heard.push(`topology:${topology}`));
+    client.on('media', (message) => heard.push(message.type));
+    client.on('media-session', (token) => heard.push(`session:${token}`));
+    client.join({ room: 'r', name: 'Alice' });
+    socket().open();
+    socket().serverSends(joined(ALICE, 'token-1'));
+    socket().serverSends({ type: 'topology', topology: 'sfu' });
+    socket().serverSends({ type: 'media-publish-answer', sdp: 'v=0' });
+    socket().serverSends({ type: 'media-candidate', leg: 'subscriber', candidate: null });
+    socket().serverSends({ type: 'media-subscribe-offer', sdp: 'v=0', streams: [], feeds: [] });
+    socket().serverSends({ type: 'media-session', token: 'sealed-1' });
+    expect(heard).toEqual([
+      'topology:sfu',
+      'media-publish-answer',
+      'media-candidate',
+      'media-subscribe-offer',
+      'session:sealed-1',
+    ]);
+    client.sendMedia({ type: 'media-publish', sdp: 'v=0' });
+    expect(socket().sent.at(-1)).toEqual({ type: 'media-publish', sdp: 'v=0' });
+    socket().drop();
+    client.sendMedia({ type: 'media-candidate', leg: 'publisher', candidate: null });
+    client.sendMedia({ type: 'media-layers', layers: [{ peer: BOB, layer: 2 }] });
+    fireTimer();
+    socket().open();
+    expect(socket().sent).toEqual([
+      { type: 'join', room: 'r', name: 'Alice', resume: 'token-1', media: 'sealed-1' },
+    ]);
+    socket().serverSends({ ...joined(ALICE, 'token-2'), resumed: true } as ServerMessage);
+    expect(
+      socket()
+        .sent.slice(1)
+        .map((m) => m.type),
+    ).toEqual(['media-candidate', 'media-layers']);
+    // Back in the mesh: nothing to take back.
+    client.forgetMediaSession();
+    socket().drop();
+    fireTimer();
+    socket().open();
+    expect(socket().sent).toEqual([{ type: 'join', room: 'r', name: 'Alice', resume: 'token-2' }]);
+  });
+
+  it('sends a stored media token only along with a resume token', () => {
+    const { client, socket } = makeClient();
+    client.join({ room: 'r', name: 'Alice', resumeToken: 'token-0', mediaToken: 'sealed-0' });
+    socket().open();
+    expect(socket().sent).toEqual([
+      { type: 'join', room: 'r', name: 'Alice', resume: 'token-0', media: 'sealed-0' },
+    ]);
+    client.join({ room: 'r', name: 'Alice', mediaToken: 'sealed-0' });
+    expect(socket().sent.at(-1)).toEqual({ type: 'join', room: 'r', name: 'Alice' });
+  });
 });

@@ -7,77 +7,32 @@
  * `joined`, the same name and password, so the server gives back the same PeerId and seat.
  * Signals sent while disconnected are queued and sent in order once the server has
  * answered the join again: offers and ICE candidates keep their meaning across the drop
- * because the peer connections themselves are never torn down.
+ * because the peer connections themselves are never torn down. The media-server session's
+ * token (`media-session`) goes back as `join.media` with the resume token.
  */
 import {
   parseServerMessage,
   type ClientMessage,
-  type ErrorCode,
   type JoinedMessage,
-  type Peer,
   type PeerId,
   type SignalData,
 } from '@app/protocol';
-import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import { systemClock, type TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
+import { FreezeWatch, retryDelay } from './Backoff.ts';
+import type {
+  JoinParams,
+  MediaClientMessage,
+  SignalClientOptions,
+  SignalEvents,
+  SignalState,
+  SocketLike,
+} from './SignalTypes.ts';
 
-/** The part of WebSocket this client uses, so tests can hand in a fake. */
-export interface SocketLike {
-  readonly readyState: number;
-  onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onclose: ((event: CloseEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export type SignalState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-export interface JoinParams {
-  room: string;
-  name: string;
-  password?: string | undefined;
-  /** A token from an earlier session (e.g. before a reload) to take the seat back. */
-  resumeToken?: string | null | undefined;
-}
-
-export type SignalEvents = {
-  state: SignalState;
-  joined: JoinedMessage;
-  'peer-joined': Peer;
-  'peer-left': PeerId;
-  signal: { from: PeerId; data: SignalData };
-  error: { code: ErrorCode; message: string };
-  /** A new resume token arrived (store it so a reload can resume too). */
-  'resume-token': string;
-};
-
-export interface SignalClientOptions {
-  url: string;
-  createSocket?: ((url: string) => SocketLike) | undefined;
-  random?: (() => number) | undefined;
-  clock?: Clock | undefined;
-  /** Upper bound of the first retry delay, and the cap of all later ones, in ms. */
-  firstRetryMs?: number;
-  maxRetryMs?: number;
-  /** Most signals held while disconnected; older ones are dropped past this. */
-  maxQueued?: number;
-}
+export type * from './SignalTypes.ts';
+export { retryDelay } from './Backoff.ts';
 
 const OPEN = 1;
-const WATCH_TICK_MS = 1000;
-/** Ticks this late mean the page was frozen, not just busy. */
-const FROZEN_GAP_MS = 2500;
-
-/** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
-export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
-  const ceiling = Math.min(maxMs, firstMs * 2 ** attempt);
-  // Half fixed, half random: spreads a crowd of clients after a server restart, yet the
-  // first retry still comes within `firstMs`.
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
 export class SignalClient {
   readonly #events = new Emitter<SignalEvents>();
   readonly #options: Required<Omit<SignalClientOptions, 'createSocket'>> & {
@@ -89,12 +44,12 @@ export class SignalClient {
   #state: SignalState = 'idle';
   #join: JoinParams | null = null;
   #resumeToken: string | null = null;
+  /** The media-server session's token, sent back along with the resume token. */
+  #mediaToken: string | null = null;
   #isJoined = false;
   #attempt = 0;
   #retryTimer: TimerHandle | null = null;
-  /** Ticks while in a room; a tick that came late means the page was not running meanwhile. */
-  #watch: TimerHandle | null = null;
-  #lastTick = 0;
+  #watch: FreezeWatch;
   #queue: ClientMessage[] = [];
   #selfId: PeerId | null = null;
   #badFrames = 0;
@@ -109,6 +64,7 @@ export class SignalClient {
       maxRetryMs: options.maxRetryMs ?? 5000,
       maxQueued: options.maxQueued ?? 2000,
     };
+    this.#watch = new FreezeWatch(this.#options.clock);
   }
 
   get state(): SignalState {
@@ -151,6 +107,7 @@ export class SignalClient {
     if (this.#state === 'closed') throw new Error('SignalClient is closed');
     this.#join = { ...params };
     this.#resumeToken = params.resumeToken ?? null;
+    this.#mediaToken = params.mediaToken ?? null;
     this.#isJoined = false;
     if (this.#socket && this.#socket.readyState === OPEN) {
       this.#sendJoin();
@@ -161,13 +118,17 @@ export class SignalClient {
 
   /** Relays to one peer; queued while the socket is down or the join is not answered yet. */
   sendSignal(to: PeerId, data: SignalData): void {
-    const message: ClientMessage = { type: 'signal', to, data };
-    if (this.#isJoined && this.#socket?.readyState === OPEN) {
-      this.#socket.send(JSON.stringify(message));
-      return;
-    }
-    this.#queue.push(message);
-    if (this.#queue.length > this.#options.maxQueued) this.#queue.shift();
+    this.#send({ type: 'signal', to, data });
+  }
+
+  /** A message about our media-server connections; queued like signals. */
+  sendMedia(message: MediaClientMessage): void {
+    this.#send(message);
+  }
+
+  /** The room left the media server: its session is nothing to take back any more. */
+  forgetMediaSession(): void {
+    this.#mediaToken = null;
   }
 
   /** Leaves the room on purpose: no reconnect, queued signals dropped. The socket closes. */
@@ -206,8 +167,7 @@ export class SignalClient {
     if (this.#retryTimer !== null) this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     for (const stale of this.#stale.splice(0)) stale.close(1000, 'bye');
-    this.#options.clock.clearInterval(this.#watch);
-    this.#watch = null;
+    this.#watch.stop();
     const socket = this.#socket;
     this.#socket = null;
     if (socket) {
@@ -219,6 +179,15 @@ export class SignalClient {
     this.#join = null;
     this.#setState('closed');
     this.#events.clear();
+  }
+
+  #send(message: ClientMessage): void {
+    if (this.#isJoined && this.#socket?.readyState === OPEN) {
+      this.#socket.send(JSON.stringify(message));
+      return;
+    }
+    this.#queue.push(message);
+    if (this.#queue.length > this.#options.maxQueued) this.#queue.shift();
   }
 
   #connect(state: 'connecting' | 'reconnecting'): void {
@@ -266,7 +235,7 @@ export class SignalClient {
     // A page that was frozen (a suspended phone browser, a closed laptop lid) comes back to a
     // socket the server has long closed. It is one person, not a crowd after a server restart:
     // no reason to wait, and every millisecond shows as a frozen call.
-    const wasFrozen = this.#watch !== null && this.#options.clock.now() - this.#lastTick > FROZEN_GAP_MS;
+    const wasFrozen = this.#watch.wasFrozen;
     const delay =
       wasFrozen && this.#attempt === 0
         ? 0
@@ -284,12 +253,6 @@ export class SignalClient {
     }, delay);
   }
 
-  #startWatch(): void {
-    const clock = this.#options.clock;
-    this.#lastTick = clock.now();
-    this.#watch ??= clock.setInterval(() => (this.#lastTick = clock.now()), WATCH_TICK_MS);
-  }
-
   #sendJoin(): void {
     const join = this.#join;
     if (!join || !this.#socket) return;
@@ -299,6 +262,7 @@ export class SignalClient {
       name: join.name,
       ...(join.password ? { password: join.password } : {}),
       ...(this.#resumeToken ? { resume: this.#resumeToken } : {}),
+      ...(this.#resumeToken && this.#mediaToken ? { media: this.#mediaToken } : {}),
     };
     this.#socket.send(JSON.stringify(message));
   }
@@ -326,6 +290,15 @@ export class SignalClient {
       case 'error':
         this.#events.emit('error', { code: message.code, message: message.message });
         return;
+      case 'topology':
+        this.#events.emit('topology', message.topology);
+        return;
+      case 'media-session':
+        this.#mediaToken = message.token;
+        this.#events.emit('media-session', message.token);
+        return;
+      default:
+        this.#events.emit('media', message);
     }
   }
 
@@ -344,7 +317,7 @@ export class SignalClient {
     // candidate reaching a new connection would only confuse it.
     if (isRejoin && message.resumed !== true) this.#queue = [];
     for (const stale of this.#stale.splice(0)) stale.close(1000, 'replaced');
-    this.#startWatch();
+    this.#watch.start();
     this.#setState('open');
     this.#events.emit('joined', message);
     this.#flush();

@@ -13,6 +13,7 @@ import {
   type ConnectionReport,
   type SignalState,
   type Speaker,
+  type Topology,
 } from '@app/client';
 import { DisplayName, LIMITS, type ErrorCode, type PeerId } from '@app/protocol';
 import { PersistentChatLog } from '../history/PersistentChatLog.svelte.ts';
@@ -65,6 +66,8 @@ export class CallController {
   isStatsOpen = $state(false);
   isSharingScreen = $state(false);
   activeSpeakerId: Speaker = $state(null);
+  /** How the room's media travels: `mesh` (browser to browser) or `sfu` (the media server). */
+  topology: Topology = $state('mesh');
   /** Pre-call network test: null before it ran, [] while it runs, then one line per way. */
   connectionCheck: string[] | null = $state(null);
   isCheckingConnection = $state(false);
@@ -181,6 +184,11 @@ export class CallController {
     this.call.markFirstFrame(peerId);
   }
 
+  /** A remote tile's size on screen: the media server sends video that fits it. */
+  setTileSize(peerId: PeerId, width: number, height: number): void {
+    this.call.setTileSize(peerId, { width, height });
+  }
+
   showNotice(text: string): void {
     this.notice = text;
     if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
@@ -239,6 +247,7 @@ export class CallController {
     });
     call.on('active-speaker', (speaker) => (this.activeSpeakerId = speaker));
     call.on('screen', ({ isSharing }) => (this.isSharingScreen = isSharing));
+    call.on('topology', (topology) => (this.topology = topology));
   }
 
   #participant(id: PeerId): Participant | undefined {

@@ -1,4 +1,4 @@
-import type { Participant as ParticipantRecord, ParticipantPatch, PeerStats } from '@app/client';
+import type { Participant as ParticipantRecord, ParticipantPatch, PeerStats, VideoLayer } from '@app/client';
 import type { PeerId } from '@app/protocol';
 
 /** One remote person as the page shows them: the client's record, mirrored into runes. */
@@ -14,6 +14,8 @@ export class Participant {
   /** Loudness 0..1 of their audio, for the active-speaker highlight. */
   audioLevel = $state(0);
   stats: PeerStats | null = $state.raw(null);
+  /** The simulcast layer asked of the media server (null in the mesh). */
+  videoLayer: VideoLayer | null = $state(null);
   badMessages = $state(0);
   verificationCode: string | null = $state(null);
   setupTimeMs: number | null = $state(null);

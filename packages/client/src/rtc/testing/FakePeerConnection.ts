@@ -2,9 +2,14 @@
  * A stand-in RTCPeerConnection for unit tests of negotiation logic: it keeps the signaling
  * state machine (including implicit rollback), fires negotiationneeded like a browser
  * (once per batch of changes, only when stable), and records what the code under test did.
+ *
+ * For the media server's connections it also reads the mids and directions of a remote offer
+ * (each m-section with an `a=mid:` gets its transceiver), opens channels from the remote side
+ * (`remoteChannel`), and lets a test set what getStats reports, receiver by receiver.
  */
 
 let nextFingerprint = 1;
+let nextTrack = 1;
 
 export class FakeSender {
   track: MediaStreamTrack | null = null;
@@ -17,16 +22,49 @@ export class FakeSender {
   }
 }
 
+/** A remote track: muted until the test says media arrives (`unmute()`), as browsers do. */
+export class FakeTrack extends EventTarget {
+  readonly id = `track-${nextTrack++}`;
+  muted = true;
+  constructor(readonly kind: string) {
+    super();
+  }
+  unmute(): void {
+    this.muted = false;
+    this.dispatchEvent(new Event('unmute'));
+  }
+}
+
+export class FakeReceiver {
+  readonly track: FakeTrack;
+  /** What getStats of this receiver reports as decoded frames (video). */
+  framesDecoded = 0;
+  audioLevel = 0;
+  constructor(kind: string) {
+    this.track = new FakeTrack(kind);
+  }
+  async getStats(): Promise<Map<string, unknown>> {
+    return new Map([['in', { id: 'in', type: 'inbound-rtp', framesDecoded: this.framesDecoded }]]);
+  }
+  getSynchronizationSources(): { audioLevel: number }[] {
+    return [{ audioLevel: this.audioLevel }];
+  }
+}
+
 export class FakeTransceiver {
   readonly sender = new FakeSender();
-  readonly receiver: { track: { kind: string } };
+  readonly receiver: FakeReceiver;
   currentDirection: RTCRtpTransceiverDirection | null = null;
+  /** The direction the remote side's last offer asked for this m-line (media server parking). */
+  remoteDirection: RTCRtpTransceiverDirection | null = null;
   constructor(
     readonly kind: 'audio' | 'video',
     public direction: RTCRtpTransceiverDirection,
     readonly createdByRemote: boolean,
+    public mid: string | null = null,
+    readonly init: RTCRtpTransceiverInit | undefined = undefined,
   ) {
-    this.receiver = { track: { kind } };
+    this.receiver = new FakeReceiver(kind);
   }
 }
 
@@ -57,6 +95,27 @@ export class FakeDataChannel {
 
 type Description = { type: RTCSdpType; sdp: string };
 
+const OPPOSITE: Partial<Record<string, RTCRtpTransceiverDirection>> = {
+  sendonly: 'recvonly',
+  recvonly: 'sendonly',
+  sendrecv: 'sendrecv',
+  inactive: 'inactive',
+};
+
+/** The m-sections of an SDP with a mid: kind, mid and direction. */
+function midSections(sdp: string): { kind: 'audio' | 'video'; mid: string; direction: string }[] {
+  return sdp
+    .split(/\r?\nm=/)
+    .slice(1)
+    .map((section) => ({
+      kind: section.startsWith('audio') ? ('audio' as const) : ('video' as const),
+      isMedia: /^(audio|video) /.test(section),
+      mid: /a=mid:(\S+)/.exec(section)?.[1],
+      direction: /a=(sendonly|recvonly|sendrecv|inactive)/.exec(section)?.[1] ?? 'sendrecv',
+    }))
+    .filter((s): s is typeof s & { mid: string } => s.isMedia && s.mid !== undefined);
+}
+
 export class FakePeerConnection {
   static instances: FakePeerConnection[] = [];
   readonly fingerprint: string;
@@ -68,6 +127,8 @@ export class FakePeerConnection {
   readonly channels: FakeDataChannel[] = [];
   readonly addedCandidates: (RTCIceCandidateInit | undefined)[] = [];
   readonly remoteDescriptionsApplied: Description[] = [];
+  /** What getStats() reports (entries with `id` and `type`). */
+  stats = new Map<string, unknown>();
   restartIceCalls = 0;
   isClosed = false;
   onnegotiationneeded: (() => void) | null = null;
@@ -77,6 +138,8 @@ export class FakePeerConnection {
   onconnectionstatechange: (() => void) | null = null;
   #isNegotiationNeeded = false;
   #isNegotiationQueued = false;
+  #isIceRestartWanted = false;
+  #iceGeneration = 1;
 
   constructor(readonly config: RTCConfiguration) {
     this.fingerprint = `AA:${String(nextFingerprint++).padStart(2, '0')}`;
@@ -87,7 +150,7 @@ export class FakePeerConnection {
     new FakePeerConnection(config) as unknown as RTCPeerConnection;
 
   addTransceiver(kind: 'audio' | 'video', init?: RTCRtpTransceiverInit): FakeTransceiver {
-    const transceiver = new FakeTransceiver(kind, init?.direction ?? 'sendrecv', false);
+    const transceiver = new FakeTransceiver(kind, init?.direction ?? 'sendrecv', false, null, init);
     this.transceivers.push(transceiver);
     this.#needNegotiation();
     return transceiver;
@@ -108,15 +171,23 @@ export class FakePeerConnection {
     await Promise.resolve();
     const type: RTCSdpType =
       description?.type ?? (this.signalingState === 'have-remote-offer' ? 'answer' : 'offer');
-    const media = this.transceivers.map((t) => `m=${t.kind} 9 UDP/TLS/RTP/SAVPF 96\r\n`).join('');
-    const sdp = `v=0\r\na=fingerprint:sha-256 ${this.fingerprint}\r\n${media}a=type:${type}\r\n`;
+    if (type === 'offer' && this.#isIceRestartWanted) {
+      this.#isIceRestartWanted = false;
+      this.#iceGeneration += 1;
+    }
+    this.transceivers.forEach((t, index) => (t.mid ??= String(index)));
+    const media = this.transceivers
+      .map((t) => `m=${t.kind} 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:${t.mid}\r\na=${t.direction}\r\n`)
+      .join('');
+    const header = `v=0\r\na=fingerprint:sha-256 ${this.fingerprint}\r\na=ice-ufrag:u${this.#iceGeneration}\r\n`;
+    const sdp = `${header}${media}a=type:${type}\r\n`;
     this.localDescription = { type, sdp };
     if (type === 'offer') {
       this.signalingState = 'have-local-offer';
     } else {
       this.signalingState = 'stable';
       this.#isNegotiationNeeded = false;
-      for (const t of this.transceivers) t.currentDirection = t.direction;
+      this.#settleDirections();
     }
   }
 
@@ -126,17 +197,11 @@ export class FakePeerConnection {
     if (description.type === 'offer') {
       if (this.signalingState === 'have-local-offer') this.localDescription = null; // implicit rollback
       this.signalingState = 'have-remote-offer';
-      for (const kind of ['audio', 'video'] as const) {
-        const count = description.sdp.split(`m=${kind}`).length - 1;
-        const existing = this.transceivers.filter((t) => t.kind === kind).length;
-        for (let i = existing; i < count; i += 1) {
-          this.transceivers.push(new FakeTransceiver(kind, 'recvonly', true));
-        }
-      }
+      this.#takeRemoteSections(description.sdp);
     } else if (description.type === 'answer') {
       this.signalingState = 'stable';
       this.#isNegotiationNeeded = false;
-      for (const t of this.transceivers) t.currentDirection = t.direction;
+      this.#settleDirections();
     }
     this.remoteDescription = description;
   }
@@ -150,11 +215,12 @@ export class FakePeerConnection {
 
   restartIce(): void {
     this.restartIceCalls += 1;
+    this.#isIceRestartWanted = true;
     this.#needNegotiation();
   }
 
   async getStats(): Promise<Map<string, unknown>> {
-    return new Map();
+    return new Map(this.stats);
   }
 
   close(): void {
@@ -170,6 +236,44 @@ export class FakePeerConnection {
 
   emitCandidate(candidate: RTCIceCandidateInit | null): void {
     this.onicecandidate?.({ candidate: candidate ? { toJSON: () => candidate } : null });
+  }
+
+  /** A channel the remote side opens (e.g. the media server relaying one publisher's messages). */
+  remoteChannel(label: string): FakeDataChannel {
+    const channel = new FakeDataChannel(label, undefined);
+    this.ondatachannel?.({ channel });
+    channel.open();
+    return channel;
+  }
+
+  transceiverOf(mid: string): FakeTransceiver | undefined {
+    return this.transceivers.find((t) => t.mid === mid);
+  }
+
+  #takeRemoteSections(sdp: string): void {
+    const sections = midSections(sdp);
+    for (const { kind, mid, direction } of sections) {
+      let transceiver = this.transceiverOf(mid);
+      if (!transceiver) {
+        transceiver = new FakeTransceiver(kind, 'recvonly', true, mid);
+        this.transceivers.push(transceiver);
+      }
+      transceiver.remoteDirection = OPPOSITE[direction] ?? 'inactive';
+    }
+    if (sections.length > 0) return;
+    for (const kind of ['audio', 'video'] as const) {
+      const count = sdp.split(`m=${kind}`).length - 1;
+      const existing = this.transceivers.filter((t) => t.kind === kind).length;
+      for (let i = existing; i < count; i += 1) {
+        this.transceivers.push(new FakeTransceiver(kind, 'recvonly', true));
+      }
+    }
+  }
+
+  #settleDirections(): void {
+    for (const t of this.transceivers) {
+      t.currentDirection = t.remoteDirection === 'inactive' ? 'inactive' : t.direction;
+    }
   }
 
   #needNegotiation(): void {

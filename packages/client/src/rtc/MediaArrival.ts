@@ -1,0 +1,74 @@
+/**
+ * When someone's media really arrives on one receiver: audio once its track unmutes (the
+ * browser got RTP for it), video once a frame was decoded. A video track unmutes on its first
+ * packet, well before a keyframe makes a picture, and a tile switched to it then would go
+ * black for that long. A call moving between the mesh and the media server switches each
+ * tile to the new path only when this says the new path can show something.
+ */
+import type { Clock, TimerHandle } from '../clock.ts';
+import { entriesOf } from '../stats/summarize.ts';
+
+export type MediaKind = 'audio' | 'video';
+
+/** How often a receiver is asked whether it decoded a frame: the switch is that much late at most. */
+const POLL_MS = 100;
+/** Past this, nothing is coming (a camera that is off): stop asking. */
+const GIVE_UP_MS = 30_000;
+
+/** The part of a receiver this needs (RTCRtpReceiver in browsers). */
+export interface WatchedReceiver {
+  readonly track: Pick<MediaStreamTrack, 'kind' | 'muted' | 'addEventListener' | 'removeEventListener'>;
+  getStats(): Promise<RTCStatsReport>;
+}
+
+async function framesDecoded(receiver: WatchedReceiver): Promise<number> {
+  let frames = 0;
+  for (const entry of entriesOf(await receiver.getStats()).values()) {
+    if (entry.type === 'inbound-rtp' && typeof entry.framesDecoded === 'number')
+      frames += entry.framesDecoded;
+  }
+  return frames;
+}
+
+/**
+ * Calls `onArrived` once, when media arrives on `receiver`; returns the cancel. A receiver
+ * that carried someone else before (the media server reuses its m-lines) counts only frames
+ * decoded after the watch began.
+ */
+export function watchArrival(receiver: WatchedReceiver, clock: Clock, onArrived: () => void): () => void {
+  const track = receiver.track;
+  let isDone = false;
+  let timer: TimerHandle | null = null;
+  const finish = () => {
+    if (isDone) return;
+    isDone = true;
+    onArrived();
+  };
+  if (track.kind === 'audio') {
+    if (!track.muted) {
+      finish();
+      return () => undefined;
+    }
+    const onUnmute = () => finish();
+    track.addEventListener('unmute', onUnmute, { once: true });
+    return () => {
+      isDone = true;
+      track.removeEventListener('unmute', onUnmute);
+    };
+  }
+  const startedAt = clock.now();
+  let baseline: number | null = null;
+  const poll = async () => {
+    timer = null;
+    const frames = await framesDecoded(receiver).catch(() => null);
+    if (isDone) return;
+    if (frames !== null && baseline !== null && frames > baseline) return finish();
+    if (frames !== null) baseline ??= frames;
+    if (clock.now() - startedAt < GIVE_UP_MS) timer = clock.setTimeout(() => void poll(), POLL_MS);
+  };
+  void poll();
+  return () => {
+    isDone = true;
+    clock.clearTimeout(timer);
+  };
+}

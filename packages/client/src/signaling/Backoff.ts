@@ -1,0 +1,44 @@
+/**
+ * When to try the socket again: exponential backoff with jitter, and no wait at all for a page
+ * that was frozen (a suspended phone browser, a closed laptop lid), which is one person coming
+ * back, not a crowd after a server restart.
+ */
+import type { Clock, TimerHandle } from '../clock.ts';
+
+const WATCH_TICK_MS = 1000;
+/** Ticks this late mean the page was frozen, not just busy. */
+const FROZEN_GAP_MS = 2500;
+
+/** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
+export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
+  const ceiling = Math.min(maxMs, firstMs * 2 ** attempt);
+  // Half fixed, half random: spreads a crowd of clients after a server restart, yet the
+  // first retry still comes within `firstMs`.
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Ticks while in a room; a tick that came late means the page was not running meanwhile. */
+export class FreezeWatch {
+  readonly #clock: Clock;
+  #timer: TimerHandle | null = null;
+  #lastTick = 0;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  start(): void {
+    this.#lastTick = this.#clock.now();
+    this.#timer ??= this.#clock.setInterval(() => (this.#lastTick = this.#clock.now()), WATCH_TICK_MS);
+  }
+
+  /** The page did not run for a while (every millisecond of that shows as a frozen call). */
+  get wasFrozen(): boolean {
+    return this.#timer !== null && this.#clock.now() - this.#lastTick > FROZEN_GAP_MS;
+  }
+
+  stop(): void {
+    this.#clock.clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
