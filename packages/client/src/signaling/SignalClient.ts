@@ -69,6 +69,8 @@ const OPEN = 1;
 const WATCH_TICK_MS = 1000;
 /** Ticks this late mean the page was frozen, not just busy. */
 const FROZEN_GAP_MS = 2500;
+/** A socket that closes this soon after a wake-up closed because of the freeze. */
+const WOKE_MS = 5000;
 
 /** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
 export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
@@ -95,6 +97,7 @@ export class SignalClient {
   /** Ticks while in a room; a tick that came late means the page was not running meanwhile. */
   #watch: TimerHandle | null = null;
   #lastTick = 0;
+  #wokeAt = Number.NEGATIVE_INFINITY;
   #queue: ClientMessage[] = [];
   #selfId: PeerId | null = null;
   #badFrames = 0;
@@ -266,7 +269,9 @@ export class SignalClient {
     // A page that was frozen (a suspended phone browser, a closed laptop lid) comes back to a
     // socket the server has long closed. It is one person, not a crowd after a server restart:
     // no reason to wait, and every millisecond shows as a frozen call.
-    const wasFrozen = this.#watch !== null && this.#options.clock.now() - this.#lastTick > FROZEN_GAP_MS;
+    const now = this.#options.clock.now();
+    const wasFrozen =
+      this.#watch !== null && (now - this.#lastTick > FROZEN_GAP_MS || now - this.#wokeAt < WOKE_MS);
     const delay =
       wasFrozen && this.#attempt === 0
         ? 0
@@ -287,7 +292,12 @@ export class SignalClient {
   #startWatch(): void {
     const clock = this.#options.clock;
     this.#lastTick = clock.now();
-    this.#watch ??= clock.setInterval(() => (this.#lastTick = clock.now()), WATCH_TICK_MS);
+    this.#watch ??= clock.setInterval(() => {
+      const now = clock.now();
+      // The late tick may run before the socket's close event does: remember the wake-up.
+      if (now - this.#lastTick > FROZEN_GAP_MS) this.#wokeAt = now;
+      this.#lastTick = now;
+    }, WATCH_TICK_MS);
   }
 
   #sendJoin(): void {
