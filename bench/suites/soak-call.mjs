@@ -38,7 +38,20 @@ async function openPerson(browser, side, name) {
   // Before the app's scripts: every timer the page makes from its first line on is seen.
   await page.addInitScript(installTimerTracker);
   const cdp = await context.newCDPSession(page);
-  return { side, name, browser, context, page, cdp, mark: 0, received: new Map(), shown: new Set() };
+  return {
+    side,
+    name,
+    browser,
+    context,
+    page,
+    cdp,
+    mark: 0,
+    received: new Map(),
+    shown: new Set(),
+    sent: 0,
+    sendErrors: [],
+    lateMs: 0,
+  };
 }
 
 /**
@@ -225,11 +238,21 @@ export async function soakCall({ server, seconds, sampleEverySeconds = 60, heapS
     t0 = performance.now();
     load = machineLoad();
     let isChatting = true;
+    // A line that could not be sent is recorded and the call goes on: the count of lines that
+    // arrived shows it, and the error says why.
     const senders = people.map(async (person) => {
       for (let seq = 0; seq < seconds; seq++) {
         const due = t0 + seq * 1000 - performance.now();
         if (due > 0) await sleep(due);
-        await sendLine(person, seq);
+        else person.lateMs = Math.max(person.lateMs, -due);
+        try {
+          await sendLine(person, seq);
+          person.sent += 1;
+        } catch (error) {
+          person.sendErrors.push(`line ${seq}: ${String(error?.message ?? error).split('\n')[0]}`);
+          if (person.sendErrors.length > 20)
+            throw new Error(`${person.name} could not send: ${person.sendErrors[0]}`, { cause: error });
+        }
       }
     });
     const watcher = (async () => {
@@ -240,11 +263,12 @@ export async function soakCall({ server, seconds, sampleEverySeconds = 60, heapS
         const elapsed = (performance.now() - t0) / 1000;
         if (elapsed >= nextSample && elapsed < seconds) {
           nextSample += sampleEverySeconds;
-          // From here on the log shows a constant number of entries (its cap): the
-          // like-for-like point for the end, so it gets a snapshot too.
+          // Fewer entries shown than lines sent: the log is at its cap and shows a constant
+          // number of entries from here on, the like-for-like point for the end.
+          const sentSoFar = people[0].sent + people[1].sent;
           const isLogFull =
             !samples.some((sample) => sample.isLogFull) &&
-            (await Promise.all(people.map(countEntries))).every((count) => count < 2 * elapsed - 20);
+            (await Promise.all(people.map(countEntries))).every((count) => count < sentSoFar - 20);
           const [a, b] = await measureBoth('logFull', isLogFull);
           const machine = machineLoad(load);
           loadSamples.push({ atSeconds: elapsed, busyShare: machine.busyShare, loadavg: machine.loadavg });
@@ -253,19 +277,23 @@ export async function soakCall({ server, seconds, sampleEverySeconds = 60, heapS
           log(
             `soak call: ${elapsed.toFixed(0)} s, heap A ${mb(a.heapUsedBytes)} B ${mb(b.heapUsedBytes)}, ` +
               `nodes A ${a.domNodes} B ${b.domNodes}, entries ${a.chatEntries}/${b.chatEntries}, ` +
-              `received ${people[0].received.size}/${people[1].received.size}, load ${machine.loadavg[0].toFixed(2)}`,
+              `sent ${people[0].sent}/${people[1].sent}, received ${people[0].received.size}/${people[1].received.size}, ` +
+              `load ${machine.loadavg[0].toFixed(2)}`,
           );
         }
       }
     })();
-    await Promise.all(senders);
+    // Both settle before anything is closed, so the first failure is the one reported.
+    const sending = await Promise.allSettled(senders);
     isChatting = false;
-    await watcher;
+    const watching = await Promise.allSettled([watcher]);
+    const failed = [...sending, ...watching].find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     // The last lines are on their way: wait for them (or 15 s) before counting.
     const deadline = performance.now() + 15_000;
     do {
       await Promise.all(people.map(readChat));
-      if (people.every((person) => person.received.size >= seconds)) break;
+      if (people.every((person, i) => person.received.size >= people[1 - i].sent)) break;
       await sleep(250);
     } while (performance.now() < deadline);
     const endLoad = machineLoad(load);
@@ -289,7 +317,17 @@ export async function soakCall({ server, seconds, sampleEverySeconds = 60, heapS
     return {
       room,
       seconds,
-      sent: people.map((person) => ({ side: person.side, lines: seconds, shownOwn: person.shown.size })),
+      sent: Object.fromEntries(
+        people.map((person) => [
+          person.side,
+          {
+            lines: person.sent,
+            shownOwn: person.shown.size,
+            errors: person.sendErrors,
+            latestSendSeconds: person.lateMs / 1000,
+          },
+        ]),
+      ),
       received: Object.fromEntries(
         people.map((person) => [
           person.side,

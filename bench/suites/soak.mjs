@@ -97,18 +97,27 @@ function callRows(call) {
       remark: `after hang-up ${fmt(points.afterHangUp.server[key] / MiB)} MiB`,
     });
   }
-  const sent = call.seconds * 2;
+  // Every line meant to be sent (one a second each way) must arrive.
+  const meant = call.seconds * 2;
   const received = call.received.A.lines + call.received.B.lines;
-  const missing = ['A', 'B']
-    .filter((side) => call.received[side].missing.length)
-    .map((side) => `${side} missed ${call.received[side].missing.join(',')}`);
+  const remarks = ['A', 'B'].flatMap((side) => {
+    const { lines, errors, latestSendSeconds } = call.sent[side];
+    const other = side === 'A' ? 'B' : 'A';
+    return [
+      `${side} sent ${lines}, up to ${latestSendSeconds.toFixed(1)} s late`,
+      ...(errors.length ? [`${side}: ${errors.length} not sent, first ${errors[0]}`] : []),
+      ...(call.received[other].missing.length
+        ? [`${other} missed ${call.received[other].missing.join(',')}`]
+        : []),
+    ];
+  });
   rows.push({
-    figure: 'soak call: chat lines arrived / sent',
+    figure: 'soak call: chat lines arrived / meant to be sent',
     ours: received,
-    baseline: sent,
+    baseline: meant,
     unit: 'lines',
     goal: { op: '>=', value: 1 },
-    remark: missing.join('; '),
+    remark: remarks.join('; '),
   });
   const left = call.leftRightAfterHangUp;
   rows.push({
