@@ -8,6 +8,8 @@ import type { Clock, TimerHandle } from '../clock.ts';
 const WATCH_TICK_MS = 1000;
 /** Ticks this late mean the page was frozen, not just busy. */
 const FROZEN_GAP_MS = 2500;
+/** A socket that closes this soon after a wake-up closed because of the freeze. */
+const WOKE_MS = 5000;
 
 /** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
 export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
@@ -22,6 +24,7 @@ export class FreezeWatch {
   readonly #clock: Clock;
   #timer: TimerHandle | null = null;
   #lastTick = 0;
+  #wokeAt = Number.NEGATIVE_INFINITY;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -29,12 +32,18 @@ export class FreezeWatch {
 
   start(): void {
     this.#lastTick = this.#clock.now();
-    this.#timer ??= this.#clock.setInterval(() => (this.#lastTick = this.#clock.now()), WATCH_TICK_MS);
+    this.#timer ??= this.#clock.setInterval(() => {
+      const now = this.#clock.now();
+      // The late tick may run before the socket's close event does: remember the wake-up.
+      if (now - this.#lastTick > FROZEN_GAP_MS) this.#wokeAt = now;
+      this.#lastTick = now;
+    }, WATCH_TICK_MS);
   }
 
   /** The page did not run for a while (every millisecond of that shows as a frozen call). */
   get wasFrozen(): boolean {
-    return this.#timer !== null && this.#clock.now() - this.#lastTick > FROZEN_GAP_MS;
+    const now = this.#clock.now();
+    return this.#timer !== null && (now - this.#lastTick > FROZEN_GAP_MS || now - this.#wokeAt < WOKE_MS);
   }
 
   stop(): void {

@@ -243,6 +243,32 @@ describe('SignalClient', () => {
     client.close();
   });
 
+  it('reconnects at once also when the late tick ran before the close was seen', () => {
+    const clock = new ManualClock();
+    let offset = 0;
+    const shifted = { ...clock, now: () => clock.now() + offset } as unknown as ManualClock;
+    shifted.setInterval = clock.setInterval.bind(clock);
+    shifted.setTimeout = clock.setTimeout.bind(clock);
+    shifted.clearTimeout = clock.clearTimeout.bind(clock);
+    shifted.clearInterval = clock.clearInterval.bind(clock);
+    const client = new SignalClient({
+      url: 'ws://127.0.0.1/ws',
+      createSocket: (url) => new FakeSocket(url),
+      random: () => 1,
+      clock: shifted,
+    });
+    client.join({ room: 'r', name: 'Alice' });
+    FakeSocket.all.at(-1)!.open();
+    FakeSocket.all.at(-1)!.serverSends(joined(ALICE));
+    clock.advance(1000);
+    offset = 10_000; // the page was frozen for 10 s; its overdue tick runs first
+    clock.advance(1000);
+    FakeSocket.all.at(-1)!.drop();
+    clock.advance(0);
+    expect(FakeSocket.all).toHaveLength(2);
+    client.close();
+  });
+
   it('leave sends leave, closes, and never reconnects', () => {
     const { client, socket, timers } = makeClient();
     client.join({ room: 'r', name: 'Alice' });
