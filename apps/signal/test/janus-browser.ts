@@ -92,12 +92,22 @@ window.t = {
     });
     return result;
   },
+  async videos(name) {
+    const stats = await peer(name).pc.getStats();
+    const result = [];
+    stats.forEach((report) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'video') {
+        result.push({ mid: report.mid ?? '', framesDecoded: report.framesDecoded ?? 0, frameWidth: report.frameWidth ?? 0 });
+      }
+    });
+    return result;
+  },
   async sending(name) {
     const stats = await peer(name).pc.getStats();
     const layers = [];
     stats.forEach((report) => {
       if (report.type === 'outbound-rtp' && report.kind === 'video' && report.frameWidth) {
-        layers.push({ rid: report.rid ?? '', frameWidth: report.frameWidth });
+        layers.push({ rid: report.rid ?? '', frameWidth: report.frameWidth, fps: report.framesPerSecond ?? 0 });
       }
     });
     return layers;
@@ -163,8 +173,13 @@ export class PeerPage {
     return this.#call('video', name);
   }
 
+  /** Every video the peer receives, by m-line. */
+  videos(name: string): Promise<(VideoReception & { mid: string })[]> {
+    return this.#call('videos', name);
+  }
+
   /** The simulcast layers the peer is sending now, with their widths. */
-  sending(name: string): Promise<{ rid: string; frameWidth: number }[]> {
+  sending(name: string): Promise<{ rid: string; frameWidth: number; fps: number }[]> {
     return this.#call('sending', name);
   }
 

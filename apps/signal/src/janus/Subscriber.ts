@@ -124,12 +124,23 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     await videoroomRequest(this.handle, { request: 'configure', streams: [stream] }, okEvent('configured'));
   }
 
-  /** Chooses the simulcast substream of several m-lines in one request. */
-  async selectSubstreams(choices: readonly { mid: string; substream: number }[]): Promise<void> {
+  /**
+   * Chooses the simulcast substream of several m-lines in one request. `fallbackMs`: how long
+   * the chosen layer may be missing before Janus drops to a lower one (its own default, a
+   * quarter second, flaps between layers whenever a busy sender skips a few frames).
+   */
+  async selectSubstreams(
+    choices: readonly { mid: string; substream: number }[],
+    { fallbackMs }: { fallbackMs?: number } = {},
+  ): Promise<void> {
     if (choices.length === 0) return;
+    const fallback = fallbackMs !== undefined ? { fallback: Math.round(fallbackMs * 1000) } : {};
     await videoroomRequest(
       this.handle,
-      { request: 'configure', streams: choices.map(({ mid, substream }) => ({ mid, substream })) },
+      {
+        request: 'configure',
+        streams: choices.map(({ mid, substream }) => ({ mid, substream, temporal: 2, ...fallback })),
+      },
       okEvent('configured'),
     );
   }

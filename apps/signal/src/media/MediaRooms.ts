@@ -72,6 +72,11 @@ export class MediaRooms implements SeatMediaHooks {
     return this.#parts.server.isUp;
   }
 
+  /** Starts reaching the media server; resolves after the first attempt, reached or not. */
+  start(): Promise<void> {
+    return this.#parts.server.start();
+  }
+
   async joinLimit(room: RoomId): Promise<number | undefined> {
     if (this.#parts.server.isUp) return undefined;
     if ((await this.#parts.rooms.mediaOf(room))?.topology === 'sfu') return undefined;

@@ -88,6 +88,7 @@ export class RoomMedia {
         mediaRoom: () => this.mediaRoom(),
         refreshFeeds: () => this.#refreshFeeds(),
         send: (event) => this.#ctx.send(peerId, event),
+        keyframe: (peer) => this.#seats.get(peer)?.requestKeyframe(),
       });
       this.#seats.set(peerId, seat);
     }

@@ -28,7 +28,14 @@ export interface SeatMediaContext {
   /** Asks the media server again who publishes (a feed we asked for was gone). */
   refreshFeeds(): Promise<void>;
   send(event: SeatEvent): void;
+  /** Asks `peer`'s browser for a keyframe, when its seat is on this process. */
+  keyframe(peer: PeerId): void;
 }
+
+/** A chosen layer missing this long gives way to a lower one (see `selectSubstreams`). */
+const LAYER_FALLBACK_MS = 2000;
+/** When to ask for a keyframe after someone moved up a layer of this seat's video. */
+const KEYFRAME_REPEATS_MS = [0, 700, 2000];
 
 type IceCandidate = NonNullable<MediaCandidateMessage['candidate']>;
 type MediaLayer = MediaLayersMessage['layers'][number]['layer'];
@@ -51,6 +58,8 @@ export class SeatMedia {
   readonly #subscribed = new Set<number>();
   #isAwaitingAnswer = false;
   #wantsRestart = false;
+  /** Someone started publishing while an offer was out: subscribe once it is answered. */
+  #wantsUpdate = false;
   readonly #layers = new Map<PeerId, MediaLayer>();
   #isClosed = false;
 
@@ -101,6 +110,9 @@ export class SeatMedia {
       if (this.#wantsRestart) {
         this.#wantsRestart = false;
         await this.#restart();
+      } else if (this.#wantsUpdate) {
+        this.#wantsUpdate = false;
+        await this.#subscribeToNewFeeds();
       }
     });
   }
@@ -123,8 +135,12 @@ export class SeatMedia {
   /** The simulcast layer this person wants of each other person's video. */
   selectLayers(layers: readonly { peer: PeerId; layer: MediaLayer }[]): Promise<void> {
     return this.#queue.run(async () => {
+      const raised = layers.filter(({ peer, layer }) => layer > (this.#layers.get(peer) ?? 2));
       for (const { peer, layer } of layers) this.#layers.set(peer, layer);
       await this.#applyLayers(new Set(layers.map(({ peer }) => peer)));
+      // Janus moves a subscriber up only on a keyframe of the larger layer: ask for one now
+      // rather than wait for the sender's next (seconds away on a busy machine).
+      for (const { peer } of raised) this.#ctx.keyframe(peer);
     });
   }
 
@@ -138,6 +154,19 @@ export class SeatMedia {
       }
       await this.#restart();
     });
+  }
+
+  /** Someone receiving this seat's video moved up a layer: a keyframe lets them switch at once. */
+  requestKeyframe(): void {
+    // A keyframe that overtakes the switch is of no use, and a busy sender may skip one:
+    // ask again a little later, twice.
+    for (const ms of KEYFRAME_REPEATS_MS) {
+      setTimeout(() => {
+        const publisher = this.#publisher;
+        if (this.#isClosed || !publisher) return;
+        publisher.configure({ keyframe: true }).catch(() => undefined);
+      }, ms).unref();
+    }
   }
 
   /** Someone started publishing: subscribe to whoever is new. */
@@ -222,6 +251,12 @@ export class SeatMedia {
       (feed) => feed !== publisher.id && !this.#subscribed.has(feed),
     );
     if (fresh.length === 0) return;
+    // One negotiation at a time: an offer the browser answers after a newer one went out
+    // would be taken for the newer one's answer.
+    if (this.#isAwaitingAnswer) {
+      this.#wantsUpdate = true;
+      return;
+    }
     try {
       if (this.#subscriber) {
         const offer = await this.#subscriber.update({ subscribe: fresh.map((feed) => ({ feed })) });
@@ -272,7 +307,7 @@ export class SeatMedia {
       const layer = peer === undefined || !peers.has(peer) ? undefined : this.#layers.get(peer);
       return layer === undefined ? [] : [{ mid: stream.mid, substream: layer }];
     });
-    await subscriber.selectSubstreams(choices);
+    await subscriber.selectSubstreams(choices, { fallbackMs: LAYER_FALLBACK_MS });
   }
 
   async #issueToken(): Promise<void> {
@@ -310,5 +345,6 @@ export class SeatMedia {
     this.#subscribed.clear();
     this.#isAwaitingAnswer = false;
     this.#wantsRestart = false;
+    this.#wantsUpdate = false;
   }
 }

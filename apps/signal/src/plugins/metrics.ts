@@ -16,6 +16,7 @@ export class SignalMetrics {
   readonly messagesRelayed: Counter;
   readonly errors: Counter<'code'>;
   readonly closes: Counter<'reason'>;
+  readonly topologyMoves: Counter<'to'>;
   #roomStats: () => Promise<RegistryStats> = async () => ({ rooms: 0, peers: 0 });
 
   constructor() {
@@ -50,6 +51,12 @@ export class SignalMetrics {
       name: 'signal_closes_total',
       help: 'Closed connections, by reason.',
       labelNames: ['reason'],
+      registers,
+    });
+    this.topologyMoves = new Counter({
+      name: 'signal_topology_moves_total',
+      help: 'Rooms moved between the mesh and the media server, by where they went.',
+      labelNames: ['to'],
       registers,
     });
     const roomStats = () => this.#roomStats();

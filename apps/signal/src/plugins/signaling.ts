@@ -37,6 +37,7 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
   app.metrics.observeRooms(() => service.rooms.stats());
   // Start even when the store is down: /healthz reports it and clients retry.
   await service.rooms.open(2000);
+  await service.media?.start();
 
   await app.register(fastifyWebsocket, {
     options: {

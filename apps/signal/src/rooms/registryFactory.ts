@@ -11,7 +11,11 @@ export function registryFactory(
 ): RegistryFactory {
   const { redisUrl, roomCapacity } = config;
   if (redisUrl === undefined) {
-    return (hooks) => new MemoryRoomRegistry({ capacity: roomCapacity, deliver: hooks.deliver });
+    return (hooks) => new MemoryRoomRegistry({
+        capacity: roomCapacity,
+        deliver: hooks.deliver,
+        roomClosed: hooks.roomClosed,
+      });
   }
   return (hooks) =>
     new RedisRoomRegistry({

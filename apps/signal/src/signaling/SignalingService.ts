@@ -8,6 +8,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { Config } from '../config.ts';
+import { createMediaRooms, type MediaConfig, type MediaRooms } from '../media/index.ts';
 import type { SignalMetrics } from '../plugins/metrics.ts';
 import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { reasonOfClose, reasonOfSocketError } from './closeReason.ts';
@@ -23,6 +24,7 @@ import { Seats } from './seats/Seats.ts';
 import { RateLimiter } from './TokenBucket.ts';
 
 export type SignalingConfig = SeatingConfig &
+  MediaConfig &
   Pick<Config, 'heartbeatMs' | 'rateBurst' | 'ratePerSecond' | 'rateStrikes' | 'resumeSecret'>;
 
 /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
@@ -46,6 +48,8 @@ function frameText(raw: RawData): string {
  */
 export class SignalingService {
   readonly rooms: RoomRegistry;
+  /** The media server's side of rooms; undefined without JANUS_URLS (every room a mesh). */
+  readonly media: MediaRooms | undefined;
   readonly #connections = new Set<Connection>();
   readonly #seats = new Seats<Connection>();
   readonly #seating: Seating<Connection>;
@@ -63,9 +67,21 @@ export class SignalingService {
   ) {
     this.#scheduler = scheduler;
     this.rooms = createRegistry({
-      deliver: (to, event) => this.#seats.sessionOf(to)?.deliver(event),
+      deliver: (to, event) => {
+        this.media?.onEvent(to, event);
+        this.#seats.sessionOf(to)?.deliver(event);
+      },
       release: (peerId) => this.#seating.release(peerId),
+      roomClosed: (room, record) => this.media?.roomClosed(room, record),
     });
+    const media = createMediaRooms(config, {
+      rooms: this.rooms,
+      metrics,
+      log,
+      scheduler,
+      send: (to, event) => this.#seats.sessionOf(to)?.deliver(event),
+    });
+    this.media = media;
     const tokens = new ResumeTokens(config.resumeSecret, RESUME_TOKEN_TTL_MS);
     const seating = new Seating(config, {
       rooms: this.rooms,
@@ -74,6 +90,7 @@ export class SignalingService {
       metrics,
       log,
       scheduler,
+      ...(media ? { media } : {}),
     });
     const relay = new Relay(this.rooms, metrics);
     this.#seating = seating;
@@ -81,12 +98,22 @@ export class SignalingService {
       join: (connection, message) => seating.join(connection, message),
       signal: (connection, message) => relay.signal(connection, message),
       leave: (connection) => seating.leave(connection),
-      // Without a media server every room is a mesh: media-server messages mean nothing here.
-      'media-publish': async (connection) => sendError(connection, 'bad-message', metrics),
-      'media-subscribe-answer': async (connection) => sendError(connection, 'bad-message', metrics),
-      'media-candidate': async (connection) => sendError(connection, 'bad-message', metrics),
-      'media-layers': async (connection) => sendError(connection, 'bad-message', metrics),
-      'media-restart': async (connection) => sendError(connection, 'bad-message', metrics),
+      ...(media
+        ? {
+            'media-publish': (connection, message) => media.publish(connection, message),
+            'media-subscribe-answer': (connection, message) => media.answer(connection, message),
+            'media-candidate': (connection, message) => media.candidate(connection, message),
+            'media-layers': (connection, message) => media.layers(connection, message),
+            'media-restart': (connection) => media.restart(connection),
+          }
+        : {
+            // Without a media server every room is a mesh: media-server messages mean nothing here.
+            'media-publish': async (connection) => sendError(connection, 'bad-message', metrics),
+            'media-subscribe-answer': async (connection) => sendError(connection, 'bad-message', metrics),
+            'media-candidate': async (connection) => sendError(connection, 'bad-message', metrics),
+            'media-layers': async (connection) => sendError(connection, 'bad-message', metrics),
+            'media-restart': async (connection) => sendError(connection, 'bad-message', metrics),
+          }),
     };
     this.#heartbeat = new Heartbeat(this.#connections, {
       intervalMs: config.heartbeatMs,
@@ -150,6 +177,8 @@ export class SignalingService {
     ]);
     timer?.cancel();
     for (const connection of this.#connections) connection.terminate('shutdown');
+    // Media-server sessions stay on Janus for the restarted process to claim: media flows on.
+    await this.media?.shutdown();
     await this.rooms.close();
   }
 
