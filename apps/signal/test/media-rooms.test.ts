@@ -138,7 +138,7 @@ class MediaPeer {
       }));
       for (const candidate of candidates) this.client.send({ type: 'media-candidate', leg, candidate });
       if (isDone) break;
-      await delay(20);
+      await delay(50);
     }
     this.client.send({ type: 'media-candidate', leg, candidate: null });
   }
@@ -164,7 +164,7 @@ async function waitUntil<T>(probe: () => Promise<T>, isDone: (value: T) => boole
 }
 
 /** Every one of `peers` decodes the video of every other one. */
-async function everyoneSeesEveryone(peers: MediaPeer[], timeoutMs = 20_000): Promise<void> {
+async function everyoneSeesEveryone(peers: MediaPeer[], timeoutMs = 40_000): Promise<void> {
   await until('everyone sees everyone', async () => {
     for (const peer of peers) {
       const received = await peer.received();
