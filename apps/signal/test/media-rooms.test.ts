@@ -165,16 +165,20 @@ async function waitUntil<T>(probe: () => Promise<T>, isDone: (value: T) => boole
 
 /** Every one of `peers` decodes the video of every other one. */
 async function everyoneSeesEveryone(peers: MediaPeer[], timeoutMs = 40_000): Promise<void> {
-  await until('everyone sees everyone', async () => {
-    for (const peer of peers) {
-      const received = await peer.received();
-      for (const other of peers) {
-        if (other === peer) continue;
-        if ((received.get(other.id)?.framesDecoded ?? 0) < 5) return false;
+  await until(
+    'everyone sees everyone',
+    async () => {
+      for (const peer of peers) {
+        const received = await peer.received();
+        for (const other of peers) {
+          if (other === peer) continue;
+          if ((received.get(other.id)?.framesDecoded ?? 0) < 5) return false;
+        }
       }
-    }
-    return true;
-  }, timeoutMs);
+      return true;
+    },
+    timeoutMs,
+  );
 }
 
 describe('a room that outgrows the mesh', { timeout: 90_000 }, () => {
@@ -206,7 +210,11 @@ describe('a room that outgrows the mesh', { timeout: 90_000 }, () => {
 
     // Chromium sends two of the three layers of a 640 px video, once its bandwidth estimate
     // allows: the smallest for Alice, then the largest again.
-    const sent = await waitUntil(() => page.sending('Bob-pub'), (layers) => layers.length >= 2, 20_000);
+    const sent = await waitUntil(
+      () => page.sending('Bob-pub'),
+      (layers) => layers.length >= 2,
+      20_000,
+    );
     const widths = sent.map((layer) => layer.frameWidth).sort((a, b) => a - b);
     alice.client.send({ type: 'media-layers', layers: [{ peer: bob.peer.id, layer: 0 }] });
     const bobForAlice = async () => (await alice.peer.received()).get(bob.peer.id)?.frameWidth;
@@ -243,7 +251,11 @@ describe('a room that outgrows the mesh', { timeout: 90_000 }, () => {
     await delay(MESH_LEAVE_MS / 2);
     expect((await alice.peer.received()).get(bob.peer.id)?.framesDecoded ?? 0).toBeGreaterThan(before);
     // Then they leave the media-server room, and it is destroyed with the margin.
-    await until('the publication closed', async () => (await page.state(`Alice-pub`)) !== 'connected', 10_000);
+    await until(
+      'the publication closed',
+      async () => (await page.state(`Alice-pub`)) !== 'connected',
+      10_000,
+    );
     await Promise.all(peers.map((peer) => peer.close()));
     console.info(`mesh → media server with media flowing to everyone: ${moveMs} ms`);
   });

@@ -18,7 +18,13 @@ export { formatBytes, formatSpeed, formatTimeLeft, type TransferProgress } from 
 export type { CancelReason } from './files/FileSender.ts';
 export type { CandidateKind, ConnectionReport } from './rtc/connectionCheck.ts';
 export type { LocalTracks } from './rtc/MediaSlots.ts';
-export type { MediaTransport, Topology, TransportEvents, VideoLayer, ViewHints } from './rtc/MediaTransport.ts';
+export type {
+  MediaTransport,
+  Topology,
+  TransportEvents,
+  VideoLayer,
+  ViewHints,
+} from './rtc/MediaTransport.ts';
 export type { ScreenShareProblem } from './screen/ScreenShare.ts';
 export {
   Sharing,

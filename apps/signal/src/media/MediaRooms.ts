@@ -10,7 +10,7 @@ import {
 } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
-import { MediaServerError, type MediaRoom } from '../janus/index.ts';
+import { MediaServerError } from '../janus/index.ts';
 import type { SignalMetrics } from '../plugins/metrics.ts';
 import type { RoomEvent, RoomMedia as RoomMediaRecord, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { sendError } from '../signaling/replies.ts';

@@ -11,7 +11,8 @@ export function registryFactory(
 ): RegistryFactory {
   const { redisUrl, roomCapacity } = config;
   if (redisUrl === undefined) {
-    return (hooks) => new MemoryRoomRegistry({
+    return (hooks) =>
+      new MemoryRoomRegistry({
         capacity: roomCapacity,
         deliver: hooks.deliver,
         roomClosed: hooks.roomClosed,
