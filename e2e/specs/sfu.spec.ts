@@ -154,7 +154,10 @@ test('a room past MESH_MAX moves to Janus, everyone sees everyone, and it return
   } catch (error) {
     await testInfo.attach('signal.log', { body: server.output(), contentType: 'text/plain' });
     for (const person of people) {
-      const text = await person.page.locator('body').innerText().catch(() => 'no page');
+      const text = await person.page
+        .locator('body')
+        .innerText()
+        .catch(() => 'no page');
       await testInfo.attach(`${person.name}.txt`, { body: text, contentType: 'text/plain' });
     }
     throw error;

@@ -11,7 +11,7 @@ import {
 } from '../janus/index.ts';
 import type { SeatEvent } from '../signaling/seats/Session.ts';
 import { peerIdOr, subscribeOffer, toWire } from './offers.ts';
-import { connectionOf } from './sdp.ts';
+import { connectionOf, harmoniseAudioFmtp } from './sdp.ts';
 import { SerialQueue } from './SerialQueue.ts';
 import type { MediaSeals, ServerRoom, SessionClaim } from './tokens.ts';
 
@@ -290,7 +290,12 @@ export class SeatMedia {
     this.#isAwaitingAnswer = true;
     const streams = this.#subscriber?.streams ?? [];
     this.#ctx.send(
-      subscribeOffer(offer, streams, this.#subscribed, (feed, display) => this.#peerOf(feed, display)),
+      subscribeOffer(
+        { ...offer, sdp: harmoniseAudioFmtp(offer.sdp) },
+        streams,
+        this.#subscribed,
+        (feed, display) => this.#peerOf(feed, display),
+      ),
     );
   }
 
