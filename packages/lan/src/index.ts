@@ -1,0 +1,11 @@
+export { ensureCertificate, splitPem, CERTIFICATE_FILE } from './certificate.ts';
+export type { CertificateOptions, EnsuredCertificate, TlsPair } from './certificate.ts';
+export { LAN_ENV, checkTlsPair, parseServeMode, serveMode } from './env.ts';
+export type { LanEnv, ServeMode } from './env.ts';
+export { isLoopbackUrl, lanAddresses, lanUrls, reachableUrls } from './network.ts';
+export type { InterfaceTable } from './network.ts';
+export { qrForTerminal } from './qr.ts';
+export { printLanBanner } from './banner.ts';
+export type { BannerOptions } from './banner.ts';
+export { defaultCertificateDir, findWorkspaceRoot, loadTls, readTlsFiles } from './tls.ts';
+export type { TlsSource } from './tls.ts';
