@@ -36,6 +36,8 @@ class FakeTransport implements MediaTransport {
     this.connected.push({ id: peer.id, weStart });
   }
   disconnect(): void {}
+  restart(): void {}
+  setAway(): void {}
   isConnectedTo(peerId: PeerId): boolean {
     return this.connected.some((c) => c.id === peerId);
   }

@@ -189,6 +189,14 @@ export class TopologySwitch implements MediaTransport {
     this.#current.retire(onDone);
   }
 
+  restart(peerId: PeerId): void {
+    this.#pathOf(peerId).restart(peerId);
+  }
+
+  setAway(peerId: PeerId, isAway: boolean): void {
+    for (const path of this.#paths()) path.setAway(peerId, isAway);
+  }
+
   close(): void {
     this.#options.clock.clearTimeout(this.#timer);
     this.#timer = null;

@@ -2,6 +2,7 @@
 import type {
   ErrorCode,
   JoinedMessage,
+  LeaveReason,
   MediaCandidateMessage,
   MediaLayersMessage,
   MediaPublishAnswerMessage,
@@ -56,7 +57,8 @@ export type SignalEvents = {
   state: SignalState;
   joined: JoinedMessage;
   'peer-joined': Peer;
-  'peer-left': PeerId;
+  /** `lost`: dropped for a missed pong; they may come back under the same PeerId. */
+  'peer-left': { id: PeerId; reason: LeaveReason };
   signal: { from: PeerId; data: SignalData };
   error: { code: ErrorCode; message: string };
   /** A new resume token arrived (store it so a reload can resume too). */

@@ -167,6 +167,18 @@ export class SfuTransport implements MediaTransport {
     this.#links.recover();
   }
 
+  /**
+   * Only the data-only link to `peerId` (files) is theirs to restart: their media comes over
+   * our own connections to the media server, which restart on their own state.
+   */
+  restart(peerId: PeerId): void {
+    if (this.#links.isConnectedTo(peerId)) this.#links.restart(peerId);
+  }
+
+  setAway(peerId: PeerId, isAway: boolean): void {
+    this.#links.setAway(peerId, isAway);
+  }
+
   connectionState(peerId: PeerId): RTCPeerConnectionState | null {
     if (!this.#peers.has(peerId)) return null;
     return this.#subscriber?.has(peerId) ? this.#subscriber.leg.connectionState : 'new';

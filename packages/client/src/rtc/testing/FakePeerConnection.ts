@@ -169,6 +169,11 @@ export class FakePeerConnection {
 
   async setLocalDescription(description?: Description): Promise<void> {
     await Promise.resolve();
+    if (description?.type === 'rollback') {
+      this.localDescription = null;
+      this.signalingState = 'stable';
+      return;
+    }
     const type: RTCSdpType =
       description?.type ?? (this.signalingState === 'have-remote-offer' ? 'answer' : 'offer');
     if (type === 'offer' && this.#isIceRestartWanted) {
