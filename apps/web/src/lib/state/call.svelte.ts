@@ -65,8 +65,6 @@ export class CallController {
   notice = $state('');
   isStatsOpen = $state(false);
   isSharingScreen = $state(false);
-  /** How the room's media travels: `mesh` (browser to browser) until a media server carries it. */
-  topology: 'mesh' | 'sfu' = $state('mesh');
   activeSpeakerId: Speaker = $state(null);
   /** How the room's media travels: `mesh` (browser to browser) or `sfu` (the media server). */
   topology: Topology = $state('mesh');
