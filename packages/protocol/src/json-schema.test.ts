@@ -35,6 +35,6 @@ describe('schema/*.json', () => {
       ).oneOf.map((option) => option.properties.type.const);
     expect(types('client-to-server.json')).toEqual(['join', 'signal', 'leave']);
     expect(types('server-to-client.json')).toEqual(['joined', 'peer-joined', 'peer-left', 'signal', 'error']);
-    expect(types('peer.json')).toHaveLength(10);
+    expect(types('peer.json')).toHaveLength(12);
   });
 });

@@ -61,6 +61,7 @@ export const peerId = base64UrlText(16, 64);
 export const roomId = base64UrlText(1, 64);
 export const displayName = trimmedText(LIMITS.nameMaxLength);
 export const messageId = base64UrlText(8, 64);
+export const transferKey = base64UrlText(22, 64);
 
 const peer = record({ id: peerId, name: displayName });
 
@@ -165,14 +166,18 @@ export const peerMessages = {
     index: safeInt(0),
     data: chunkData,
   }),
-  'file-offer': record({
-    type: fc.constant('file-offer'),
-    id: messageId,
-    name: anyText(255, 1),
-    size: safeInt(0),
-    mime: anyText(255),
-    sentAt: safeInt(0),
-  }),
+  'file-offer': record(
+    {
+      type: fc.constant('file-offer'),
+      id: messageId,
+      name: anyText(255, 1),
+      size: safeInt(0),
+      mime: anyText(255),
+      sentAt: safeInt(0),
+      key: transferKey,
+    },
+    { requiredKeys: ['type', 'id', 'name', 'size', 'mime', 'sentAt'] },
+  ),
   'file-accept': record({ type: fc.constant('file-accept'), id: messageId }),
   'file-decline': record({ type: fc.constant('file-decline'), id: messageId }),
   'file-cancel': record({
@@ -186,10 +191,20 @@ export const peerMessages = {
     sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
   }),
   'file-result': record({ type: fc.constant('file-result'), id: messageId, ok: fc.boolean() }),
+  'file-resume': record({
+    type: fc.constant('file-resume'),
+    id: messageId,
+    key: transferKey,
+    from: safeInt(0),
+    prefix: fc.stringMatching(/^[0-9a-f]{64}$/),
+    attempt: safeInt(1),
+  }),
+  'file-rejoin': record({ type: fc.constant('file-rejoin'), id: messageId, key: transferKey }),
 } satisfies { [K in PeerMessage['type']]: fc.Arbitrary<Extract<PeerMessage, { type: K }>> };
 
 /** Top-level fields a message may leave out; every other field is required. */
 export const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   join: ['password', 'resume'],
   joined: ['resumeToken', 'resumed'],
+  'file-offer': ['key'],
 };
