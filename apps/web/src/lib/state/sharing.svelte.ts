@@ -50,7 +50,9 @@ export class CallSharing {
     this.#sharing = new Sharing(controller.call, options);
     this.#offs = [
       this.#sharing.events.on('transfers', (rows) => {
-        this.transfers = rows.map((row) => ({ ...row, peerName: controller.participantName(row.peerId) }));
+        // Someone away (they may come back after a reload) keeps the name they had.
+        const nameOf = (row: TransferRow) => controller.call.participantName(row.peerId) || row.peerName;
+        this.transfers = rows.map((row) => ({ ...row, peerName: nameOf(row) || 'Someone' }));
       }),
       this.#sharing.events.on('photo', (photo) => this.#showPhoto(photo)),
       this.#sharing.events.on('problem', (problem) => (this.problem = PROBLEMS[problem])),
@@ -93,6 +95,8 @@ export class CallSharing {
   decline = (key: string): void => this.#sharing.decline(key);
   cancel = (key: string): void => this.#sharing.cancel(key);
   dismiss = (key: string): void => this.#sharing.dismiss(key);
+  /** After a reload: the file of an outgoing transfer, chosen again. */
+  chooseFileAgain = (key: string, file: File): void => this.#sharing.chooseFileAgain(key, file);
 
   /** `Take photo`: a still of the self view (effect included) to everyone. */
   takePhoto(): Promise<void> {
