@@ -33,8 +33,28 @@ describe('schema/*.json', () => {
       (
         JSON.parse(files.get(name) ?? '{}') as { oneOf: { properties: { type: { const: string } } }[] }
       ).oneOf.map((option) => option.properties.type.const);
-    expect(types('client-to-server.json')).toEqual(['join', 'signal', 'leave']);
-    expect(types('server-to-client.json')).toEqual(['joined', 'peer-joined', 'peer-left', 'signal', 'error']);
+    expect(types('client-to-server.json')).toEqual([
+      'join',
+      'signal',
+      'leave',
+      'media-publish',
+      'media-subscribe-answer',
+      'media-candidate',
+      'media-layers',
+      'media-restart',
+    ]);
+    expect(types('server-to-client.json')).toEqual([
+      'joined',
+      'peer-joined',
+      'peer-left',
+      'signal',
+      'error',
+      'topology',
+      'media-publish-answer',
+      'media-subscribe-offer',
+      'media-candidate',
+      'media-session',
+    ]);
     expect(types('peer.json')).toHaveLength(12);
   });
 });

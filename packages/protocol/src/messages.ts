@@ -8,62 +8,24 @@
  * (the README's "Bundle size" section has the figures).
  */
 import * as z from 'zod/mini';
+import { DisplayName, IceServer, Password, Peer, PeerId, ResumeToken, RoomId, SignalData } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
-import { LIMITS } from './limits.ts';
+import {
+  MediaCandidateMessage,
+  MediaLayersMessage,
+  MediaPublishAnswerMessage,
+  MediaPublishMessage,
+  MediaRestartMessage,
+  MediaServerCandidateMessage,
+  MediaSessionMessage,
+  MediaSubscribeAnswerMessage,
+  MediaSubscribeOfferMessage,
+  Topology,
+  TopologyMessage,
+} from './media-server.ts';
 
-export const RoomId = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'A room name uses 1 to 64 letters, digits, "-" or "_".'));
-export type RoomId = z.infer<typeof RoomId>;
-
-/** Assigned by the server: 128 random bits as base64url (22 characters). */
-export const PeerId = z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, 'Not a peer id.'));
-export type PeerId = z.infer<typeof PeerId>;
-
-/** Trimmed first, then counted: `"  Ada  "` is the name `Ada`. */
-export const DisplayName = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, 'Enter a name.'),
-    z.maxLength(LIMITS.nameMaxLength, `A name is at most ${LIMITS.nameMaxLength} characters.`),
-  );
-
-export const Password = z.string().check(z.minLength(1), z.maxLength(LIMITS.passwordMaxLength));
-
-/** An opaque token from `joined` that lets a dropped connection take back its seat. */
-export const ResumeToken = z.string().check(z.minLength(1), z.maxLength(512));
-
-export const Peer = z.object({ id: PeerId, name: DisplayName });
-export type Peer = z.infer<typeof Peer>;
-
-export const SessionDescription = z.object({
-  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
-  sdp: z.string(),
-});
-
-/** The fields of RTCIceCandidateInit (https://w3c.github.io/webrtc-pc/#dom-rtcicecandidateinit). */
-export const IceCandidate = z.object({
-  candidate: z.optional(z.string()),
-  sdpMid: z.optional(z.nullable(z.string())),
-  sdpMLineIndex: z.optional(z.nullable(z.int().check(z.minimum(0), z.maximum(65535)))),
-  usernameFragment: z.optional(z.nullable(z.string())),
-});
-
-/** Exactly one of a description or a candidate; a null candidate means end of candidates. */
-// Candidates first: they are most of the signals in a call, and a union tries its branches in order.
-export const SignalData = z.union([
-  z.strictObject({ candidate: z.nullable(IceCandidate) }),
-  z.strictObject({ description: SessionDescription }),
-]);
-export type SignalData = z.infer<typeof SignalData>;
-
-export const IceServer = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.optional(z.string()),
-  credential: z.optional(z.string()),
-});
-export type IceServer = z.infer<typeof IceServer>;
+export * from './common.ts';
+export * from './media-server.ts';
 
 // Client to server
 
@@ -74,6 +36,8 @@ export const JoinMessage = z.object({
   password: z.optional(Password),
   /** Token from an earlier `joined`: take back the same PeerId and seat after a drop. */
   resume: z.optional(ResumeToken),
+  /** Token from an earlier `media-session`: take back the media-server session too. */
+  media: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
 export const SignalMessage = z.object({
@@ -84,7 +48,16 @@ export const SignalMessage = z.object({
 
 export const LeaveMessage = z.object({ type: z.literal('leave') });
 
-export const ClientMessage = z.discriminatedUnion('type', [JoinMessage, SignalMessage, LeaveMessage]);
+export const ClientMessage = z.discriminatedUnion('type', [
+  JoinMessage,
+  SignalMessage,
+  LeaveMessage,
+  MediaPublishMessage,
+  MediaSubscribeAnswerMessage,
+  MediaCandidateMessage,
+  MediaLayersMessage,
+  MediaRestartMessage,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type JoinMessage = z.infer<typeof JoinMessage>;
 export type SignalMessage = z.infer<typeof SignalMessage>;
@@ -103,6 +76,8 @@ export const JoinedMessage = z.object({
   resumeToken: z.optional(ResumeToken),
   /** True when this join took back an earlier seat: the others never saw it leave. */
   resumed: z.optional(z.boolean()),
+  /** How the room's media travels now (absent: `mesh`). */
+  topology: z.optional(Topology),
 });
 
 export const PeerJoinedMessage = z.object({ type: z.literal('peer-joined'), peer: Peer });
@@ -130,6 +105,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
   PeerLeftMessage,
   RelayedSignalMessage,
   ErrorMessage,
+  TopologyMessage,
+  MediaPublishAnswerMessage,
+  MediaSubscribeOfferMessage,
+  MediaServerCandidateMessage,
+  MediaSessionMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type JoinedMessage = z.infer<typeof JoinedMessage>;

@@ -10,7 +10,13 @@ import { ClientMessage, ServerMessage } from './messages.ts';
 import type { ParseResult } from './parse.ts';
 import { parseClientMessage, parsePeerMessage, parseServerMessage } from './parse.ts';
 import { PeerMessage } from './peer-messages.ts';
-import { clientMessages, OPTIONAL_FIELDS, peerMessages, serverMessages } from './testing/arbitraries.ts';
+import {
+  clientMessages,
+  NULLABLE_OBJECT_FIELDS,
+  OPTIONAL_FIELDS,
+  peerMessages,
+  serverMessages,
+} from './testing/arbitraries.ts';
 import { check } from './testing/fuzz.ts';
 
 type Json = unknown;
@@ -177,7 +183,8 @@ for (const { name, parse, schema, messages } of PARSERS) {
         fc.property(valid, fc.nat(), wrongEverywhere, (message, pick, wrong) => {
           const fields = Object.keys(message);
           const field = fields[pick % fields.length]!;
-          const result = parse(JSON.stringify({ ...message, [field]: wrong }));
+          const takesAnyObject = NULLABLE_OBJECT_FIELDS[message.type]?.includes(field) ?? false;
+          const result = parse(JSON.stringify({ ...message, [field]: takesAnyObject ? [[]] : wrong }));
           expect(result.ok).toBe(false);
           expect(!result.ok && result.reason).toMatch(new RegExp(`^${field}[.:]`));
         }),

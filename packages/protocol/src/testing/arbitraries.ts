@@ -94,6 +94,14 @@ const iceServer = record(
   { requiredKeys: ['urls'] },
 );
 
+const sdp = anyText(4000, 1);
+const topology = fc.constantFrom('mesh' as const, 'sfu' as const);
+const mediaCandidate = record({
+  type: fc.constant('media-candidate'),
+  leg: fc.constantFrom('publisher' as const, 'subscriber' as const),
+  candidate: fc.option(candidate, { nil: null }),
+});
+
 /** One arbitrary per client-to-server message type. */
 export const clientMessages = {
   join: record(
@@ -103,11 +111,22 @@ export const clientMessages = {
       name: displayName,
       password: anyText(LIMITS.passwordMaxLength, 1),
       resume: anyText(512, 1),
+      media: anyText(1024, 1),
     },
     { requiredKeys: ['type', 'room', 'name'] },
   ),
   signal: record({ type: fc.constant('signal'), to: peerId, data: signalData }),
   leave: record({ type: fc.constant('leave') }),
+  'media-publish': record({ type: fc.constant('media-publish'), sdp: sdp }),
+  'media-subscribe-answer': record({ type: fc.constant('media-subscribe-answer'), sdp: sdp }),
+  'media-candidate': mediaCandidate,
+  'media-layers': record({
+    type: fc.constant('media-layers'),
+    layers: fc.array(record({ peer: peerId, layer: fc.constantFrom(0 as const, 1 as const, 2 as const) }), {
+      maxLength: 8,
+    }),
+  }),
+  'media-restart': record({ type: fc.constant('media-restart') }),
 } satisfies { [K in ClientMessage['type']]: fc.Arbitrary<Extract<ClientMessage, { type: K }>> };
 
 /** One arbitrary per server-to-client message type. */
@@ -122,6 +141,7 @@ export const serverMessages = {
       capacity: safeInt(1),
       resumeToken: anyText(512, 1),
       resumed: fc.boolean(),
+      topology: topology,
     },
     { requiredKeys: ['type', 'room', 'self', 'peers', 'iceServers', 'capacity'] },
   ),
@@ -129,6 +149,19 @@ export const serverMessages = {
   'peer-left': record({ type: fc.constant('peer-left'), id: peerId }),
   signal: record({ type: fc.constant('signal'), from: peerId, data: signalData }),
   error: record({ type: fc.constant('error'), code: fc.constantFrom(...ERROR_CODES), message: anyText(200) }),
+  topology: record({ type: fc.constant('topology'), topology }),
+  'media-publish-answer': record({ type: fc.constant('media-publish-answer'), sdp }),
+  'media-subscribe-offer': record({
+    type: fc.constant('media-subscribe-offer'),
+    sdp,
+    streams: fc.array(
+      record({ mid: anyText(32), peer: peerId, kind: fc.constantFrom('audio' as const, 'video' as const) }),
+      { maxLength: 8 },
+    ),
+    feeds: fc.array(record({ feed: anyText(64), peer: peerId }), { maxLength: 8 }),
+  }),
+  'media-candidate': mediaCandidate,
+  'media-session': record({ type: fc.constant('media-session'), token: anyText(1024, 1) }),
 } satisfies { [K in ServerMessage['type']]: fc.Arbitrary<Extract<ServerMessage, { type: K }>> };
 
 /** The base64 alphabet, padding at the end only; an exactly full chunk now and then. */
@@ -204,7 +237,15 @@ export const peerMessages = {
 
 /** Top-level fields a message may leave out; every other field is required. */
 export const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  join: ['password', 'resume'],
-  joined: ['resumeToken', 'resumed'],
+  join: ['password', 'resume', 'media'],
+  joined: ['resumeToken', 'resumed', 'topology'],
   'file-offer': ['key'],
+};
+
+/**
+ * Top-level fields that take `null` or an object with nothing required (a candidate: null is
+ * the end of candidates, and every field of RTCIceCandidateInit is optional).
+ */
+export const NULLABLE_OBJECT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'media-candidate': ['candidate'],
 };
