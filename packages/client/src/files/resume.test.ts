@@ -139,6 +139,19 @@ describe('a transfer cut by a lost connection', () => {
     expect([aliceStore.records.size, bobStore.records.size]).toEqual([0, 0]);
     call.close();
   });
+  it('a sender that cancels while the receiver is away has the receiver delete its part once it hears', async () => {
+    const { call, disk, bobStore, a, b } = await startTransfer(randomBytes(4 * MiB), 2.5 * MiB);
+    call.cut('alice', 'bob');
+    await call.run(() => b.receivers[0]!.status === 'paused' && a.senders[0]!.status === 'paused');
+    expect(disk.parts.size).toBe(1);
+    a.senders[0]!.cancel();
+    call.heal('alice', 'bob');
+    await call.run(() => b.receivers[0]!.isFinished && disk.parts.size === 0 && bobStore.records.size === 0);
+    expect(b.receivers[0]!.status).toBe('cancelled');
+    expect([disk.parts.size, bobStore.records.size]).toEqual([0, 0]);
+    expect(b.completed).toHaveLength(0);
+    call.close();
+  });
 });
 
 describe('a reload of either side', () => {
