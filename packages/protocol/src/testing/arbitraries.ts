@@ -146,7 +146,10 @@ export const serverMessages = {
     { requiredKeys: ['type', 'room', 'self', 'peers', 'iceServers', 'capacity'] },
   ),
   'peer-joined': record({ type: fc.constant('peer-joined'), peer }),
-  'peer-left': record({ type: fc.constant('peer-left'), id: peerId }),
+  'peer-left': record(
+    { type: fc.constant('peer-left'), id: peerId, reason: fc.constantFrom('left', 'lost') },
+    { requiredKeys: ['type', 'id'] },
+  ),
   signal: record({ type: fc.constant('signal'), from: peerId, data: signalData }),
   error: record({ type: fc.constant('error'), code: fc.constantFrom(...ERROR_CODES), message: anyText(200) }),
   topology: record({ type: fc.constant('topology'), topology }),
@@ -240,6 +243,7 @@ export const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   join: ['password', 'resume', 'media'],
   joined: ['resumeToken', 'resumed', 'topology'],
   'file-offer': ['key'],
+  'peer-left': ['reason'],
 };
 
 /**
