@@ -52,20 +52,22 @@ async function countFileBytes(page: Page): Promise<void> {
   });
 }
 
+/** Bytes the sender has sent so far on each file channel, by label. */
+function fileBytes(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => ({
+    ...(window as unknown as { __fileBytes: Record<string, number> }).__fileBytes,
+  }));
+}
+
 /**
- * What the sender sent after the cut: on every resumed attempt together, and on the last one,
- * the one that finished the file. A reconnect can make the receiver ask twice (when the peer
- * is seen again and when the connection is up); the sender drops the older attempt.
+ * What the sender sent after the cut, on every channel together. Whether the transfer went on
+ * over a resumed attempt (`file:<id>:<attempt>`, from the blocks the receiver held) or on its
+ * first channel after an ICE restart kept the connection, this is less than the whole file
+ * when it went on from where it stopped.
  */
-async function bytesSentAfterTheCut(page: Page): Promise<{ all: number; last: number }> {
-  const sent = await page.evaluate(
-    () => (window as unknown as { __fileBytes: Record<string, number> }).__fileBytes,
-  );
-  const attempts = Object.entries(sent)
-    .map(([label, bytes]) => ({ attempt: Number(label.split(':')[2] ?? 0), bytes }))
-    .filter(({ attempt }) => attempt > 0)
-    .sort((a, b) => a.attempt - b.attempt);
-  return { all: attempts.reduce((sum, { bytes }) => sum + bytes, 0), last: attempts.at(-1)?.bytes ?? 0 };
+async function bytesSentSince(page: Page, atCut: Record<string, number>): Promise<number> {
+  const now = await fileBytes(page);
+  return Object.entries(now).reduce((sum, [label, bytes]) => sum + bytes - (atCut[label] ?? 0), 0);
 }
 
 async function startTransfer(
@@ -111,7 +113,7 @@ async function expectIntactAndResumed(
   alice: Person,
   download: Promise<import('@playwright/test').Download>,
   path: string,
-  cutAtPercent: number,
+  cut: { percent: number; bytes: Record<string, number> },
 ): Promise<void> {
   const saved = await download;
   expect(saved.suggestedFilename()).toBe('resumable.bin');
@@ -119,13 +121,13 @@ async function expectIntactAndResumed(
     await fileSha256(path),
   );
   await expect(transferRow(alice.page, 'outgoing')).toHaveAttribute('data-status', 'done');
-  const after = await bytesSentAfterTheCut(alice.page);
+  const after = await bytesSentSince(alice.page, cut.bytes);
   console.log(
-    `cut at ${cutAtPercent}% shown; sent after the cut: ${(after.last / MiB).toFixed(1)} MiB on the last ` +
-      `attempt (${(after.all / MiB).toFixed(1)} MiB on all resumed attempts) of ${SIZE / MiB} MiB`,
+    `cut at ${cut.percent}% shown; sent after the cut: ${(after / MiB).toFixed(1)} MiB of ${SIZE / MiB} MiB ` +
+      `(per channel: ${JSON.stringify(await fileBytes(alice.page))})`,
   );
-  expect(after.last, 'the rest went on a resumed channel').toBeGreaterThan(0);
-  expect(after.last, 'the transfer went on from where it stopped, not from the start').toBeLessThan(SIZE);
+  expect(after, 'the rest was sent after the cut').toBeGreaterThan(0);
+  expect(after, 'the transfer went on from where it stopped, not from the start').toBeLessThan(SIZE);
 }
 
 test('a transfer cut by a lost connection goes on from the last block the receiver holds', async ({
@@ -137,7 +139,7 @@ test('a transfer cut by a lost connection goes on from the last block the receiv
 
   const frozen = await freezeBrowser(bob.browser);
   const frozenAt = Date.now();
-  const cutAt = await percentShown(alice.page, 'outgoing');
+  const cut = { percent: await percentShown(alice.page, 'outgoing'), bytes: await fileBytes(alice.page) };
   try {
     await expect(paused(alice.page, 'outgoing', 'Bob'), 'the sender shows the transfer paused').toBeVisible({
       timeout: 12_000,
@@ -149,10 +151,11 @@ test('a transfer cut by a lost connection goes on from the last block the receiv
   // Bob's page noticed the lost connection too and waited before asking to go on.
   await expect(paused(alice.page, 'outgoing', 'Bob')).toHaveCount(0, { timeout: 20_000 });
   expect(await percentShown(alice.page, 'outgoing'), 'it goes on, not from zero').toBeGreaterThan(0);
-  await expectIntactAndResumed(alice, download, path, cutAt);
+  await expectIntactAndResumed(alice, download, path, cut);
+  // A lost connection that comes back ends in a new one (Bob asks to go on from the blocks he
+  // holds) or in an ICE restart of the old one (its file channel simply goes on).
   const resumes = await resumesSent(bob.page);
-  expect(resumes.length, 'Bob asked Alice to go on').toBeGreaterThan(0);
-  expect(resumes.at(-1)!.from, 'from the blocks Bob holds').toBeGreaterThan(0);
+  if (resumes.length > 0) expect(resumes.at(-1)!.from, 'from the blocks Bob holds').toBeGreaterThan(0);
   await expect(bob.page.getByRole('button', { name: /^\s*accept\b/i })).toHaveCount(0);
 });
 
@@ -169,7 +172,7 @@ test('a receiver that reloads mid-transfer gets the rest after it is back', asyn
     50,
   );
 
-  const cutAt = await percentShown(bob.page, 'incoming');
+  const cut = { percent: await percentShown(bob.page, 'incoming'), bytes: await fileBytes(alice.page) };
   await bob.page.reload();
   await expect(paused(alice.page, 'outgoing', 'Bob'), 'the sender waits for Bob').toBeVisible();
   // Back in the call: the transfer is on the list again, paused at what was kept, with no Accept.
@@ -177,7 +180,7 @@ test('a receiver that reloads mid-transfer gets the rest after it is back', asyn
   await bob.page.getByRole('button', { name: named('Join') }).click();
   await expect(transferRow(bob.page, 'incoming')).toHaveCount(1);
   await expect(bob.page.getByRole('button', { name: /^\s*accept\b/i })).toHaveCount(0);
-  await expectIntactAndResumed(alice, download, path, cutAt);
+  await expectIntactAndResumed(alice, download, path, cut);
   const resumes = await resumesSent(bob.page);
   expect(resumes.at(-1)?.from, 'Bob went on from the blocks kept over the reload').toBeGreaterThan(0);
 });
