@@ -42,13 +42,16 @@ test('a browser in Korean gets the whole app in Korean; English is one switch aw
   await expect(page.getByRole('combobox', { name: named('언어') })).toHaveValue('ko');
   await expect(page).toHaveTitle(/링크로 하는 영상 통화/);
   await expectNoEnglish(page, 'landing page', []);
+  await saveScreenshot(page, testInfo, 'landing-ko-1024x720');
 
   await page.getByRole('button', { name: named('방 만들기') }).click();
   await expect(page).toHaveURL(/\/r\/[A-Za-z0-9_-]+$/);
   const room = decodeURIComponent(new URL(page.url()).pathname.slice('/r/'.length));
   await expect(page.getByRole('heading', { name: '참여할 준비가 됐나요?' })).toBeVisible();
   await expect(page.getByRole('combobox', { name: named('영상 효과') })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: named('카메라') })).toBeEnabled();
   await expectNoEnglish(page, 'pre-join page', [room]);
+  await saveScreenshot(page, testInfo, 'prejoin-ko-1024x720');
 
   await page.getByRole('textbox', { name: named('이름') }).fill('민지');
   await page.getByRole('button', { name: named('참여하기') }).click();
@@ -75,9 +78,14 @@ test('a browser in Korean gets the whole app in Korean; English is one switch aw
     await saveScreenshot(page, testInfo, `call-ko-${width}x${height}`);
   }
   await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('button', { name: named('통계') }).click();
+  await expect(page.locator('[data-stats-peer]')).toBeVisible();
+  await saveScreenshot(page, testInfo, 'call-ko-stats-1280x800');
+  await page.getByRole('button', { name: named('통계') }).click();
 
   // Settings → Language → English: every word on the page changes at once, the call goes on.
   await page.getByRole('button', { name: named('설정') }).click();
+  await saveScreenshot(page, testInfo, 'call-ko-settings-1280x800');
   await page.getByRole('combobox', { name: named('언어') }).selectOption({ label: 'English' });
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByRole('button', { name: named('Hang up') })).toBeVisible();
