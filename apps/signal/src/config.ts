@@ -1,11 +1,13 @@
 /**
- * Environment -> typed options, validated once with zod (STYLE: zod at every boundary).
- * `server.ts` is the only caller; everything else receives plain options.
+ * Environment -> the server's one configuration shape, validated once with zod. `server.ts`
+ * is the only caller of `parseConfig`; `build()` starts from `DEFAULT_CONFIG` (the same
+ * schema with nothing set) and every plugin and service reads the part of `Config` it needs
+ * (`Pick<Config, ...>`), so a new setting is added here once and nowhere else.
  */
-import { checkTlsPair, LAN_ENV, serveMode, type ServeMode } from '@app/lan';
+import { checkTlsPair, LAN_ENV, serveMode } from '@app/lan';
 import { LIMITS } from '@app/protocol';
 import { z } from 'zod';
-import type { AppOptions } from './app.ts';
+import { DEV_ORIGINS } from './signaling/origin.ts';
 
 const commaList = z
   .string()
@@ -23,6 +25,13 @@ const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .optional()
   .transform((value) => value === '1' || value === 'true');
+
+/**
+ * Events queued for a held seat before it is given up (then `peer-left`). Not an environment
+ * variable: a full call set-up with trickle ICE is a few dozen events per peer, so this only
+ * matters to tests that overflow it on purpose.
+ */
+const RESUME_QUEUE_LIMIT = 512;
 
 const Env = z
   .object({
@@ -54,63 +63,64 @@ const Env = z
   .refine((env) => env.TURN_URLS.length === 0 || env.TURN_SECRET !== undefined, {
     path: ['TURN_SECRET'],
     message: 'is required when TURN_URLS is set',
-  });
+  })
+  // The variables' names, once, become the names the code uses.
+  .transform((e) => ({
+    port: e.PORT,
+    // LAN mode is for other devices: every interface unless HOST says otherwise.
+    host: e.HOST ?? (e.LAN ? '0.0.0.0' : '127.0.0.1'),
+    logLevel: e.LOG_LEVEL,
+    /** HTTPS and LAN mode; the certificate itself is read by server.ts. */
+    serve: serveMode(e),
+    /** Largest accepted frame; a larger one closes the socket with 1009. */
+    maxMessageBytes: e.MAX_MESSAGE_BYTES,
+    roomCapacity: e.ROOM_CAPACITY,
+    heartbeatMs: e.HEARTBEAT_MS,
+    rateBurst: e.RATE_BURST,
+    ratePerSecond: e.RATE_PER_SECOND,
+    rateStrikes: e.RATE_STRIKES,
+    /** Origins besides the page's own that may open `/ws`; the dev servers when unset. */
+    allowedOrigins: e.ALLOWED_ORIGINS.length > 0 ? e.ALLOWED_ORIGINS : DEV_ORIGINS,
+    stunUrls: e.STUN_URLS,
+    turnUrls: e.TURN_URLS,
+    turnSecret: e.TURN_SECRET,
+    turnTtlSeconds: e.TURN_TTL_S,
+    /** The built web app; served only when the directory exists (default: apps/web/dist). */
+    webRoot: e.WEB_ROOT,
+    /** Key for resume tokens; random per process when unset (resume then survives drops, not restarts). */
+    resumeSecret: e.RESUME_SECRET,
+    resumeGraceMs: e.RESUME_GRACE_MS,
+    resumeQueueLimit: RESUME_QUEUE_LIMIT,
+    /** Rooms shared through Redis; in this process's memory when unset. */
+    redisUrl: e.REDIS_URL,
+    /** How long a silent process keeps its seats in Redis before others sweep them. */
+    redisPresenceTtlMs: e.REDIS_PRESENCE_TTL_MS,
+    /** The `/test/drop` route, for tests that exercise recovery on purpose. */
+    faultInjection: e.FAULT_INJECTION,
+    /** Fastify's `trustProxy`: believe X-Forwarded-* from these proxies. */
+    trustProxy: e.TRUST_PROXY,
+  }));
 
-export interface ServerConfig {
-  port: number;
-  host: string;
-  logLevel: string;
-  app: Partial<AppOptions>;
-  /** HTTPS and LAN mode; the certificate itself is read by server.ts. */
-  serve: ServeMode;
-}
+/** Everything the server can be told, as the code reads it. */
+export type Config = z.output<typeof Env>;
 
-export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string };
+/** What an empty environment means: the documented defaults. */
+export const DEFAULT_CONFIG: Config = Env.parse({});
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
 
 /** Parses the environment. Never throws: a bad value comes back as one readable line. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
   // An empty variable means "not set", as in most shells' `VAR= command` habit.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = Env.safeParse(present);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.join('.') || 'environment';
-      const value = typeof issue.path[0] === 'string' ? present[issue.path[0]] : undefined;
-      // Secrets are named but never echoed.
-      const shown = value === undefined || /SECRET/.test(name) ? '' : ` (got "${value}")`;
-      return `${name}${shown}: ${issue.message}`;
-    });
-    return { ok: false, message: `Invalid configuration: ${problems.join('; ')}` };
-  }
-  const e = result.data;
-  return {
-    ok: true,
-    config: {
-      port: e.PORT,
-      // LAN mode is for other devices: every interface unless HOST says otherwise.
-      host: e.HOST ?? (e.LAN ? '0.0.0.0' : '127.0.0.1'),
-      logLevel: e.LOG_LEVEL,
-      serve: serveMode(e),
-      app: {
-        maxMessageBytes: e.MAX_MESSAGE_BYTES,
-        roomCapacity: e.ROOM_CAPACITY,
-        heartbeatMs: e.HEARTBEAT_MS,
-        rateBurst: e.RATE_BURST,
-        ratePerSecond: e.RATE_PER_SECOND,
-        rateStrikes: e.RATE_STRIKES,
-        allowedOrigins: e.ALLOWED_ORIGINS.length > 0 ? e.ALLOWED_ORIGINS : undefined,
-        stunUrls: e.STUN_URLS,
-        turnUrls: e.TURN_URLS,
-        turnSecret: e.TURN_SECRET,
-        turnTtlSeconds: e.TURN_TTL_S,
-        webRoot: e.WEB_ROOT,
-        resumeSecret: e.RESUME_SECRET,
-        resumeGraceMs: e.RESUME_GRACE_MS,
-        redisUrl: e.REDIS_URL,
-        redisPresenceTtlMs: e.REDIS_PRESENCE_TTL_MS,
-        faultInjection: e.FAULT_INJECTION,
-        trustProxy: e.TRUST_PROXY,
-      },
-    },
-  };
+  if (result.success) return { ok: true, config: result.data };
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || 'environment';
+    const value = typeof issue.path[0] === 'string' ? present[issue.path[0]] : undefined;
+    // Secrets are named but never echoed.
+    const shown = value === undefined || /SECRET/.test(name) ? '' : ` (got "${value}")`;
+    return `${name}${shown}: ${issue.message}`;
+  });
+  return { ok: false, message: `Invalid configuration: ${problems.join('; ')}` };
 }

@@ -1,13 +1,17 @@
 /**
- * The process entry point: the only place that reads `process.env` (STYLE). Parses the
- * environment, builds the app, listens, and shuts down cleanly on SIGTERM/SIGINT.
+ * The process entry point, and the only place that reads `process.env`, so everything else
+ * is built from plain options that tests can write. Parses the environment, builds the app,
+ * listens, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import { existsSync } from 'node:fs';
 import { loadTls, printLanBanner, reachableUrls } from '@app/lan';
 import { build, DEFAULT_WEB_ROOT } from './app.ts';
 import { parseConfig } from './config.ts';
 
-/** Shutdown must finish within a second (CONTRACT §1 / issue 3), whatever hangs. */
+/**
+ * Shutdown must finish within a second, whatever hangs: a process manager (or a person at
+ * Ctrl-C) restarting the server should not wait on a client that never answers the close.
+ */
 const SHUTDOWN_DEADLINE_MS = 900;
 
 async function main(): Promise<void> {
@@ -20,7 +24,7 @@ async function main(): Promise<void> {
   // HTTPS (LAN=1, HTTPS=1 or TLS_CERT/TLS_KEY): the given files or the generated self-signed certificate.
   const tls = config.serve.tls ? await loadTls(config.serve.tls) : undefined;
   const https = tls ? { key: tls.key, cert: tls.cert } : undefined;
-  const app = await build({ ...config.app, https, logger: { level: config.logLevel } });
+  const app = await build({ ...config, https, logger: { level: config.logLevel } });
 
   let isClosing = false;
   const shutdown = (signal: NodeJS.Signals): void => {
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   process.stdout.write(`Signaling server listening on ${tls ? 'https' : 'http'}://${shownHost}:${port}\n`);
   // Where to open the app from a phone (with a QR code), when this process serves it.
-  if (tls && config.serve.isLan && existsSync(config.app.webRoot ?? DEFAULT_WEB_ROOT)) {
+  if (tls && config.serve.isLan && existsSync(config.webRoot ?? DEFAULT_WEB_ROOT)) {
     await printLanBanner(reachableUrls(config.host, port, 'https'), {
       title: 'the call app',
       isSelfSigned: tls.isSelfSigned,

@@ -156,6 +156,20 @@ describe('two processes sharing rooms through Redis', () => {
     expect(await metricValue(two.app, 'signal_peers')).toBe(2);
   });
 
+  it('a seat the room saw leave comes back on the other process as not resumed', async () => {
+    const [one, two] = [await serve(), await serve()];
+    const a = await connect(one);
+    const b = await connect(two);
+    const joinedA = await a.join('gone', 'Ann');
+    await b.join('gone', 'Bob');
+    await a.next('peer-joined');
+    a.send({ type: 'leave' });
+    await b.next('peer-left');
+    const back = await connect(two);
+    const joined = await back.join('gone', 'Ann', { resume: joinedA.resumeToken });
+    expect(joined).toMatchObject({ self: joinedA.self, resumed: false });
+  });
+
   it('signals still reach a peer that moved to a third process after its old process was cached', async () => {
     const [one, two, three] = [await serve(), await serve(), await serve()];
     const a = await connect(one);

@@ -33,7 +33,7 @@ afterEach(async () => {
   await server?.close();
 });
 
-describe('CONTRACT §2 rows', () => {
+describe('the protocol, message by message', () => {
   beforeEach(async () => {
     server = await startServer();
   });

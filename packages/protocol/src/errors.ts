@@ -1,6 +1,8 @@
 /**
  * Every error a client can receive from the signaling server, with a stable code and a
- * message a person can read (CONTRACT §2). Throw sites name a code; the text lives here.
+ * message a person can read. Codes are part of the wire protocol and never change meaning;
+ * the texts may be reworded. A refusal never closes the connection (README, "Errors").
+ * Throw sites name a code; the text lives here.
  */
 export const ERRORS = {
   'bad-message':

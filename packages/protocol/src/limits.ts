@@ -1,6 +1,7 @@
 /**
- * Limits of the signaling service and their defaults (CONTRACT §2). The server reads
- * overrides from env; clients use these to check input before it is sent.
+ * Limits of the signaling service and their defaults. The server reads overrides from
+ * env (the README's "Limits" table names each variable); clients use these to check input
+ * before it is sent.
  */
 export const LIMITS = {
   /** Largest accepted WebSocket frame, in bytes; a larger one closes the socket with 1009. */
@@ -34,7 +35,10 @@ export const LIMITS = {
   chatMaxLength: 4000,
 } as const;
 
-/** WebSocket close codes the service uses (RFC 6455 §7.4.1). */
+/**
+ * WebSocket close codes the service uses (RFC 6455 §7.4.1); the README's "Close codes"
+ * section says which of them hold the seat for a resume.
+ */
 export const CLOSE_CODES = {
   goingAway: 1001,
   policyViolation: 1008,

@@ -1,61 +1,31 @@
 /**
- * Signaling wire protocol v1 (CONTRACT §2): every frame on `/ws` is one JSON object of
- * one of these shapes. Unknown extra fields are ignored (zod's default `strip`).
+ * Signaling wire protocol v1: every frame on `/ws` is one JSON object of one of these
+ * shapes (packages/protocol/README.md describes each message and the rules around them).
+ * Unknown extra fields are ignored (zod's default `strip`).
+ *
+ * Written with `zod/mini`: the same schemas and inferred types as classic zod, but as
+ * functions a bundler can drop when unused, so the browser ships only what it parses
+ * (the README's "Bundle size" section has the figures).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { DisplayName, IceServer, Password, Peer, PeerId, ResumeToken, RoomId, SignalData } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
-import { LIMITS } from './limits.ts';
+import {
+  MediaCandidateMessage,
+  MediaLayersMessage,
+  MediaPublishAnswerMessage,
+  MediaPublishMessage,
+  MediaRestartMessage,
+  MediaServerCandidateMessage,
+  MediaSessionMessage,
+  MediaSubscribeAnswerMessage,
+  MediaSubscribeOfferMessage,
+  Topology,
+  TopologyMessage,
+} from './media-server.ts';
 
-export const RoomId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'A room name uses 1 to 64 letters, digits, "-" or "_".');
-export type RoomId = z.infer<typeof RoomId>;
-
-/** Assigned by the server: 128 random bits as base64url (22 characters). */
-export const PeerId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'Not a peer id.');
-export type PeerId = z.infer<typeof PeerId>;
-
-export const DisplayName = z
-  .string()
-  .trim()
-  .min(1, 'Enter a name.')
-  .max(LIMITS.nameMaxLength, `A name is at most ${LIMITS.nameMaxLength} characters.`);
-
-export const Password = z.string().min(1).max(LIMITS.passwordMaxLength);
-
-/** An opaque token from `joined` that lets a dropped connection take back its seat. */
-export const ResumeToken = z.string().min(1).max(512);
-
-export const Peer = z.object({ id: PeerId, name: DisplayName });
-export type Peer = z.infer<typeof Peer>;
-
-export const SessionDescription = z.object({
-  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
-  sdp: z.string(),
-});
-
-/** The fields of RTCIceCandidateInit (https://w3c.github.io/webrtc-pc/#dom-rtcicecandidateinit). */
-export const IceCandidate = z.object({
-  candidate: z.string().optional(),
-  sdpMid: z.string().nullable().optional(),
-  sdpMLineIndex: z.number().int().min(0).max(65535).nullable().optional(),
-  usernameFragment: z.string().nullable().optional(),
-});
-
-/** Exactly one of a description or a candidate; a null candidate means end of candidates. */
-// Candidates first: they are most of the signals in a call, and a union tries its branches in order.
-export const SignalData = z.union([
-  z.object({ candidate: IceCandidate.nullable() }).strict(),
-  z.object({ description: SessionDescription }).strict(),
-]);
-export type SignalData = z.infer<typeof SignalData>;
-
-export const IceServer = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
-});
-export type IceServer = z.infer<typeof IceServer>;
+export * from './common.ts';
+export * from './media-server.ts';
 
 // Client to server
 
@@ -63,9 +33,11 @@ export const JoinMessage = z.object({
   type: z.literal('join'),
   room: RoomId,
   name: DisplayName,
-  password: Password.optional(),
+  password: z.optional(Password),
   /** Token from an earlier `joined`: take back the same PeerId and seat after a drop. */
-  resume: ResumeToken.optional(),
+  resume: z.optional(ResumeToken),
+  /** Token from an earlier `media-session`: take back the media-server session too. */
+  media: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
 export const SignalMessage = z.object({
@@ -76,7 +48,16 @@ export const SignalMessage = z.object({
 
 export const LeaveMessage = z.object({ type: z.literal('leave') });
 
-export const ClientMessage = z.discriminatedUnion('type', [JoinMessage, SignalMessage, LeaveMessage]);
+export const ClientMessage = z.discriminatedUnion('type', [
+  JoinMessage,
+  SignalMessage,
+  LeaveMessage,
+  MediaPublishMessage,
+  MediaSubscribeAnswerMessage,
+  MediaCandidateMessage,
+  MediaLayersMessage,
+  MediaRestartMessage,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type JoinMessage = z.infer<typeof JoinMessage>;
 export type SignalMessage = z.infer<typeof SignalMessage>;
@@ -90,11 +71,13 @@ export const JoinedMessage = z.object({
   self: PeerId,
   peers: z.array(Peer),
   iceServers: z.array(IceServer),
-  capacity: z.number().int().positive(),
+  capacity: z.int().check(z.positive()),
   /** Present when the server can hold this seat after a drop; send it back as `resume`. */
-  resumeToken: ResumeToken.optional(),
+  resumeToken: z.optional(ResumeToken),
   /** True when this join took back an earlier seat: the others never saw it leave. */
-  resumed: z.boolean().optional(),
+  resumed: z.optional(z.boolean()),
+  /** How the room's media travels now (absent: `mesh`). */
+  topology: z.optional(Topology),
 });
 
 export const PeerJoinedMessage = z.object({ type: z.literal('peer-joined'), peer: Peer });
@@ -122,6 +105,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
   PeerLeftMessage,
   RelayedSignalMessage,
   ErrorMessage,
+  TopologyMessage,
+  MediaPublishAnswerMessage,
+  MediaSubscribeOfferMessage,
+  MediaServerCandidateMessage,
+  MediaSessionMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type JoinedMessage = z.infer<typeof JoinedMessage>;

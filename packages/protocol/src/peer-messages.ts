@@ -6,18 +6,18 @@
  * transfer gets its own ordered channel labelled `file:<id>` carrying the file's bytes as
  * binary frames followed by one JSON `file-end`.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LIMITS } from './limits.ts';
 
 /** A random id made by the sender, unique per message or transfer. */
-export const MessageId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const MessageId = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/));
 
-const sentAt = z.number().int().nonnegative();
+const sentAt = z.int().check(z.nonnegative());
 
 export const ChatMessage = z.object({
   type: z.literal('chat'),
   id: MessageId,
-  text: z.string().trim().min(1).max(LIMITS.chatMaxLength),
+  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(LIMITS.chatMaxLength)),
   sentAt,
 });
 
@@ -40,32 +40,29 @@ export const PhotoMessage = z.object({
   type: z.literal('photo'),
   id: MessageId,
   mime: z.enum(PHOTO_TYPES),
-  size: z.number().int().positive().max(PHOTO_MAX_BYTES),
-  width: z.number().int().positive().max(8192),
-  height: z.number().int().positive().max(8192),
+  size: z.int().check(z.positive(), z.maximum(PHOTO_MAX_BYTES)),
+  width: z.int().check(z.positive(), z.maximum(8192)),
+  height: z.int().check(z.positive(), z.maximum(8192)),
   sentAt,
 });
 
 export const PhotoChunkMessage = z.object({
   type: z.literal('photo-chunk'),
   id: MessageId,
-  index: z.number().int().nonnegative(),
-  data: z
-    .string()
-    .max(PHOTO_CHUNK_CHARS)
-    .regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  index: z.int().check(z.nonnegative()),
+  data: z.string().check(z.maxLength(PHOTO_CHUNK_CHARS), z.regex(/^[A-Za-z0-9+/]*={0,2}$/)),
 });
 
 /** Any file name: sanitised by the receiver before it is shown or saved. */
-export const FileName = z.string().min(1).max(255);
-export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+export const FileName = z.string().check(z.minLength(1), z.maxLength(255));
+export const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
 export const FileOfferMessage = z.object({
   type: z.literal('file-offer'),
   id: MessageId,
   name: FileName,
-  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  mime: z.string().max(255),
+  size: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
+  mime: z.string().check(z.maxLength(255)),
   sentAt,
 });
 

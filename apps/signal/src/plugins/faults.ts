@@ -3,8 +3,8 @@ import fp from 'fastify-plugin';
 import { PeerId } from '@app/protocol';
 
 /**
- * Fault injection for tests that exercise recovery on purpose (STYLE: fault modes in
- * tests). Registered only when FAULT_INJECTION=1; absent (404) otherwise.
+ * Fault injection, so that tests exercise recovery on purpose rather than by luck.
+ * Registered only when FAULT_INJECTION=1; absent (404) otherwise.
  */
 const faultsPlugin: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { peerId: string } }>('/test/drop/:peerId', async (request, reply) => {

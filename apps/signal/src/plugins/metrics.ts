@@ -4,8 +4,9 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { RegistryStats } from '../rooms/RoomRegistry.ts';
 
 /**
- * Prometheus metrics (CONTRACT §3). One prom-client registry per app instance, never the
- * global one, so several apps in one process (tests) do not share or clash.
+ * Prometheus metrics at `/metrics`: connections, rooms, peers, messages relayed, errors by
+ * code, closes by reason. One prom-client registry per app instance, never the global one,
+ * so several apps in one process (tests) do not share or clash.
  */
 export class SignalMetrics {
   readonly registry = new Registry();

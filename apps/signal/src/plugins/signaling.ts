@@ -2,14 +2,14 @@ import { ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { RegistryHooks, RoomRegistry } from '../rooms/RoomRegistry.ts';
+import type { Config } from '../config.ts';
+import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { isOriginAllowed } from '../signaling/origin.ts';
-import { SignalingService, type SignalingOptions } from '../signaling/SignalingService.ts';
+import { SignalingService, type SignalingConfig } from '../signaling/SignalingService.ts';
 
-export interface SignalingPluginOptions extends SignalingOptions {
-  maxMessageBytes: number;
-  allowedOrigins: readonly string[];
-  createRegistry: (hooks: RegistryHooks) => RoomRegistry;
+export interface SignalingPluginOptions {
+  config: SignalingConfig & Pick<Config, 'maxMessageBytes' | 'allowedOrigins'>;
+  createRegistry: RegistryFactory;
 }
 
 declare module 'fastify' {
@@ -23,9 +23,15 @@ declare module 'fastify' {
 // referencing anything request-scoped: ws closes the socket itself after an error.
 function ignoreSocketError(): void {}
 
-/** The signaling WebSocket at `/ws` (CONTRACT §2). Decorates `rooms` and `signaling`. */
-const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, options) => {
-  const service = new SignalingService(options, options.createRegistry, app.metrics, app.log);
+/**
+ * The signaling WebSocket at `/ws` (the protocol README, packages/protocol/README.md, has
+ * its messages). Decorates `rooms` and `signaling`.
+ */
+const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
+  app,
+  { config, createRegistry },
+) => {
+  const service = new SignalingService(config, createRegistry, app.metrics, app.log);
   app.decorate('rooms', service.rooms);
   app.decorate('signaling', service);
   app.metrics.observeRooms(() => service.rooms.stats());
@@ -35,9 +41,9 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, 
   await app.register(fastifyWebsocket, {
     options: {
       // Without compression the cap is bytes on the wire, and a small compressed frame
-      // cannot inflate into a huge one (CONTRACT §2: larger frames close with 1009).
+      // cannot inflate into a huge one (a larger frame closes the socket with 1009).
       perMessageDeflate: false,
-      maxPayload: options.maxMessageBytes,
+      maxPayload: config.maxMessageBytes,
     },
     preClose(done) {
       service.shutdown().then(
@@ -59,7 +65,7 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (app, 
       // Cross-site WebSocket hijacking: refuse foreign pages before the upgrade.
       onRequest: async (request, reply) => {
         // `request.host` is the Host header, or X-Forwarded-Host from a proxy trusted by TRUST_PROXY.
-        if (isOriginAllowed(request.headers.origin, request.host, options.allowedOrigins)) return;
+        if (isOriginAllowed(request.headers.origin, request.host, config.allowedOrigins)) return;
         request.log.info({ event: 'origin-refused' }, 'refused WebSocket upgrade');
         return reply.code(403).send({ status: 'forbidden-origin' });
       },

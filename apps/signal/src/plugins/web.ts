@@ -18,8 +18,9 @@ const FINGERPRINTED = 'public, max-age=31536000, immutable';
 const REVALIDATED = 'no-cache';
 
 /**
- * Serves the built web app in production: its files at `/`, and its index.html for every room
- * link `/r/<room>` so the client-side router takes over.
+ * Serves the built web app in production, so that one process serves the page and `/ws`
+ * from one origin: its files at `/`, and its index.html for every room link `/r/<room>`
+ * so the client-side router takes over.
  */
 const webPlugin: FastifyPluginAsync<WebPluginOptions> = async (app, options) => {
   const assets = path.join(path.resolve(options.root), 'assets') + path.sep;

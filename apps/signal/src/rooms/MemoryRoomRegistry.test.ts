@@ -79,4 +79,16 @@ describe('MemoryRoomRegistry', () => {
     expect(await rooms.stats()).toEqual({ rooms: 0, peers: 0 });
     expect(await rooms.isMember('r', bob.id)).toBe(false);
   });
+
+  it('remembers who the room was told left, until they take a seat again', async () => {
+    const { rooms } = registry();
+    await rooms.join({ room: 'r', peer: ann });
+    await rooms.join({ room: 'r', peer: bob });
+    expect(await rooms.hasDeparted('r', bob.id)).toBe(false);
+    await rooms.leave('r', bob.id);
+    expect(await rooms.hasDeparted('r', bob.id)).toBe(true);
+    expect(await rooms.hasDeparted('other', bob.id)).toBe(false);
+    await rooms.join({ room: 'r', peer: bob });
+    expect(await rooms.hasDeparted('r', bob.id)).toBe(false);
+  });
 });

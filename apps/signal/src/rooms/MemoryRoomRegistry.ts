@@ -1,7 +1,15 @@
 import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
 import { hashPassword, verifyPassword } from './password.ts';
 import { Room } from './Room.ts';
-import type { Deliver, JoinOutcome, JoinRequest, RegistryStats, RoomRegistry } from './RoomRegistry.ts';
+import { Departures } from './Departures.ts';
+import {
+  DEPARTURE_MEMORY_MS,
+  type Deliver,
+  type JoinOutcome,
+  type JoinRequest,
+  type RegistryStats,
+  type RoomRegistry,
+} from './RoomRegistry.ts';
 
 export interface MemoryRoomRegistryOptions {
   capacity: number;
@@ -11,6 +19,7 @@ export interface MemoryRoomRegistryOptions {
 /** All rooms in this process's memory: the default when no `REDIS_URL` is set. */
 export class MemoryRoomRegistry implements RoomRegistry {
   readonly #rooms = new Map<RoomId, Room>();
+  readonly #departures = new Departures(DEPARTURE_MEMORY_MS);
   readonly #capacity: number;
   readonly #deliver: Deliver;
 
@@ -30,6 +39,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
         const room = new Room(roomId, this.#capacity, passwordHash);
         room.add(peer);
         this.#rooms.set(roomId, room);
+        this.#departures.forget(`${roomId}\n${peer.id}`);
         return { ok: true, peers: [] };
       }
       if (existing.passwordHash !== undefined) {
@@ -41,6 +51,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
       const peers = existing.peersExcept(peer.id);
       existing.add(peer);
       for (const other of peers) this.#deliver(other.id, { type: 'peer-joined', peer });
+      this.#departures.forget(`${roomId}\n${peer.id}`);
       return { ok: true, peers };
     }
   }
@@ -52,7 +63,12 @@ export class MemoryRoomRegistry implements RoomRegistry {
       this.#rooms.delete(roomId);
       return;
     }
+    this.#departures.remember(`${roomId}\n${peerId}`);
     for (const other of room.peersExcept(peerId)) this.#deliver(other.id, { type: 'peer-left', id: peerId });
+  }
+
+  async hasDeparted(roomId: RoomId, peerId: PeerId): Promise<boolean> {
+    return this.#departures.has(`${roomId}\n${peerId}`);
   }
 
   async relay(roomId: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean> {

@@ -1,8 +1,8 @@
 import type { Peer, PeerId, RoomId } from '@app/protocol';
 
 /**
- * One room in one process: who is in it and the hash of its password (set by the first
- * joiner, CONTRACT §2). Knows nothing about sockets; the registry owns delivery.
+ * One room in one process: who is in it and the hash of its password (the first joiner's,
+ * which everyone after must give). Knows nothing about sockets; the registry owns delivery.
  */
 export class Room {
   readonly #members = new Map<PeerId, Peer>();

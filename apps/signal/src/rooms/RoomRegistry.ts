@@ -24,6 +24,9 @@ export interface RegistryHooks {
   release(peerId: PeerId): void;
 }
 
+/** How the signaling service gets its registry: the registry calls back through `hooks`. */
+export type RegistryFactory = (hooks: RegistryHooks) => RoomRegistry;
+
 export interface JoinRequest {
   room: RoomId;
   peer: Peer;
@@ -39,9 +42,10 @@ export interface RegistryStats {
 }
 
 /**
- * Rooms and their members (CONTRACT §2). Every method is async so the in-memory and Redis
- * implementations share this one interface; callers must not assume anything completes
- * synchronously.
+ * Rooms and their members: a room is created by its first joiner, holds at most its
+ * capacity, and is deleted as soon as it is empty. Every method is async so the in-memory
+ * and Redis implementations share this one interface; callers must not assume anything
+ * completes synchronously.
  */
 export interface RoomRegistry {
   /**
@@ -49,8 +53,17 @@ export interface RoomRegistry {
    * does not exist. On success every other member gets `peer-joined`.
    */
   join(request: JoinRequest): Promise<JoinOutcome>;
-  /** Frees the seat; the others get `peer-left`; an empty room is deleted at once. */
+  /**
+   * Frees the seat; the others get `peer-left` (and the room remembers, for a while, that it
+   * told them); an empty room is deleted at once.
+   */
   leave(room: RoomId, peerId: PeerId): Promise<void>;
+  /**
+   * Whether the others in `room` were told `peerId` left, within the last DEPARTURE_MEMORY_MS.
+   * A seat recreated for a resume token answers `resumed: false` only then: after a server
+   * restart nobody was told anything, and the client's connections still stand.
+   */
+  hasDeparted(room: RoomId, peerId: PeerId): Promise<boolean>;
   /** Relays to `to` if it sits in `room`; false means `unknown-peer`. `from` is set here. */
   relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean>;
   /** True when `room` has no password or `password` is its password (constant-time compare). */
@@ -70,3 +83,10 @@ export interface RoomRegistry {
   isHealthy(): boolean;
   close(): Promise<void>;
 }
+
+/**
+ * How long a room remembers who it saw leave. Long enough for a laptop lid closed over lunch
+ * to count as a departure; past it, the client's connections have failed anyway and it
+ * offers afresh on its own.
+ */
+export const DEPARTURE_MEMORY_MS = 60 * 60 * 1000;

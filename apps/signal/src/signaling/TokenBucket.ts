@@ -1,5 +1,5 @@
 /**
- * Per-connection token bucket (CONTRACT §2 rate limit). Each connection owns one, so a
+ * Per-connection token bucket for the message rate limit. Each connection owns one, so a
  * flooding client only ever empties its own bucket and never slows anyone else.
  */
 export interface TokenBucketOptions {

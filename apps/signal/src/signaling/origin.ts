@@ -6,7 +6,8 @@ function normalize(origin: string): string {
 }
 
 /**
- * Whether a WebSocket upgrade may proceed (CONTRACT §2, cross-site WebSocket hijacking).
+ * Whether a WebSocket upgrade may proceed: a page on another site must not be able to open
+ * `/ws` with the visitor's browser (cross-site WebSocket hijacking).
  * No `Origin` header means a non-browser client, which cannot be driven by a hostile page,
  * so it is allowed. The page's own origin (same host as the request) is always allowed;
  * `allowed` lists the others, `*` allowing any.

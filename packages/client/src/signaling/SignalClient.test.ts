@@ -1,6 +1,7 @@
 import type { ServerMessage } from '@app/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock, type TimerHandle } from '../clock.ts';
+import { ManualClock } from '../testing/ManualClock.ts';
 import { retryDelay, SignalClient } from './SignalClient.ts';
 import { FakeSocket } from './testing/FakeSocket.ts';
 
@@ -194,6 +195,78 @@ describe('SignalClient', () => {
     socket().open();
     socket().serverSends({ ...joined(ALICE, 'token-2'), resumed: false } as ServerMessage);
     expect(socket().sent.map((m) => m.type)).toEqual(['join']);
+  });
+
+  it('reconnectNow resumes on a new socket before closing the old one, so nobody sees a leave', () => {
+    const { client, socket } = makeClient();
+    client.join({ room: 'r', name: 'Alice' });
+    const first = socket();
+    first.open();
+    first.serverSends(joined(ALICE));
+    client.reconnectNow();
+    expect(first.readyState).toBe(1);
+    const second = socket();
+    expect(second).not.toBe(first);
+    second.open();
+    expect(second.sent[0]).toMatchObject({ type: 'join', resume: 'token-1' });
+    second.serverSends({ ...joined(ALICE, 'token-2'), resumed: true } as ServerMessage);
+    expect(first.readyState).toBe(3);
+    expect(client.state).toBe('open');
+  });
+
+  it('reconnects at once when the page was frozen, as a thawed phone or laptop is', () => {
+    const clock = new ManualClock();
+    const client = new SignalClient({
+      url: 'ws://127.0.0.1/ws',
+      createSocket: (url) => new FakeSocket(url),
+      random: () => 1,
+      clock,
+    });
+    client.join({ room: 'r', name: 'Alice' });
+    FakeSocket.all.at(-1)!.open();
+    FakeSocket.all.at(-1)!.serverSends(joined(ALICE));
+    clock.advance(5000);
+    // A normal drop waits its jittered delay.
+    FakeSocket.all.at(-1)!.drop();
+    clock.advance(299);
+    expect(FakeSocket.all).toHaveLength(1);
+    clock.advance(1);
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all.at(-1)!.open();
+    FakeSocket.all.at(-1)!.serverSends(joined(ALICE));
+    // The page stops running for 10 s (no tick), then sees its socket closed.
+    const frozenAt = clock.now();
+    (clock as unknown as { now: () => number }).now = () => frozenAt + 10_000;
+    FakeSocket.all.at(-1)!.drop();
+    clock.advance(0);
+    expect(FakeSocket.all).toHaveLength(3);
+    client.close();
+  });
+
+  it('reconnects at once also when the late tick ran before the close was seen', () => {
+    const clock = new ManualClock();
+    let offset = 0;
+    const shifted = { ...clock, now: () => clock.now() + offset } as unknown as ManualClock;
+    shifted.setInterval = clock.setInterval.bind(clock);
+    shifted.setTimeout = clock.setTimeout.bind(clock);
+    shifted.clearTimeout = clock.clearTimeout.bind(clock);
+    shifted.clearInterval = clock.clearInterval.bind(clock);
+    const client = new SignalClient({
+      url: 'ws://127.0.0.1/ws',
+      createSocket: (url) => new FakeSocket(url),
+      random: () => 1,
+      clock: shifted,
+    });
+    client.join({ room: 'r', name: 'Alice' });
+    FakeSocket.all.at(-1)!.open();
+    FakeSocket.all.at(-1)!.serverSends(joined(ALICE));
+    clock.advance(1000);
+    offset = 10_000; // the page was frozen for 10 s; its overdue tick runs first
+    clock.advance(1000);
+    FakeSocket.all.at(-1)!.drop();
+    clock.advance(0);
+    expect(FakeSocket.all).toHaveLength(2);
+    client.close();
   });
 
   it('leave sends leave, closes, and never reconnects', () => {

@@ -66,6 +66,11 @@ export interface SignalClientOptions {
 }
 
 const OPEN = 1;
+const WATCH_TICK_MS = 1000;
+/** Ticks this late mean the page was frozen, not just busy. */
+const FROZEN_GAP_MS = 2500;
+/** A socket that closes this soon after a wake-up closed because of the freeze. */
+const WOKE_MS = 5000;
 
 /** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
 export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
@@ -81,12 +86,18 @@ export class SignalClient {
     createSocket: (url: string) => SocketLike;
   };
   #socket: SocketLike | null = null;
+  /** Sockets replaced by reconnectNow, closed once the new one is answered. */
+  #stale: SocketLike[] = [];
   #state: SignalState = 'idle';
   #join: JoinParams | null = null;
   #resumeToken: string | null = null;
   #isJoined = false;
   #attempt = 0;
   #retryTimer: TimerHandle | null = null;
+  /** Ticks while in a room; a tick that came late means the page was not running meanwhile. */
+  #watch: TimerHandle | null = null;
+  #lastTick = 0;
+  #wokeAt = Number.NEGATIVE_INFINITY;
   #queue: ClientMessage[] = [];
   #selfId: PeerId | null = null;
   #badFrames = 0;
@@ -171,25 +182,35 @@ export class SignalClient {
   }
 
   /**
-   * Drops the socket as if the network failed: the client reconnects and resumes. Used when
-   * the browser reports it is back online, since a socket can linger half-dead after a
-   * network change.
+   * Makes a new connection and resumes on it, as after a network failure. Used when the
+   * browser reports it is back online, since a socket can linger half-dead after a network
+   * change. The old socket is not closed first: a close frame tells the server the person
+   * left (the room would see them go and come back). The server hands the seat to the new
+   * connection, and the old one is closed once the new one is answered.
    */
   reconnectNow(): void {
     if (this.#state === 'closed' || !this.#join) return;
     if (this.#retryTimer !== null) {
       this.#options.clock.clearTimeout(this.#retryTimer);
       this.#retryTimer = null;
-      this.#connect('reconnecting');
-      return;
     }
-    this.#socket?.close(4000, 'reconnect');
+    const old = this.#socket;
+    if (old) {
+      this.#detach(old);
+      this.#stale.push(old);
+      this.#socket = null;
+      this.#isJoined = false;
+    }
+    this.#connect('reconnecting');
   }
 
   close(): void {
     if (this.#state === 'closed') return;
     if (this.#retryTimer !== null) this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    for (const stale of this.#stale.splice(0)) stale.close(1000, 'bye');
+    this.#options.clock.clearInterval(this.#watch);
+    this.#watch = null;
     const socket = this.#socket;
     this.#socket = null;
     if (socket) {
@@ -245,18 +266,38 @@ export class SignalClient {
   }
 
   #scheduleReconnect(): void {
-    const delay = retryDelay(
-      this.#attempt,
-      this.#options.random,
-      this.#options.firstRetryMs,
-      this.#options.maxRetryMs,
-    );
+    // A page that was frozen (a suspended phone browser, a closed laptop lid) comes back to a
+    // socket the server has long closed. It is one person, not a crowd after a server restart:
+    // no reason to wait, and every millisecond shows as a frozen call.
+    const now = this.#options.clock.now();
+    const wasFrozen =
+      this.#watch !== null && (now - this.#lastTick > FROZEN_GAP_MS || now - this.#wokeAt < WOKE_MS);
+    const delay =
+      wasFrozen && this.#attempt === 0
+        ? 0
+        : retryDelay(
+            this.#attempt,
+            this.#options.random,
+            this.#options.firstRetryMs,
+            this.#options.maxRetryMs,
+          );
     this.#attempt += 1;
     this.#setState('reconnecting');
     this.#retryTimer = this.#options.clock.setTimeout(() => {
       this.#retryTimer = null;
       this.#connect('reconnecting');
     }, delay);
+  }
+
+  #startWatch(): void {
+    const clock = this.#options.clock;
+    this.#lastTick = clock.now();
+    this.#watch ??= clock.setInterval(() => {
+      const now = clock.now();
+      // The late tick may run before the socket's close event does: remember the wake-up.
+      if (now - this.#lastTick > FROZEN_GAP_MS) this.#wokeAt = now;
+      this.#lastTick = now;
+    }, WATCH_TICK_MS);
   }
 
   #sendJoin(): void {
@@ -312,6 +353,8 @@ export class SignalClient {
     // was told we left) every connection is made afresh, and an old offer, answer or
     // candidate reaching a new connection would only confuse it.
     if (isRejoin && message.resumed !== true) this.#queue = [];
+    for (const stale of this.#stale.splice(0)) stale.close(1000, 'replaced');
+    this.#startWatch();
     this.#setState('open');
     this.#events.emit('joined', message);
     this.#flush();

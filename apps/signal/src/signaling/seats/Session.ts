@@ -1,5 +1,6 @@
 import type { Peer, PeerId, RoomId, ServerMessage } from '@app/protocol';
-import type { RoomEvent } from '../rooms/RoomRegistry.ts';
+import type { RoomEvent } from '../../rooms/RoomRegistry.ts';
+import type { Scheduler, Timer } from '../scheduler.ts';
 
 /** Where a session's messages go while it has a socket. */
 export interface Outbox {
@@ -9,7 +10,7 @@ export interface Outbox {
 /**
  * One seat in one room, owned by this process. It outlives its socket: after an abnormal
  * drop it is held for the resume grace period, queueing what is addressed to it, so a
- * resumed connection gets every event in order (issue 6).
+ * resumed connection gets every event in order, as if it had never been away.
  */
 export class Session {
   #outbox: Outbox | null = null;
@@ -21,7 +22,7 @@ export class Session {
    * follow `joined` carry every change since.
    */
   readonly #toldPeers = new Map<PeerId, Peer>();
-  #holdTimer: NodeJS.Timeout | undefined;
+  #holdTimer: Timer | undefined;
   #isEnded = false;
 
   constructor(
@@ -30,6 +31,7 @@ export class Session {
     readonly name: string,
     private readonly queueLimit: number,
     private readonly onOverflow: (session: Session) => void,
+    private readonly scheduler: Scheduler,
   ) {}
 
   get isHeld(): boolean {
@@ -68,8 +70,8 @@ export class Session {
   /** The socket went away abnormally: keep the seat for `graceMs`, then `onExpire`. */
   hold(graceMs: number, onExpire: (session: Session) => void): void {
     this.#outbox = null;
-    clearTimeout(this.#holdTimer);
-    this.#holdTimer = setTimeout(() => onExpire(this), graceMs);
+    this.#holdTimer?.cancel();
+    this.#holdTimer = this.scheduler.after(graceMs, () => onExpire(this));
   }
 
   /**
@@ -78,7 +80,7 @@ export class Session {
    * then replays what happened since.
    */
   reattach(): Peer[] {
-    clearTimeout(this.#holdTimer);
+    this.#holdTimer?.cancel();
     this.#holdTimer = undefined;
     this.#outbox = null;
     return [...this.#toldPeers.values()];
@@ -87,7 +89,7 @@ export class Session {
   /** The seat is gone for good; nothing more is delivered. */
   end(): void {
     this.#isEnded = true;
-    clearTimeout(this.#holdTimer);
+    this.#holdTimer?.cancel();
     this.#holdTimer = undefined;
     this.#outbox = null;
     this.#queue.length = 0;

@@ -1,0 +1,285 @@
+import { randomBytes } from 'node:crypto';
+import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis, type RedisOptions } from 'ioredis';
+import { hashPassword, verifyPassword } from '../password.ts';
+import {
+  DEPARTURE_MEMORY_MS,
+  type JoinOutcome,
+  type JoinRequest,
+  type RegistryHooks,
+  type RegistryStats,
+  type RoomEvent,
+  type RoomRegistry,
+} from '../RoomRegistry.ts';
+import { Bus, type BusMessage } from './Bus.ts';
+import { RedisKeys } from './keys.ts';
+import { LocalSeats } from './LocalSeats.ts';
+import { OwnerCache } from './OwnerCache.ts';
+import { Presence } from './Presence.ts';
+import { parseMember, type Member } from './records.ts';
+import { SeatScripts } from './scripts.ts';
+
+export interface RedisRoomRegistryOptions {
+  url: string;
+  capacity: number;
+  hooks: RegistryHooks;
+  log: FastifyBaseLogger;
+  /** A process whose presence key is older than this is dead and its peers are swept. */
+  presenceTtlMs?: number | undefined;
+  /** Key prefix, so several deployments (or tests) can share one Redis. */
+  prefix?: string;
+}
+
+const DEFAULT_PRESENCE_TTL_MS = 6000;
+
+/** A join gives up after this many races with the room being emptied and recreated. */
+const JOIN_ATTEMPTS = 5;
+
+const CLIENT_OPTIONS: RedisOptions = {
+  lazyConnect: true,
+  // Fail fast while Redis is away instead of queueing joins for an unknown time; the
+  // client sees its socket close and reconnects, and /healthz says 503 meanwhile.
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1000),
+};
+
+/**
+ * Rooms shared by several processes through Redis, so that peers on different processes
+ * join, signal, see each other leave and respect one capacity as if on one process.
+ * Membership and capacity live in one hash per room, changed only by scripts (scripts.ts);
+ * events travel over pub/sub (Bus.ts); the owners of remote peers are cached (OwnerCache.ts);
+ * and each process keeps its presence and sweeps dead ones (Presence.ts).
+ */
+export class RedisRoomRegistry implements RoomRegistry {
+  readonly processId = randomBytes(9).toString('base64url');
+  readonly #commands: Redis;
+  readonly #subscriber: Redis;
+  readonly #capacity: number;
+  readonly #hooks: RegistryHooks;
+  readonly #log: FastifyBaseLogger;
+  readonly #keys: RedisKeys;
+  readonly #scripts: SeatScripts;
+  readonly #bus: Bus;
+  readonly #local = new LocalSeats();
+  readonly #owners: OwnerCache;
+  readonly #presence: Presence;
+
+  constructor(options: RedisRoomRegistryOptions) {
+    this.#capacity = options.capacity;
+    this.#hooks = options.hooks;
+    this.#log = options.log;
+    this.#keys = new RedisKeys(options.prefix);
+    this.#commands = new Redis(options.url, CLIENT_OPTIONS);
+    this.#subscriber = new Redis(options.url, { ...CLIENT_OPTIONS, enableOfflineQueue: true });
+    for (const client of [this.#commands, this.#subscriber]) {
+      client.on('error', (error: Error) =>
+        this.#log.warn({ event: 'redis-error', err: error.message }, 'redis'),
+      );
+    }
+    this.#scripts = new SeatScripts(this.#commands, this.#keys, this.processId);
+    this.#owners = new OwnerCache(this.processId, (room) => this.#local.hasRoom(room));
+    this.#bus = new Bus({
+      commands: this.#commands,
+      subscriber: this.#subscriber,
+      keys: this.#keys,
+      processId: this.processId,
+      log: this.#log,
+      onMessage: (message) => this.#onBus(message),
+    });
+    this.#presence = new Presence({
+      commands: this.#commands,
+      keys: this.#keys,
+      scripts: this.#scripts,
+      processId: this.processId,
+      ttlMs: options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS,
+      localSeats: this.#local,
+      freeSeat: (room, peerId, owner) => this.#freeSeat(room, peerId, owner),
+      log: this.#log,
+    });
+    this.#commands.on('ready', () => void this.#presence.onReady());
+    // Bus messages published while the subscriber was away (a peer-left, a moved) are lost.
+    this.#subscriber.on('ready', () => this.#owners.clear());
+  }
+
+  async open(timeoutMs: number): Promise<void> {
+    const connecting = Promise.all([this.#commands.connect(), this.#bus.listen()]).catch((error: unknown) => {
+      this.#log.warn({ event: 'redis-unavailable', err: String(error) }, 'redis not reachable yet');
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([connecting, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    this.#presence.start();
+  }
+
+  isHealthy(): boolean {
+    return this.#commands.status === 'ready' && this.#subscriber.status === 'ready';
+  }
+
+  async join({ room, peer, password }: JoinRequest): Promise<JoinOutcome> {
+    for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
+      const passwordKey = this.#keys.password(room);
+      const [currentHash, count] = await Promise.all([
+        this.#commands.get(passwordKey),
+        this.#commands.hlen(this.#keys.members(room)),
+      ]);
+      let verifiedHash = '';
+      if (count > 0 && currentHash !== null) {
+        if (password === undefined || !(await verifyPassword(password, currentHash))) {
+          // The room may have emptied and been recreated meanwhile: only refuse if not.
+          if ((await this.#commands.get(passwordKey)) !== currentHash) continue;
+          return { ok: false, code: 'wrong-password' };
+        }
+        verifiedHash = currentHash;
+      }
+      const newHash = count === 0 && password !== undefined ? await hashPassword(password) : '';
+      const reply = await this.#scripts.join({
+        room,
+        peer,
+        capacity: this.#capacity,
+        verifiedHash,
+        newHash,
+        wantsPassword: password !== undefined,
+      });
+      if (reply.status === 'retry') continue;
+      // 'full', or 'taken': the PeerId already has a seat (a resume racing another), which
+      // is not a seat for this join either.
+      if (reply.status !== 'ok') return { ok: false, code: 'room-full' };
+      this.#local.add(peer.id, room, peer.name);
+      this.#local.setRoomPassword(room, count === 0 ? newHash : verifiedHash);
+      for (const { peer: other, owner } of reply.members) this.#owners.remember(room, other.id, owner);
+      await this.#broadcast(reply.members, { type: 'peer-joined', peer });
+      await this.#commands.del(this.#keys.departed(room, peer.id));
+      return { ok: true, peers: reply.members.map(({ peer: other }) => other) };
+    }
+    // Only a room recreated over and over during one join gets here.
+    return { ok: false, code: 'room-full' };
+  }
+
+  async leave(room: RoomId, peerId: PeerId): Promise<void> {
+    this.#forgetLocal(peerId);
+    await this.#freeSeat(room, peerId, this.processId);
+  }
+
+  async hasDeparted(room: RoomId, peerId: PeerId): Promise<boolean> {
+    return (await this.#commands.exists(this.#keys.departed(room, peerId))) === 1;
+  }
+
+  async relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean> {
+    if (to === from) return false;
+    const signal: RoomEvent = { type: 'signal', from, data };
+    // The sender's seat is this process's own (it restores it into Redis after an outage),
+    // and the target's owner is known: no Redis round trip before delivering.
+    const isSenderLocal = this.#local.roomOf(from) === room;
+    if (isSenderLocal) {
+      if (this.#local.roomOf(to) === room) {
+        this.#deliverLocal(to, signal);
+        return true;
+      }
+      const owner = this.#owners.ownerOf(to, room);
+      if (owner !== undefined) {
+        await this.#bus.publish(owner, { kind: 'event', to, event: signal });
+        return true;
+      }
+    }
+    const epoch = this.#owners.epoch;
+    const [sender, target] = await this.#commands.hmget(this.#keys.members(room), from, to);
+    if (sender == null || target == null) return false;
+    const member = parseMember(target);
+    if (member === undefined) return false;
+    if (isSenderLocal) this.#owners.remember(room, to, member.p, epoch);
+    await this.#send(member.p, to, signal);
+    return true;
+  }
+
+  async checkPassword(room: RoomId, password: string | undefined): Promise<boolean> {
+    const hash = await this.#commands.get(this.#keys.password(room));
+    if (hash === null) return true;
+    return password !== undefined && verifyPassword(password, hash);
+  }
+
+  async isMember(room: RoomId, peerId: PeerId): Promise<boolean> {
+    return (await this.#commands.hexists(this.#keys.members(room), peerId)) === 1;
+  }
+
+  async claim(room: RoomId, peer: Peer): Promise<Peer[] | undefined> {
+    const reply = await this.#scripts.claim(room, peer);
+    if (reply.status !== 'ok') return undefined;
+    const { previousOwner } = reply;
+    this.#local.add(peer.id, room, peer.name);
+    this.#local.setRoomPassword(room, (await this.#commands.get(this.#keys.password(room))) ?? '');
+    if (previousOwner !== this.processId)
+      await this.#bus.publish(previousOwner, { kind: 'release', peer: peer.id });
+    this.#owners.forget(peer.id);
+    const others = reply.members.filter(({ peer: other }) => other.id !== peer.id);
+    // Processes that cached the seat's old owner would keep sending its signals there.
+    const owners = new Set(others.map(({ owner }) => owner));
+    owners.delete(this.processId);
+    owners.delete(previousOwner);
+    await Promise.all([...owners].map((owner) => this.#bus.publish(owner, { kind: 'moved', peer: peer.id })));
+    for (const { peer: other, owner } of others) this.#owners.remember(room, other.id, owner);
+    return others.map(({ peer: other }) => other);
+  }
+
+  async stats(): Promise<RegistryStats> {
+    return { rooms: this.#local.roomCount(), peers: this.#local.size };
+  }
+
+  /**
+   * Stops refreshing presence and disconnects. Seats stay in Redis on purpose: the
+   * clients resume them on another process (or this one, restarted) within the grace;
+   * if nobody does, the sweep frees them once the presence key expires.
+   */
+  async close(): Promise<void> {
+    this.#presence.stop();
+    this.#subscriber.disconnect();
+    this.#commands.disconnect();
+  }
+
+  /** Frees a seat `owner` held (this process, or a dead one being swept); the room hears peer-left. */
+  async #freeSeat(room: RoomId, peerId: PeerId, owner: string): Promise<void> {
+    const reply = await this.#scripts.leave(room, peerId, owner);
+    if (reply.status !== 'left') return;
+    await this.#commands.set(this.#keys.departed(room, peerId), '1', 'PX', DEPARTURE_MEMORY_MS);
+    await this.#broadcast(reply.members, { type: 'peer-left', id: peerId });
+  }
+
+  async #broadcast(members: readonly Member[], event: RoomEvent): Promise<void> {
+    await Promise.all(members.map(({ peer, owner }) => this.#send(owner, peer.id, event)));
+  }
+
+  async #send(owner: string, to: PeerId, event: RoomEvent): Promise<void> {
+    if (owner === this.processId) {
+      this.#deliverLocal(to, event);
+      return;
+    }
+    await this.#bus.publish(owner, { kind: 'event', to, event });
+  }
+
+  #onBus(message: BusMessage): void {
+    switch (message.kind) {
+      case 'release':
+        this.#forgetLocal(message.peer);
+        this.#hooks.release(message.peer);
+        return;
+      case 'moved':
+        this.#owners.forget(message.peer);
+        return;
+      case 'event':
+        this.#deliverLocal(message.to, message.event);
+        return;
+    }
+  }
+
+  #deliverLocal(to: PeerId, event: RoomEvent): void {
+    if (event.type === 'peer-left') this.#owners.forget(event.id);
+    this.#hooks.deliver(to, event);
+  }
+
+  #forgetLocal(peerId: PeerId): void {
+    const emptied = this.#local.remove(peerId);
+    // No seat here hears this room's peer-left any more: its cached owners would go stale.
+    if (emptied !== undefined) this.#owners.forgetRoom(emptied);
+  }
+}

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import type { JoinMessage, Peer, PeerId, ServerMessage } from '@app/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { SignalMetrics } from '../../plugins/metrics.ts';
+import type { RoomRegistry } from '../../rooms/RoomRegistry.ts';
+import { iceServersFor } from '../../turn/credentials.ts';
+import { holdsSeat, type CloseReason } from '../closeReason.ts';
+import { sendError } from '../replies.ts';
+import type { ResumeTokens } from '../ResumeTokens.ts';
+import type { Scheduler } from '../scheduler.ts';
+import type { Occupant, Seats } from './Seats.ts';
+import { Session, type Outbox } from './Session.ts';
+
+export type SeatingConfig = Pick<
+  Config,
+  | 'roomCapacity'
+  | 'resumeGraceMs'
+  | 'resumeQueueLimit'
+  | 'stunUrls'
+  | 'turnUrls'
+  | 'turnSecret'
+  | 'turnTtlSeconds'
+>;
+
+/** A connection as the seat rules use it: it sits in a seat, is sent messages, can be closed. */
+export interface SeatedConnection extends Occupant, Outbox {
+  close(reason: CloseReason, code: number, text: string): void;
+}
+
+export interface SeatingParts<C extends SeatedConnection> {
+  rooms: RoomRegistry;
+  seats: Seats<C>;
+  tokens: ResumeTokens;
+  metrics: SignalMetrics;
+  log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
+  /** Runs the grace timers of held seats. */
+  scheduler: Scheduler;
+}
+
+/** What a resume token turned into: answered, a seat to recreate with its PeerId, or a new peer. */
+type ResumeOutcome = 'done' | 'recreate' | 'fresh';
+
+/** 128 random bits, base64url: unguessable, and safe in URLs, logs and Redis keys. */
+function newPeerId(): PeerId {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Who sits where, and what happens to a seat when its connection goes: the `join` and
+ * `leave` messages, resume, and seats held across a drop (the protocol README,
+ * packages/protocol/README.md, has the rules as clients see them).
+ *
+ * - fresh: no token (or one that cannot be honoured as is) seats a new PeerId.
+ * - resume: a token for a seat this process holds takes it back, with what was queued.
+ * - claim: a token for a seat another process holds moves that seat here.
+ * - recreate: a token for a seat that is gone (grace over, or a restart lost the room)
+ *   seats its PeerId again, as a join; `resumed` says whether the room was told it left.
+ * - hold: a connection lost to a fault keeps its seat for the grace period, queueing events.
+ * - release: another process resumed the seat; it goes quietly.
+ * - overflow: a held seat that queued too much is given up, with `peer-left`.
+ */
+export class Seating<C extends SeatedConnection> {
+  readonly #config: SeatingConfig;
+  readonly #rooms: RoomRegistry;
+  readonly #seats: Seats<C>;
+  readonly #tokens: ResumeTokens;
+  readonly #metrics: SignalMetrics;
+  readonly #log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
+  readonly #scheduler: Scheduler;
+
+  constructor(config: SeatingConfig, parts: SeatingParts<C>) {
+    this.#config = config;
+    this.#rooms = parts.rooms;
+    this.#seats = parts.seats;
+    this.#tokens = parts.tokens;
+    this.#metrics = parts.metrics;
+    this.#log = parts.log;
+    this.#scheduler = parts.scheduler;
+  }
+
+  async join(connection: C, message: JoinMessage): Promise<void> {
+    if (connection.session !== null) return sendError(connection, 'already-joined', this.#metrics);
+    const claim = message.resume === undefined ? undefined : this.#tokens.verify(message.resume);
+    if (claim !== undefined && claim.room === message.room) {
+      const resumed = await this.#resume(connection, message, claim.peerId);
+      if (resumed === 'done') return;
+      if (resumed === 'recreate') {
+        // Nobody was told this seat went (a server restart): its connections still stand.
+        const wasSeenLeaving = await this.#rooms.hasDeparted(message.room, claim.peerId);
+        return this.#seat(connection, message, claim.peerId, !wasSeenLeaving);
+      }
+    }
+    // No token, a token for another room, or a seat that is not ours to take: a new peer.
+    return this.#seat(connection, message, newPeerId());
+  }
+
+  async leave(connection: C): Promise<void> {
+    const session = this.#seats.stand(connection);
+    if (session === null) return sendError(connection, 'not-joined', this.#metrics);
+    await this.#endSeat(session, 'leave');
+  }
+
+  /** The connection closed for `reason`: hold its seat for a resume, or free it now. */
+  async connectionLost(connection: C, reason: CloseReason): Promise<void> {
+    const session = this.#seats.stand(connection);
+    if (session === null) return;
+    const graceMs = this.#config.resumeGraceMs;
+    if (holdsSeat(reason) && graceMs > 0) {
+      session.hold(graceMs, (expired) => void this.#endSeat(expired, 'grace-expired'));
+      this.#metrics.seatsHeld.set(this.#seats.countHeld());
+      this.#log.info({ event: 'seat-held', room: session.room, peer: session.peerId }, 'holding seat');
+      return;
+    }
+    await this.#endSeat(session, reason);
+  }
+
+  /** Another process resumed this seat: let go of it quietly. */
+  release(peerId: PeerId): void {
+    const session = this.#seats.sessionOf(peerId);
+    if (session === undefined) return;
+    const connection = this.#seats.connectionOf(peerId);
+    const wasHeld = session.isHeld;
+    this.#seats.remove(session);
+    if (wasHeld) this.#metrics.seatsHeld.set(this.#seats.countHeld());
+    connection?.close('replaced', 1000, 'Resumed on another connection');
+    this.#log.info(
+      { event: 'seat-released', room: session.room, peer: peerId },
+      'seat moved to another process',
+    );
+  }
+
+  /**
+   * Takes back a seat this process still holds for `peerId`, or claims it from the process
+   * that does.
+   */
+  async #resume(connection: C, message: JoinMessage, peerId: PeerId): Promise<ResumeOutcome> {
+    const held = this.#seats.sessionOf(peerId);
+    if (held === undefined) {
+      if (!(await this.#rooms.isMember(message.room, peerId))) return 'recreate';
+      return this.#claim(connection, message, peerId);
+    }
+    if (held.room !== message.room || held.name !== message.name) return 'fresh';
+    if (!(await this.#rooms.checkPassword(message.room, message.password))) {
+      sendError(connection, 'wrong-password', this.#metrics);
+      return 'done';
+    }
+    // The password check awaited: the seat may have ended or been taken meanwhile.
+    if (this.#seats.sessionOf(peerId) !== held || held.isEnded) return 'recreate';
+    if (connection.session !== null) {
+      sendError(connection, 'already-joined', this.#metrics);
+      return 'done';
+    }
+    // The old socket may still look open (a half-open TCP connection the heartbeat has not
+    // caught yet): the token proves who this is, so the new socket takes the seat over.
+    const previous = this.#seats.connectionOf(peerId);
+    if (previous !== undefined) {
+      this.#seats.stand(previous);
+      previous.close('replaced', 1000, 'Resumed on another connection');
+    }
+    const peers = held.reattach();
+    this.#seats.sit(held, connection);
+    connection.send(this.#joined(held, peers, true));
+    held.open(connection, peers);
+    this.#metrics.seatsHeld.set(this.#seats.countHeld());
+    this.#log.info({ event: 'seat-resumed', room: held.room, peer: peerId }, 'peer resumed');
+    return 'done';
+  }
+
+  /**
+   * The seat is held by another process (the client reconnected through another one):
+   * move it here. Events that process had queued for the seat are lost; the peers keep
+   * their media, and negotiation repairs anything that was in flight.
+   */
+  async #claim(connection: C, message: JoinMessage, peerId: PeerId): Promise<'done' | 'fresh'> {
+    if (!(await this.#rooms.checkPassword(message.room, message.password))) {
+      sendError(connection, 'wrong-password', this.#metrics);
+      return 'done';
+    }
+    const session = this.#newSession(peerId, message);
+    this.#seats.sit(session, connection);
+    const peers = await this.#rooms
+      .claim(message.room, { id: peerId, name: message.name })
+      .catch((error: unknown) => {
+        this.#forget(session, connection);
+        throw error;
+      });
+    if (peers === undefined) {
+      this.#forget(session, connection);
+      return 'fresh';
+    }
+    connection.send(this.#joined(session, peers, true));
+    session.open(connection, peers);
+    this.#log.info(
+      { event: 'seat-claimed', room: session.room, peer: peerId },
+      'peer resumed from another process',
+    );
+    return 'done';
+  }
+
+  async #seat(connection: C, message: JoinMessage, peerId: PeerId, resumed = false): Promise<void> {
+    const session = this.#newSession(peerId, message);
+    this.#seats.sit(session, connection);
+    const outcome = await this.#rooms
+      .join({ room: message.room, peer: { id: peerId, name: message.name }, password: message.password })
+      .catch((error: unknown) => {
+        this.#forget(session, connection);
+        throw error;
+      });
+    if (!outcome.ok) {
+      this.#forget(session, connection);
+      sendError(connection, outcome.code, this.#metrics);
+      return;
+    }
+    connection.send(this.#joined(session, outcome.peers, resumed));
+    session.open(connection, outcome.peers);
+    this.#log.info({ event: 'peer-joined', room: session.room, peer: peerId }, 'peer joined');
+  }
+
+  #newSession(peerId: PeerId, message: JoinMessage): Session {
+    const onOverflow = (full: Session): void => {
+      this.#log.info({ event: 'hold-overflow', room: full.room, peer: full.peerId }, 'held seat given up');
+      void this.#endSeat(full, 'hold-overflow');
+    };
+    return new Session(
+      peerId,
+      message.room,
+      message.name,
+      this.#config.resumeQueueLimit,
+      onOverflow,
+      this.#scheduler,
+    );
+  }
+
+  #joined(session: Session, peers: Peer[], resumed: boolean): ServerMessage {
+    return {
+      type: 'joined',
+      room: session.room,
+      self: session.peerId,
+      peers,
+      iceServers: iceServersFor(this.#config, session.peerId),
+      capacity: this.#config.roomCapacity,
+      resumeToken: this.#tokens.issue(session.peerId, session.room),
+      resumed,
+    };
+  }
+
+  /** A seat that never made it into the room: gone without a word to anyone. */
+  #forget(session: Session, connection: C): void {
+    this.#seats.remove(session);
+    // Another join for the same PeerId may have taken the seat meanwhile (two resumes with
+    // one token): this connection still stands up from the one it tried.
+    if (connection.session === session) this.#seats.stand(connection);
+  }
+
+  async #endSeat(session: Session, reason: string): Promise<void> {
+    if (session.isEnded) return;
+    // Counting held seats walks every session on this process: only a held seat ending changes it.
+    const wasHeld = session.isHeld;
+    this.#seats.remove(session);
+    if (wasHeld) this.#metrics.seatsHeld.set(this.#seats.countHeld());
+    this.#log.info({ event: 'peer-left', room: session.room, peer: session.peerId, reason }, 'peer left');
+    try {
+      await this.#rooms.leave(session.room, session.peerId);
+    } catch (error) {
+      // The store is unreachable; it reconciles this process's seats when it is back.
+      this.#log.warn(
+        { event: 'leave-failed', room: session.room, peer: session.peerId, err: String(error) },
+        'leave failed',
+      );
+    }
+  }
+}

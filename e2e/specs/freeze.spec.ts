@@ -1,0 +1,23 @@
+import { test } from '../fixtures.ts';
+import { freezeAndThaw, printRecoveries } from '../support/freeze.ts';
+
+/**
+ * A browser that freezes (a phone suspending it, a laptop lid closed, a machine so loaded
+ * that nothing runs) misses the server's heartbeat; the server drops its socket and the
+ * room hears it leave (CONTRACT §2). Once it runs again, the call must re-form by itself
+ * within 2 s: everyone sees everyone again, in their own colour, with no ghost tile.
+ * Here a 3 s freeze against a 500 ms heartbeat; freeze-long.spec.ts has 25 s against the default.
+ */
+test.use({ signalOptions: { env: { HEARTBEAT_MS: '500' } } });
+
+for (const run of [1, 2, 3]) {
+  test(`a browser frozen for 3 s comes back and the call re-forms within 2 s, run ${run}`, async ({
+    launchPerson,
+    server,
+  }) => {
+    test.setTimeout(180_000);
+    await freezeAndThaw(launchPerson, server, { label: 'freeze 3 s, HEARTBEAT_MS=500', freezeMs: 3000 });
+  });
+}
+
+test.afterAll(printRecoveries);
