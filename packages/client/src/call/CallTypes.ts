@@ -6,6 +6,7 @@ import type { Topology } from '../rtc/MediaTransport.ts';
 import type { ScreenShareProblem } from '../screen/ScreenShare.ts';
 import type { SignalState, SocketLike } from '../signaling/SignalClient.ts';
 import type { Speaker } from '../stats/ActiveSpeaker.ts';
+import type { HandChange, ReactionEvent } from './Hands.ts';
 import type { Participant, ParticipantPatch } from './Roster.ts';
 import type { JoinedKind, ResumeStore } from './SeatPolicy.ts';
 
@@ -67,4 +68,7 @@ export type CallEvents = {
   screen: { isSharing: boolean };
   'screen-error': { reason: ScreenShareProblem };
   topology: Topology;
+  /** Someone's hand went up or down (ours too); `call.hands.queue` has the order. */
+  hand: HandChange;
+  reaction: ReactionEvent;
 };

@@ -19,6 +19,8 @@ export interface Participant {
   hasConnected: boolean;
   /** Their connection has been failing long enough that ICE restarts did not help. */
   hasFailed: boolean;
+  /** Their hand is raised (the call's hand queue has the order). */
+  hand: boolean;
   /** Loudness 0..1 of their audio, for the active-speaker highlight. */
   audioLevel: number;
   stats: PeerStats | null;
@@ -49,6 +51,7 @@ function newParticipant(peer: Peer): Participant {
     connectionState: 'new',
     hasConnected: false,
     hasFailed: false,
+    hand: peer.hand === true,
     audioLevel: 0,
     stats: null,
     badMessages: 0,

@@ -13,9 +13,13 @@ import {
   parseServerMessage,
   type ClientMessage,
   type ErrorCode,
+  type HandMessage,
   type JoinedMessage,
   type Peer,
+  type PeerHandMessage,
   type PeerId,
+  type ReactionMessage,
+  type ReactMessage,
   type SignalData,
 } from '@app/protocol';
 import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
@@ -51,6 +55,8 @@ export type SignalEvents = {
   error: { code: ErrorCode; message: string };
   /** A new resume token arrived (store it so a reload can resume too). */
   'resume-token': string;
+  /** A raised or lowered hand, or a reaction, in the room (ours included). */
+  gesture: PeerHandMessage | ReactionMessage;
 };
 
 export interface SignalClientOptions {
@@ -171,6 +177,13 @@ export class SignalClient {
     }
     this.#queue.push(message);
     if (this.#queue.length > this.#options.maxQueued) this.#queue.shift();
+  }
+
+  /** A hand or a reaction is worth nothing late: sent only while joined, never queued. */
+  sendGesture(message: HandMessage | ReactMessage): boolean {
+    if (!this.#isJoined || this.#socket?.readyState !== OPEN) return false;
+    this.#socket.send(JSON.stringify(message));
+    return true;
   }
 
   /** Leaves the room on purpose: no reconnect, queued signals dropped. The socket closes. */
@@ -335,6 +348,10 @@ export class SignalClient {
         return;
       case 'error':
         this.#events.emit('error', { code: message.code, message: message.message });
+        return;
+      case 'hand':
+      case 'reaction':
+        this.#events.emit('gesture', message);
         return;
     }
   }
