@@ -24,6 +24,7 @@ const SAMPLE_CALLS: Record<string, unknown[][]> = {
   'call.count': [[3, 6]],
   'call.entered': [[[]], [['Ωa']], [['Ωa', 'Ωb', 'Ωc']]],
   'call.peerFailed': [['Ωa'], [null]],
+  'hands.queuePosition': [[2, 3]],
 };
 
 /** Korean leaves that are the same in every language (units and symbols only). */

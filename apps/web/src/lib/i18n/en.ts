@@ -7,7 +7,7 @@
  * product's promise to assistive technology and to tests: change them only together with it.
  */
 import type { Effect } from '@app/client';
-import { ERRORS, type ErrorCode } from '@app/protocol';
+import { ERRORS, type ErrorCode, type Reaction } from '@app/protocol';
 
 /** A device a media problem is about. */
 export type MediaDevice = 'camera' | 'microphone' | 'both';
@@ -188,6 +188,31 @@ export const en = {
     sendFile: 'Send file',
     settings: 'Settings',
     hangUp: 'Hang up',
+  },
+
+  hands: {
+    /** The toggle's name stays the same, raised or not; aria-pressed says which. */
+    raiseHand: 'Raise hand',
+    raiseTitle: 'Raise your hand (Ctrl+Alt+H)',
+    lowerTitle: 'Lower your hand (Ctrl+Alt+H)',
+    /** The ✋ badge on a tile. */
+    raisedHand: 'Raised hand',
+    /** The badge's title: where this hand stands in the queue, first raised first. */
+    queuePosition: (position: number, count: number) => `Raised hand: ${position} of ${count}`,
+    raised: (name: string) => `${name} raised their hand.`,
+    lowered: (name: string) => `${name} lowered their hand.`,
+    react: 'React',
+    reactions: 'Reactions',
+    /** Each reaction's name, for the picker and the reaction floating over a tile. */
+    names: {
+      '👍': 'Thumbs up',
+      '❤️': 'Heart',
+      '😂': 'Laughing',
+      '😮': 'Surprised',
+      '👏': 'Clapping',
+      '🎉': 'Celebrate',
+    } satisfies Record<Reaction, string>,
+    reactedWith: (name: string, reaction: string) => `${name} reacted: ${reaction}`,
   },
 
   room: {

@@ -183,6 +183,27 @@ export const ko: Messages = {
     hangUp: '나가기',
   },
 
+  hands: {
+    raiseHand: '손 들기',
+    raiseTitle: '손 들기 (Ctrl+Alt+H)',
+    lowerTitle: '손 내리기 (Ctrl+Alt+H)',
+    raisedHand: '손 든 사람',
+    queuePosition: (position, count) => `손 든 순서: ${count}명 중 ${position}번째`,
+    raised: (name) => `${honour(name)}이 손을 들었어요.`,
+    lowered: (name) => `${honour(name)}이 손을 내렸어요.`,
+    react: '반응',
+    reactions: '반응 보내기',
+    names: {
+      '👍': '좋아요',
+      '❤️': '하트',
+      '😂': '웃음',
+      '😮': '놀람',
+      '👏': '박수',
+      '🎉': '축하',
+    },
+    reactedWith: (name, reaction) => `${honour(name)}의 반응: ${reaction}`,
+  },
+
   room: {
     qrCode: 'QR 코드',
     qrTitle: '방 링크를 QR 코드로 보기',

@@ -20,6 +20,7 @@ import { i18n } from '../i18n/locale.svelte.ts';
 import { loadName, rememberRoom, saveName } from '../storage.ts';
 import { describeConnection } from '../text/network.ts';
 import { announcementText, callAlerts, type CallAlert, type JoinProblem } from '../text/call.ts';
+import { CallGestures } from './gestures.svelte.ts';
 import type { LocalMediaView } from './local-media.svelte.ts';
 import { Participant } from './participant.svelte.ts';
 
@@ -56,6 +57,8 @@ export class CallController {
   readonly call: Call;
   /** Remembered in this browser per room (IndexedDB), restored when the page opens again. */
   readonly chat: PersistentChatLog;
+  /** Raised hands and reactions. */
+  readonly gestures: CallGestures;
 
   phase: CallPhase = $state('prejoin');
   name = $state(loadName());
@@ -108,6 +111,7 @@ export class CallController {
       createSocket: options.createSocket,
       createPeerConnection: options.createPeerConnection,
     });
+    this.gestures = new CallGestures(this.call);
     this.#mirror();
   }
 
@@ -200,6 +204,7 @@ export class CallController {
   }
 
   close(): void {
+    this.gestures.close();
     this.call.close();
     this.participants = [];
     if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
