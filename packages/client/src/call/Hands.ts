@@ -27,10 +27,17 @@ export interface ReactionEvent {
 /** The part of the signaling client hands need: room events in, gestures out (false: not sent). */
 export type GestureLink = Pick<SignalClient, 'on' | 'sendGesture'>;
 
+export type HandEvents = {
+  hand: HandChange;
+  reaction: ReactionEvent;
+  /** The queue of raised hands changed (a joined list, a hand up or down, someone gone). */
+  'hand-queue': readonly PeerId[];
+};
+
 export interface HandsOptions {
   roster: Roster;
   selfName: () => string;
-  events: Pick<Emitter<{ hand: HandChange; reaction: ReactionEvent }>, 'emit'>;
+  events: Pick<Emitter<HandEvents>, 'emit'>;
 }
 
 export class Hands {
@@ -95,8 +102,10 @@ export class Hands {
   reset(): void {
     this.detach();
     this.#isRaised = false;
-    this.#queue.length = 0;
     this.#selfId = null;
+    if (this.#queue.length === 0) return;
+    this.#queue.length = 0;
+    this.#options.events.emit('hand-queue', []);
   }
 
   #setOwn(isRaised: boolean): void {
@@ -143,13 +152,17 @@ export class Hands {
   }
 
   #enqueue(id: PeerId): void {
-    if (!this.#queue.includes(id)) this.#queue.push(id);
     this.#options.roster.update(id, { hand: true });
+    if (this.#queue.includes(id)) return;
+    this.#queue.push(id);
+    this.#options.events.emit('hand-queue', [...this.#queue]);
   }
 
   #dequeue(id: PeerId): void {
-    const index = this.#queue.indexOf(id);
-    if (index >= 0) this.#queue.splice(index, 1);
     this.#options.roster.update(id, { hand: false });
+    const index = this.#queue.indexOf(id);
+    if (index === -1) return;
+    this.#queue.splice(index, 1);
+    this.#options.events.emit('hand-queue', [...this.#queue]);
   }
 }

@@ -44,7 +44,7 @@ export class CallGestures {
       call.on('reaction', ({ from, name, emoji, isSelf }) =>
         this.#float(isSelf ? 'self' : from, name, emoji),
       ),
-      call.on('phase', () => this.#sync()),
+      call.on('hand-queue', () => this.#sync()),
     ];
   }
 
