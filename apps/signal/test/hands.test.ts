@@ -82,7 +82,7 @@ describe('hand', () => {
     ann.client.send({ type: 'hand', raised: true });
     await bob.client.next('hand');
     ann.client.send({ type: 'leave' });
-    expect(await bob.client.next('peer-left')).toEqual({ type: 'peer-left', id: ann.id });
+    expect(await bob.client.next('peer-left')).toMatchObject({ type: 'peer-left', id: ann.id });
     await bob.client.expectSilence();
     const cy = await seat(server, 'hands', 'Cy');
     const joined = cy.client.received.find((message) => message.type === 'joined');

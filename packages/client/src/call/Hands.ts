@@ -87,6 +87,8 @@ export class Hands {
     this.#unlink = [
       link.on('joined', (message) => this.#onJoined(message)),
       link.on('peer-joined', (peer) => peer.hand === true && this.#enqueue(peer.id)),
+      // Leaving lowers a hand on the server, even when the tile stays a while (a lost peer).
+      link.on('peer-left', ({ id }) => this.#dequeue(id)),
       link.on('gesture', (message) =>
         message.type === 'hand' ? this.#onHand(message.id, message.raised) : this.#onReaction(message),
       ),

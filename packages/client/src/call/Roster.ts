@@ -21,6 +21,11 @@ export interface Participant {
   hasFailed: boolean;
   /** Their hand is raised (the call's hand queue has the order). */
   hand: boolean;
+  /**
+   * The server lost them (a missed pong: a frozen or suspended browser, a dead network); their
+   * connection is kept for a while in case they come back.
+   */
+  isAway: boolean;
   /** Loudness 0..1 of their audio, for the active-speaker highlight. */
   audioLevel: number;
   stats: PeerStats | null;
@@ -52,6 +57,7 @@ function newParticipant(peer: Peer): Participant {
     hasConnected: false,
     hasFailed: false,
     hand: peer.hand === true,
+    isAway: false,
     audioLevel: 0,
     stats: null,
     badMessages: 0,

@@ -149,7 +149,10 @@ export const serverMessages = {
     { requiredKeys: ['type', 'room', 'self', 'peers', 'iceServers', 'capacity'] },
   ),
   'peer-joined': record({ type: fc.constant('peer-joined'), peer }),
-  'peer-left': record({ type: fc.constant('peer-left'), id: peerId }),
+  'peer-left': record(
+    { type: fc.constant('peer-left'), id: peerId, reason: fc.constantFrom('left', 'lost') },
+    { requiredKeys: ['type', 'id'] },
+  ),
   signal: record({ type: fc.constant('signal'), from: peerId, data: signalData }),
   error: record({ type: fc.constant('error'), code: fc.constantFrom(...ERROR_CODES), message: anyText(200) }),
   hand: record({ type: fc.constant('hand'), id: peerId, raised: fc.boolean() }),
@@ -231,6 +234,7 @@ export const peerMessages = {
 export const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   join: ['password', 'resume', 'media'],
   joined: ['resumeToken', 'resumed', 'topology'],
+  'peer-left': ['reason'],
 };
 
 /**
