@@ -20,6 +20,7 @@ const PEOPLE = [
     viewport: VIEWPORTS[0],
     names: {
       yourName: 'Your name',
+      camera: 'Camera',
       join: 'Join',
       hangUp: 'Hang up',
       message: 'Message',
@@ -36,6 +37,7 @@ const PEOPLE = [
     viewport: VIEWPORTS[1],
     names: {
       yourName: '이름',
+      camera: '카메라',
       join: '참여하기',
       hangUp: '나가기',
       message: '메시지',
@@ -94,6 +96,11 @@ test('axe finds no serious problem on the landing page, pre-join, and a call wit
   await offerFile(bob.page, PEOPLE[1], testInfo);
   await offerFile(alice.page, PEOPLE[0], testInfo);
 
+  // Cameras off before the call's axe runs: two browsers encoding video made each run take
+  // tens of seconds on a busy two-core machine, and the "Camera off" badges get checked too.
+  for (const [index, person] of PEOPLE.entries()) {
+    await people[index]!.page.getByRole('button', { name: named(person.names.camera) }).click();
+  }
   for (const [index, person] of PEOPLE.entries()) {
     const page = people[index]!.page;
     await expect(page.locator('[data-transfer="incoming"][data-status="offered"]')).toBeVisible({
