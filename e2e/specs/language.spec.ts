@@ -7,7 +7,20 @@ import { chatLog, expectRemoteColour, joinRoom, named, remoteTile } from '../sup
  * Latin a Korean page may still show: the product's name, the Language select's own "English",
  * the QR code, the Enter key's label, an example room id, and video resolutions.
  */
-const KOREAN_PAGE_ALLOWS = ['Callroom', 'English', 'QR', 'Enter', 'team-standup', '360p', '720p', '1080p'];
+// Key names stay as printed on the keyboard (Enter, and the Ctrl+Alt+H of Raise hand).
+const KOREAN_PAGE_ALLOWS = [
+  'Callroom',
+  'English',
+  'QR',
+  'Enter',
+  'Ctrl',
+  'Alt',
+  'H',
+  'team-standup',
+  '360p',
+  '720p',
+  '1080p',
+];
 
 /** The labels of the camera and microphone (they are the devices' own names). */
 async function deviceLabels(page: Page): Promise<string[]> {
