@@ -76,6 +76,8 @@ export class CallController {
   notice = $derived(noticeText(this.lastNotice));
   isStatsOpen = $state(false);
   isSharingScreen = $state(false);
+  /** How the room's media travels: `mesh` (browser to browser) until a media server carries it. */
+  topology: 'mesh' | 'sfu' = $state('mesh');
   activeSpeakerId: Speaker = $state(null);
   /** Pre-call network test: null before it ran. */
   connectionCheck: ConnectionCheck | null = $state.raw(null);
