@@ -29,6 +29,13 @@ export interface PersonOptions {
   grantMedia?: boolean;
   /** Console errors the test expects (e.g. the browser's own log of a failed WebSocket). */
   allowConsole?: RegExp[];
+  /**
+   * The person's language (`navigator.languages`, Accept-Language, Intl): `en-US` unless said,
+   * so the suite does not depend on the machine's own locale.
+   */
+  locale?: string;
+  /** The window size: 1024x720 unless said. */
+  viewport?: { width: number; height: number };
 }
 
 type BrowserKey = `${Colour}:${'granted' | 'denied'}`;
@@ -90,7 +97,8 @@ export async function openPerson(
   const browser = await pool.acquire(colour, grantMedia);
   const context = await browser.newContext({
     baseURL,
-    viewport: { width: 1024, height: 720 },
+    viewport: options.viewport ?? { width: 1024, height: 720 },
+    locale: options.locale ?? 'en-US',
     permissions: grantMedia ? ['camera', 'microphone'] : [],
   });
   const page = await context.newPage();

@@ -37,6 +37,13 @@ export const LIMITS = {
   passwordMaxLength: 128,
   /** Display name length after trimming. */
   nameMaxLength: 40,
+  /**
+   * Reactions per connection: `reactionBurst` at once, one more every `reactionRefillMs`
+   * (5 per 10 s). A reaction floats over a tile for everyone; more than this is noise, and
+   * the excess is refused with `rate-limited`.
+   */
+  reactionBurst: 5,
+  reactionRefillMs: 2000,
   /** Chat message length. */
   chatMaxLength: 4000,
 } as const;

@@ -18,6 +18,9 @@ describe('client messages', () => {
     },
     { type: 'signal', to: peerId, data: { candidate: null } },
     { type: 'leave' },
+    { type: 'hand', raised: true },
+    { type: 'react', emoji: '👍' },
+    { type: 'react', emoji: '❤️' },
   ])('accepts $type', (message) => {
     expect(ClientMessage.safeParse(message).success).toBe(true);
   });
@@ -29,6 +32,9 @@ describe('client messages', () => {
 
   it.each([
     ['unknown type', { type: 'hello' }],
+    ['hand without raised', { type: 'hand' }],
+    ['a reaction outside the set', { type: 'react', emoji: '💩' }],
+    ['a heart without its variation selector', { type: 'react', emoji: '❤' }],
     ['missing type', { room: 'r', name: 'n' }],
     ['room with a slash', { type: 'join', room: 'a/b', name: 'n' }],
     ['empty room', { type: 'join', room: '', name: 'n' }],

@@ -1,16 +1,23 @@
 import type {
   LeaveReason,
   Peer,
+  PeerHandMessage,
   PeerId,
   PeerJoinedMessage,
   PeerLeftMessage,
+  Reaction,
+  ReactionMessage,
   RelayedSignalMessage,
   RoomId,
   SignalData,
 } from '@app/protocol';
 
-/** What the registry pushes to a peer on this process: membership changes and relayed signals. */
-export type RoomEvent = PeerJoinedMessage | PeerLeftMessage | RelayedSignalMessage;
+/**
+ * What the registry pushes to a peer on this process: membership changes, relayed signals,
+ * raised hands and reactions.
+ */
+export type RoomEvent =
+  PeerJoinedMessage | PeerLeftMessage | RelayedSignalMessage | PeerHandMessage | ReactionMessage;
 
 /** Hands an event to the local session of `to`; the registry never touches sockets. */
 export type Deliver = (to: PeerId, event: RoomEvent) => void;
@@ -68,6 +75,14 @@ export interface RoomRegistry {
   hasDeparted(room: RoomId, peerId: PeerId): Promise<boolean>;
   /** Relays to `to` if it sits in `room`; false means `unknown-peer`. `from` is set here. */
   relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean>;
+  /**
+   * Raises or lowers `peerId`'s hand. When that changes it, everyone in the room (`peerId`
+   * included) gets `hand`; the seat keeps it for joiners (`Peer.hand`) and resumes until it
+   * leaves. False when `peerId` has no seat in `room`.
+   */
+  setHand(room: RoomId, peerId: PeerId, isRaised: boolean): Promise<boolean>;
+  /** Everyone in the room (`from` included) gets `reaction`. False when `from` has no seat in `room`. */
+  react(room: RoomId, from: PeerId, emoji: Reaction): Promise<boolean>;
   /** True when `room` has no password or `password` is its password (constant-time compare). */
   checkPassword(room: RoomId, password: string | undefined): Promise<boolean>;
   /** Whether `peerId` holds a seat in `room` (a held seat counts). */

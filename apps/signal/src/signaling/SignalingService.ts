@@ -13,6 +13,7 @@ import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { reasonOfClose, reasonOfSocketError } from './closeReason.ts';
 import { Connection } from './Connection.ts';
 import { dispatch, type MessageHandlers } from './dispatch.ts';
+import { Gestures } from './Gestures.ts';
 import { Heartbeat } from './Heartbeat.ts';
 import { Relay } from './Relay.ts';
 import { sendError } from './replies.ts';
@@ -41,8 +42,9 @@ function frameText(raw: RawData): string {
  * The signaling protocol over any number of sockets: each frame is rate-limited, parsed
  * and handed, in order per connection, to the handler of its type; the heartbeat drops
  * silent sockets; a closed socket's seat goes to the seat rules. What each message does
- * lives with its concern (`Seating` for join/leave, `Relay` for signal), so a new message
- * type is a new entry in `#handlers`, and a new concern a new module beside those.
+ * lives with its concern (`Seating` for join/leave, `Relay` for signal, `Gestures` for
+ * hand/react), so a new message type is a new entry in `#handlers`, and a new concern a
+ * new module beside those.
  */
 export class SignalingService {
   readonly rooms: RoomRegistry;
@@ -76,11 +78,14 @@ export class SignalingService {
       scheduler,
     });
     const relay = new Relay(this.rooms, metrics);
+    const gestures = new Gestures(this.rooms, metrics);
     this.#seating = seating;
     this.#handlers = {
       join: (connection, message) => seating.join(connection, message),
       signal: (connection, message) => relay.signal(connection, message),
       leave: (connection) => seating.leave(connection),
+      hand: (connection, message) => gestures.hand(connection, message),
+      react: (connection, message) => gestures.react(connection, message),
       // Without a media server every room is a mesh: media-server messages mean nothing here.
       'media-publish': async (connection) => sendError(connection, 'bad-message', metrics),
       'media-subscribe-answer': async (connection) => sendError(connection, 'bad-message', metrics),

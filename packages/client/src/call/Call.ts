@@ -24,6 +24,8 @@ import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
 import { ActiveSpeaker, type Speaker } from '../stats/ActiveSpeaker.ts';
 import { StatsPoller } from '../stats/StatsPoller.ts';
 import { Attendance } from './Attendance.ts';
+import { Hands } from './Hands.ts';
+import { listenToPage } from './pageEvents.ts';
 import { Outgoing } from './Outgoing.ts';
 import type { CallEvents, CallOptions, CallPhase } from './CallTypes.ts';
 import { Roster, type Participant } from './Roster.ts';
@@ -46,6 +48,8 @@ export class Call {
   readonly #outgoing: Outgoing;
   readonly #stats: StatsPoller;
   readonly #speaker: ActiveSpeaker;
+  /** Our raised hand, everyone's in order of raising, and reactions. */
+  readonly hands: Hands;
   readonly #cleanups: (() => void)[] = [];
   #phase: CallPhase = 'prejoin';
   #name = '';
@@ -96,6 +100,7 @@ export class Call {
       onLevels: (levels) => levels.forEach((audioLevel, id) => this.#roster.update(id, { audioLevel })),
       onSpeaker: (speaker) => this.#events.emit('active-speaker', speaker),
     });
+    this.hands = new Hands({ roster: this.#roster, selfName: () => this.#name, events: this.#events });
     this.#roster.events.on('added', (p) => this.#events.emit('participant-added', p));
     this.#roster.events.on('changed', (change) => this.#events.emit('participant-changed', change));
     this.#roster.events.on('removed', (p) => this.#events.emit('participant-removed', p));
@@ -229,6 +234,7 @@ export class Call {
     signal.on('signal', ({ from, data }) => this.#phase === 'in-call' && this.#attendance.signal(from, data));
     signal.on('error', ({ code, message }) => this.#onServerError(code, message));
     signal.on('resume-token', (token) => this.#seats.remember(token));
+    this.hands.attach(signal);
     return signal;
   }
 
@@ -275,16 +281,8 @@ export class Call {
   #enterCall(): void {
     this.#setPhase('in-call');
     const environment = this.#options.environment;
-    if (environment) {
-      const onOnline = () => this.recoverNetwork();
-      const onPageHide = () => this.#leaveOnUnload();
-      environment.addEventListener('online', onOnline);
-      environment.addEventListener('pagehide', onPageHide);
-      this.#cleanups.push(() => {
-        environment.removeEventListener('online', onOnline);
-        environment.removeEventListener('pagehide', onPageHide);
-      });
-    }
+    const listeners = { online: () => this.recoverNetwork(), pagehide: () => this.#leaveOnUnload() };
+    if (environment) this.#cleanups.push(listenToPage(environment, listeners));
     this.#speaker.start();
   }
 
@@ -338,6 +336,7 @@ export class Call {
     this.#transport?.close();
     this.#transport = null;
     this.#attendance.clear();
+    this.hands.reset();
     this.#stats.stop();
     this.#speaker.stop();
   }

@@ -6,6 +6,7 @@ import type { Topology } from '../rtc/MediaTransport.ts';
 import type { ScreenShareProblem } from '../screen/ScreenShare.ts';
 import type { SignalState, SocketLike } from '../signaling/SignalClient.ts';
 import type { Speaker } from '../stats/ActiveSpeaker.ts';
+import type { HandEvents } from './Hands.ts';
 import type { Participant, ParticipantPatch } from './Roster.ts';
 import type { JoinedKind, ResumeStore } from './SeatPolicy.ts';
 
@@ -47,7 +48,7 @@ export type CallPhase = 'prejoin' | 'joining' | 'in-call' | 'ended';
 export type Announcement =
   { kind: 'entered'; names: string[] } | { kind: 'joined'; name: string } | { kind: 'left'; name: string };
 
-export type CallEvents = {
+export type CallEvents = HandEvents & {
   phase: CallPhase;
   'signal-state': SignalState;
   /** Every `joined`, the first one and each after a reconnect (`kind` says which). */

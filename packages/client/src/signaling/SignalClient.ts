@@ -12,8 +12,10 @@
 import {
   parseServerMessage,
   type ClientMessage,
+  type HandMessage,
   type JoinedMessage,
   type PeerId,
+  type ReactMessage,
   type SignalData,
 } from '@app/protocol';
 import { systemClock, type TimerHandle } from '../clock.ts';
@@ -134,6 +136,13 @@ export class SignalClient {
     }
     this.#queue.push(message);
     if (this.#queue.length > this.#options.maxQueued) this.#queue.shift();
+  }
+
+  /** A hand or a reaction is worth nothing late: sent only while joined, never queued. */
+  sendGesture(message: HandMessage | ReactMessage): boolean {
+    if (!this.#isJoined || this.#socket?.readyState !== OPEN) return false;
+    this.#socket.send(JSON.stringify(message));
+    return true;
   }
 
   /** Leaves the room on purpose: no reconnect, queued signals dropped. The socket closes. */
@@ -298,6 +307,10 @@ export class SignalClient {
         return;
       case 'error':
         this.#events.emit('error', { code: message.code, message: message.message });
+        return;
+      case 'hand':
+      case 'reaction':
+        this.#events.emit('gesture', message);
         return;
     }
   }

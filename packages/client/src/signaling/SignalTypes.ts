@@ -1,5 +1,14 @@
 /** The shapes the signaling client takes in and gives out: its socket, join, options and events. */
-import type { ErrorCode, JoinedMessage, LeaveReason, Peer, PeerId, SignalData } from '@app/protocol';
+import type {
+  ErrorCode,
+  JoinedMessage,
+  LeaveReason,
+  Peer,
+  PeerHandMessage,
+  PeerId,
+  ReactionMessage,
+  SignalData,
+} from '@app/protocol';
 import type { Clock } from '../clock.ts';
 
 /** The part of WebSocket this client uses, so tests can hand in a fake. */
@@ -33,6 +42,8 @@ export type SignalEvents = {
   error: { code: ErrorCode; message: string };
   /** A new resume token arrived (store it so a reload can resume too). */
   'resume-token': string;
+  /** A raised or lowered hand, or a reaction, in the room (ours included). */
+  gesture: PeerHandMessage | ReactionMessage;
 };
 
 export interface SignalClientOptions {

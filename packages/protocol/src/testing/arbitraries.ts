@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { ERROR_CODES } from '../errors.ts';
+import { REACTIONS } from '../hands.ts';
 import { LIMITS } from '../limits.ts';
 import type { ClientMessage, ServerMessage } from '../messages.ts';
 import type { PeerMessage } from '../peer-messages.ts';
@@ -63,7 +64,8 @@ export const displayName = trimmedText(LIMITS.nameMaxLength);
 export const messageId = base64UrlText(8, 64);
 export const transferKey = base64UrlText(22, 64);
 
-const peer = record({ id: peerId, name: displayName });
+const peer = record({ id: peerId, name: displayName, hand: fc.boolean() }, { requiredKeys: ['id', 'name'] });
+const reaction = fc.constantFrom(...REACTIONS);
 
 const candidate = record(
   {
@@ -117,6 +119,8 @@ export const clientMessages = {
   ),
   signal: record({ type: fc.constant('signal'), to: peerId, data: signalData }),
   leave: record({ type: fc.constant('leave') }),
+  hand: record({ type: fc.constant('hand'), raised: fc.boolean() }),
+  react: record({ type: fc.constant('react'), emoji: reaction }),
   'media-publish': record({ type: fc.constant('media-publish'), sdp: sdp }),
   'media-subscribe-answer': record({ type: fc.constant('media-subscribe-answer'), sdp: sdp }),
   'media-candidate': mediaCandidate,
@@ -152,6 +156,8 @@ export const serverMessages = {
   ),
   signal: record({ type: fc.constant('signal'), from: peerId, data: signalData }),
   error: record({ type: fc.constant('error'), code: fc.constantFrom(...ERROR_CODES), message: anyText(200) }),
+  hand: record({ type: fc.constant('hand'), id: peerId, raised: fc.boolean() }),
+  reaction: record({ type: fc.constant('reaction'), from: peerId, emoji: reaction }),
   topology: record({ type: fc.constant('topology'), topology }),
   'media-publish-answer': record({ type: fc.constant('media-publish-answer'), sdp }),
   'media-subscribe-offer': record({

@@ -1,4 +1,11 @@
-import { PeerId, PeerJoinedMessage, PeerLeftMessage, RelayedSignalMessage } from '@app/protocol';
+import {
+  PeerHandMessage,
+  PeerId,
+  PeerJoinedMessage,
+  PeerLeftMessage,
+  ReactionMessage,
+  RelayedSignalMessage,
+} from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -10,7 +17,13 @@ const BusMessage = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('event'),
     to: PeerId,
-    event: z.discriminatedUnion('type', [PeerJoinedMessage, PeerLeftMessage, RelayedSignalMessage]),
+    event: z.discriminatedUnion('type', [
+      PeerJoinedMessage,
+      PeerLeftMessage,
+      RelayedSignalMessage,
+      PeerHandMessage,
+      ReactionMessage,
+    ]),
   }),
   // The receiving process held this seat; another one resumed it.
   z.object({ kind: z.literal('release'), peer: PeerId }),

@@ -18,6 +18,11 @@ export class RedisKeys {
     return `${this.prefix}room:{${room}}:password`;
   }
 
+  /** Hash: PeerId -> '1' for each member of `room` whose hand is raised. */
+  hands(room: RoomId): string {
+    return `${this.prefix}room:{${room}}:hands`;
+  }
+
   /** String with a TTL: the room was told `peer` left (see RoomRegistry.hasDeparted). */
   departed(room: RoomId, peer: string): string {
     return `${this.prefix}departed:{${room}}:${peer}`;

@@ -1,5 +1,7 @@
-/** The words a file transfer's row shows: its state, in the person's terms. */
-import { formatBytes, type TransferRow } from '@app/client';
+/** The words a file transfer's row shows: its state, in the person's terms and language. */
+import type { TransferRow } from '@app/client';
+import type { Messages } from '../i18n/en.ts';
+import { formatBytes } from '../i18n/format.ts';
 
 /** What the row needs to be described: the client's row with the other person's name now. */
 export type DescribedTransfer = Pick<
@@ -14,65 +16,41 @@ export function isWaitingForPeer(row: DescribedTransfer): boolean {
   return row.status === 'paused' || (row.isPeerAway && RUNNING.includes(row.status));
 }
 
-export function pausedText(peerName: string): string {
-  return `Paused, waiting for ${peerName}…`;
-}
-
-export function transferText(row: DescribedTransfer): string {
+export function transferText(t: Messages, locale: string, row: DescribedTransfer): string {
+  const words = t.files;
   const outgoing = row.direction === 'outgoing';
-  if (isWaitingForPeer(row)) return pausedText(row.peerName);
+  const name = row.peerName;
+  if (isWaitingForPeer(row)) return words.paused(name);
   switch (row.status) {
     case 'offered':
-      return outgoing
-        ? `Waiting for ${row.peerName} to accept…`
-        : `${row.peerName} wants to send you this file.`;
+      return outgoing ? words.waitingFor(name) : words.offered(name);
     case 'accepted':
-      return 'Starting…';
+      return words.starting;
     case 'sending':
-      return row.progress ? 'Sending' : 'Starting…';
+      return row.progress ? words.sendingNow : words.starting;
     case 'receiving':
-      return row.progress ? 'Receiving' : 'Starting…';
+      return row.progress ? words.receivingNow : words.starting;
     case 'paused':
-      return pausedText(row.peerName);
+      return words.paused(name);
     case 'needs-file':
-      return needsFileText(row);
+      if (row.note === 'wrong-file') return words.wrongFile(row.name, formatBytes(row.size, locale));
+      if (row.note === 'different-file') return words.differentFile(row.name, name);
+      return words.chooseAgainAfterReload(row.name, name);
     case 'checking':
-      return 'Checking that it is the same file…';
+      return words.checkingSameFile;
     case 'verifying':
-      return 'Checking the file…';
+      return words.checking;
     case 'done':
-      return `Sent to ${row.peerName}. They received it intact.`;
+      return words.sent(name);
     case 'complete':
-      return 'Received and checked. It is in your downloads.';
+      return words.received;
     case 'declined':
-      return `${row.peerName} declined the file.`;
+      return words.declined(name);
     case 'cancelled':
-      return row.byPeer ? `${row.peerName} cancelled the transfer.` : 'You cancelled the transfer.';
+      return row.byPeer ? words.cancelledByPeer(name) : words.cancelledByYou;
     case 'failed':
-      return failedText(row);
+      if (row.reason === 'corrupt') return outgoing ? words.damagedThere(name) : words.damagedHere;
+      if (row.reason === 'too-large') return outgoing ? words.tooLargeSent : words.tooLargeReceived;
+      return words.broke;
   }
-}
-
-/** A sender that reloaded: the file must be chosen again, and which one it must be. */
-function needsFileText(row: DescribedTransfer): string {
-  if (row.note === 'wrong-file')
-    return `That was not ${row.name} (${formatBytes(row.size)}). Choose the same file to continue.`;
-  if (row.note === 'different-file')
-    return `That file differs from the one ${row.peerName} has been receiving. Choose the original ${row.name} to continue.`;
-  return `You reloaded the page while sending this to ${row.peerName}. Choose ${row.name} again to continue.`;
-}
-
-function failedText(row: DescribedTransfer): string {
-  const outgoing = row.direction === 'outgoing';
-  if (row.reason === 'corrupt') {
-    return outgoing
-      ? `The file arrived damaged at ${row.peerName}, so it was not saved. Try sending it again.`
-      : 'The file arrived damaged (its checksum did not match), so it was not saved. Ask for it again.';
-  }
-  if (row.reason === 'too-large') {
-    return outgoing
-      ? 'The transfer was stopped: more data was sent than announced.'
-      : 'The transfer was stopped: the sender sent more than the announced size. Nothing was saved.';
-  }
-  return 'The transfer broke off. Check the connection and try again.';
 }
