@@ -19,6 +19,16 @@ export const benchConfig = ({ quick = false } = {}) => ({
   browserRepetitions: quick ? 2 : 5,
   // Seconds after which a suite stops starting new rounds (a round = one run per server).
   budgetSeconds: { relay: 200, idle: 110, redis: 90 },
+  // Only with --only=soak (about 12 minutes; --quick about 4).
+  soak: {
+    callSeconds: quick ? 150 : 600, // one chat line per second from each side
+    sampleEverySeconds: quick ? 30 : 60,
+    cycles: quick ? 300 : 1_000,
+    warmupCycles: 100,
+    lanes: 4, // cycles in flight at once, each on its own pair of sockets
+    // Dropped peers' seats are held for the resume grace period (15 s by default).
+    emptyWithinMs: 30_000,
+  },
 });
 
 export const DEFAULTS = benchConfig();

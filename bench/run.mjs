@@ -2,9 +2,11 @@
  * `pnpm bench`: measures the signaling server and the web app, each figure beside a
  * baseline measured in the same run on the same machine, prints the table and writes
  * bench/results.json. Flags: --quick (1 repetition, shorter windows), --only=relay,idle,
- * redis,browser,bundle,transfer, --no-build (use the existing dist folders), --profile (one extra
- * relay run per server, CPU-profiled in its measured windows; hot functions printed and
- * written to results.json), --heap (heap snapshot of each server holding the idle peers).
+ * redis,browser,bundle,transfer,soak, --no-build (use the existing dist folders), --profile
+ * (one extra relay run per server, CPU-profiled in its measured windows; hot functions printed
+ * and written to results.json), --heap (heap snapshot of each server holding the idle peers;
+ * with soak, snapshots of the pages and the server at the start and end, and their diff).
+ * The soak suite (about 12 minutes) runs only when named in --only.
  * Env: BENCH_FIXED_RATE (messages/s offered in the latency phase).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -28,7 +30,9 @@ const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
-const wants = (suite) => !only || only.includes(suite);
+// Minutes long: only when asked for by name.
+const LONG_SUITES = ['soak'];
+const wants = (suite) => (only ? only.includes(suite) : !LONG_SUITES.includes(suite));
 
 const config = benchConfig({ quick });
 const started = performance.now();
@@ -419,6 +423,22 @@ async function main() {
     });
   }
 
+  if (wants('soak')) {
+    await guarded('soak', async () => {
+      const reason = missing.ours ?? missing.web;
+      if (reason) {
+        rows.push({ figure: 'soak', ...notMeasured(reason) });
+        return;
+      }
+      const { soakSuite } = await import('./suites/soak.mjs');
+      const heapSnapshotDir = heap ? join(BENCH_DIR, 'profiles') : undefined;
+      if (heapSnapshotDir) mkdirSync(heapSnapshotDir, { recursive: true });
+      const soak = await soakSuite({ config, heapSnapshotDir, log });
+      out.runs.soak = soak.runs;
+      rows.push(...soak.rows);
+    });
+  }
+
   if (profile) {
     const dir = join(BENCH_DIR, 'profiles');
     rmSync(dir, { recursive: true, force: true });
@@ -444,7 +464,7 @@ async function main() {
     }
   }
 
-  if (heap) {
+  if (heap && wants('idle')) {
     const dir = join(BENCH_DIR, 'profiles');
     mkdirSync(dir, { recursive: true });
     out.heap = {};

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { chromium } from '@playwright/test';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH = {
+export const LAUNCH = {
   executablePath: CHROMIUM,
   headless: true,
   args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--no-sandbox'],

@@ -20,6 +20,24 @@ describe('ChatLog', () => {
     expect(log.entries).toEqual([]);
   });
 
+  it('keeps the last 500 entries and forgets the ids of older ones with them', () => {
+    const log = new ChatLog();
+    const line = (n: number) => ({
+      kind: 'text' as const,
+      id: `line-${String(n).padStart(4, '0')}`,
+      senderName: 'Bob',
+      isOwn: false,
+      text: `line ${n}`,
+      sentAt: n,
+    });
+    for (let n = 0; n < 1200; n++) log.add(line(n));
+    expect(log.entries).toHaveLength(500);
+    expect(log.entries[0]).toMatchObject({ text: 'line 700' });
+    // A recent repeat is still shown once; an id trimmed away long ago is not remembered.
+    expect(log.add(line(1199))).toBe(false);
+    expect(log.add(line(3))).toBe(true);
+  });
+
   describe('photo object URLs', () => {
     const revoked: string[] = [];
     const original = URL.revokeObjectURL;

@@ -25,7 +25,7 @@ export class ChatLog {
    * Returns false for a repeat.
    */
   add(entry: ChatEntry): boolean {
-    const key = `${entry.senderName}:${entry.id}`;
+    const key = keyOf(entry);
     if (this.#ids.has(key)) {
       if (entry.kind === 'photo' && entry.src.startsWith('blob:')) URL.revokeObjectURL(entry.src);
       return false;
@@ -47,6 +47,11 @@ export class ChatLog {
   }
 
   #release(entry: ChatEntry): void {
+    // A repeat is a recent message sent again (the chat channel's outbox holds at most 200),
+    // so an id can be forgotten with its entry: in a long call the set stays as small as the log.
+    this.#ids.delete(keyOf(entry));
     if (entry.kind === 'photo' && this.#objectUrls.delete(entry.src)) URL.revokeObjectURL(entry.src);
   }
 }
+
+const keyOf = (entry: ChatEntry): string => `${entry.senderName}:${entry.id}`;
