@@ -8,7 +8,6 @@
 import {
   ChatMessage,
   DisplayName,
-  type ErrorCode,
   type IceServer,
   type JoinedMessage,
   type PeerId,
@@ -227,7 +226,7 @@ export class Call {
     signal.on('peer-joined', (peer) => this.#phase === 'in-call' && this.#attendance.peerJoined(peer));
     signal.on('peer-left', (id) => this.#attendance.peerLeft(id));
     signal.on('signal', ({ from, data }) => this.#phase === 'in-call' && this.#attendance.signal(from, data));
-    signal.on('error', ({ code, message }) => this.#onServerError(code, message));
+    signal.on('error', (refusal) => this.#onServerError(refusal));
     signal.on('resume-token', (token) => this.#seats.remember(token));
     return signal;
   }
@@ -288,7 +287,8 @@ export class Call {
     this.#speaker.start();
   }
 
-  #onServerError(code: ErrorCode, message: string): void {
+  #onServerError(refusal: CallEvents['refused']): void {
+    const { code } = refusal;
     // Refusals of single signals (someone who just left, a burst over the rate) heal by
     // themselves: the peer-left follows, or negotiation runs again.
     if (this.#signal?.isJoined) return;
@@ -301,7 +301,7 @@ export class Call {
     this.#signal = null;
     this.#endCall();
     this.#setPhase('prejoin');
-    this.#events.emit('refused', { code, message });
+    this.#events.emit('refused', refusal);
   }
 
   #onPeerMessage(peerId: PeerId, message: PeerMessage): void {

@@ -48,7 +48,8 @@ export type SignalEvents = {
   'peer-joined': Peer;
   'peer-left': PeerId;
   signal: { from: PeerId; data: SignalData };
-  error: { code: ErrorCode; message: string };
+  /** `retryAfterMs`: with `too-many-attempts`, how long before the server takes another try. */
+  error: { code: ErrorCode; message: string; retryAfterMs?: number | undefined };
   /** A new resume token arrived (store it so a reload can resume too). */
   'resume-token': string;
 };
@@ -334,7 +335,11 @@ export class SignalClient {
         this.#events.emit('signal', { from: message.from, data: message.data });
         return;
       case 'error':
-        this.#events.emit('error', { code: message.code, message: message.message });
+        this.#events.emit('error', {
+          code: message.code,
+          message: message.message,
+          retryAfterMs: message.retryAfterMs,
+        });
         return;
     }
   }

@@ -214,8 +214,8 @@ export class CallController {
       this.capacity = capacity;
       this.joinError = null;
     });
-    call.on('refused', ({ code, message }) => {
-      this.joinError = { code, text: refusalText(code, message, this.password !== '') };
+    call.on('refused', ({ code, message, retryAfterMs }) => {
+      this.joinError = { code, text: refusalText(code, message, this.password !== '', retryAfterMs) };
     });
     call.on('participant-added', (record) => this.participants.push(new Participant(record)));
     call.on('participant-changed', ({ id, patch }) => this.#participant(id)?.apply(patch));

@@ -20,7 +20,13 @@ export interface AlertSource {
   participants: readonly { id: string; name: string; hasFailed: boolean }[];
 }
 
-export function refusalText(code: ErrorCode, message: string, hasPassword: boolean): string {
+/** `retryAfterMs`: with `too-many-attempts`, how long the server wants the person to wait. */
+export function refusalText(
+  code: ErrorCode,
+  message: string,
+  hasPassword: boolean,
+  retryAfterMs?: number,
+): string {
   switch (code) {
     case 'room-full':
       return 'This room is full. Try again when someone leaves, or start a new room from the start page.';
@@ -28,9 +34,20 @@ export function refusalText(code: ErrorCode, message: string, hasPassword: boole
       return hasPassword
         ? 'That password is not right for this room. Check the password with the person who shared the link and try again.'
         : 'This room needs a password. Enter the room password below and press Join.';
+    case 'too-many-attempts':
+      return `Too many wrong passwords for this room from your network. Check the password with the person who shared the link, then press Join again ${waitWords(retryAfterMs)}.`;
     default:
       return message || errorMessage(code);
   }
+}
+
+/** "in 5 seconds", "in 2 minutes": whole units, rounded up, so pressing Join then works. */
+function waitWords(retryAfterMs: number | undefined): string {
+  if (retryAfterMs === undefined) return 'in a minute';
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  if (seconds < 60) return `in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }
 
 export function announcementText(announcement: Announcement): string {
