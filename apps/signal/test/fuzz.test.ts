@@ -19,7 +19,7 @@ import { delay, eventually, metricValue, startServer, type TestServer } from './
 
 const CLIENTS = 3;
 const MAX_MESSAGE_BYTES = 4096;
-const RUNS = 40 * Math.max(1, Number(process.env.FC_RUNS ?? 1) || 1);
+const RUNS = 30 * Math.max(1, Number(process.env.FC_RUNS ?? 1) || 1);
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
 
 /** A few rooms and passwords, so that clients meet, fill rooms and get passwords wrong. */
