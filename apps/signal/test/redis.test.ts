@@ -88,7 +88,7 @@ describe('two processes sharing rooms through Redis', () => {
     expect(await a.next('signal')).toEqual({ type: 'signal', from: joinedB.self, data: offer });
 
     b.send({ type: 'leave' });
-    expect(await a.next('peer-left')).toEqual({ type: 'peer-left', id: joinedB.self });
+    expect(await a.next('peer-left')).toEqual({ type: 'peer-left', id: joinedB.self, reason: 'left' });
     a.close();
     const admin = redis.client();
     await eventually(async () => (await admin.keys('sig:room:*')).length === 0);
@@ -273,7 +273,11 @@ describe('a process that dies', () => {
 
     const killedAt = Date.now();
     child.kill('SIGKILL');
-    expect(await a.next('peer-left', 5000)).toEqual({ type: 'peer-left', id: joinedDoomed.self });
+    expect(await a.next('peer-left', 5000)).toEqual({
+      type: 'peer-left',
+      id: joinedDoomed.self,
+      reason: 'left',
+    });
     expect(Date.now() - killedAt).toBeLessThan(3000);
     await delay(300);
     expect(a.pending).toEqual([]);

@@ -127,7 +127,7 @@ describe('resumable sessions', () => {
     expect(joined.peers).toEqual([{ id: b.id, name: 'Bob' }]);
     expect(await back.next('peer-joined')).toEqual({ type: 'peer-joined', peer: { id: c.id, name: 'Cat' } });
     expect(await back.next('signal')).toEqual({ type: 'signal', from: c.id, data: offer });
-    expect(await back.next('peer-left')).toEqual({ type: 'peer-left', id: b.id });
+    expect(await back.next('peer-left')).toEqual({ type: 'peer-left', id: b.id, reason: 'left' });
   });
 
   it('when the grace expires the room gets peer-left; a late token recreates the seat with the same PeerId', async () => {
@@ -135,7 +135,7 @@ describe('resumable sessions', () => {
     const [a, b] = await pairIn(server);
     const droppedAt = Date.now();
     await drop(server, a.id);
-    expect(await b.client.next('peer-left', 2000)).toEqual({ type: 'peer-left', id: a.id });
+    expect(await b.client.next('peer-left', 2000)).toEqual({ type: 'peer-left', id: a.id, reason: 'left' });
     expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(250);
     expect(await metricValue(server.app, 'signal_peers')).toBe(1);
 
@@ -168,7 +168,7 @@ describe('resumable sessions', () => {
     const [a, b] = await pairIn(server);
     const endedAt = Date.now();
     end(a);
-    expect(await b.client.next('peer-left', 1000)).toEqual({ type: 'peer-left', id: a.id });
+    expect(await b.client.next('peer-left', 1000)).toEqual({ type: 'peer-left', id: a.id, reason: 'left' });
     expect(Date.now() - endedAt).toBeLessThan(500);
     expect(await metricValue(server.app, 'signal_seats_held')).toBe(0);
   });
@@ -179,7 +179,11 @@ describe('resumable sessions', () => {
     const deadClient = await connect(server, { autoPong: false });
     const dead = await deadClient.join('beat', 'Ded');
     await a.client.next('peer-joined');
-    expect(await a.client.next('peer-left', 1000)).toEqual({ type: 'peer-left', id: dead.self });
+    expect(await a.client.next('peer-left', 1000)).toEqual({
+      type: 'peer-left',
+      id: dead.self,
+      reason: 'lost',
+    });
     expect(await metricValue(server.app, 'signal_seats_held')).toBe(0);
   });
 
@@ -241,7 +245,7 @@ describe('resumable sessions', () => {
     await drop(server, a.id);
     await a.client.closed;
     for (let i = 0; i < 6; i++) b.client.send({ type: 'signal', to: a.id, data: offer });
-    expect(await b.client.next('peer-left')).toEqual({ type: 'peer-left', id: a.id });
+    expect(await b.client.next('peer-left')).toEqual({ type: 'peer-left', id: a.id, reason: 'left' });
   });
 
   it('POST /test/drop is 404 for an unknown peer', async () => {

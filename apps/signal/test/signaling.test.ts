@@ -110,7 +110,7 @@ describe('the protocol, message by message', () => {
   it('leave: the others get peer-left; the socket can join again; an empty room is deleted', async () => {
     const [a, idA, b] = await pair();
     a.send({ type: 'leave' });
-    expect(await b.next('peer-left')).toEqual({ type: 'peer-left', id: idA });
+    expect(await b.next('peer-left')).toEqual({ type: 'peer-left', id: idA, reason: 'left' });
     const again = await a.join('room-b', 'Ann');
     expect(again.self).not.toBe(idA);
     expect(await metricValue(server.app, 'signal_rooms')).toBe(2);
@@ -124,7 +124,7 @@ describe('the protocol, message by message', () => {
   it('closing the tab (close frame) sends peer-left at once', async () => {
     const [a, idA, b] = await pair();
     a.close(1001);
-    expect(await b.next('peer-left', 1000)).toEqual({ type: 'peer-left', id: idA });
+    expect(await b.next('peer-left', 1000)).toEqual({ type: 'peer-left', id: idA, reason: 'left' });
     await eventually(async () => (await metricValue(server.app, 'signal_peers')) === 1);
   });
 
@@ -303,7 +303,7 @@ describe('bad inputs never crash the server and leave the connection usable', ()
       }),
     );
     expect((await a.closed).code).toBe(1009);
-    expect(await b.next('peer-left')).toEqual({ type: 'peer-left', id: idA });
+    expect(await b.next('peer-left')).toEqual({ type: 'peer-left', id: idA, reason: 'left' });
     const c = await connect();
     expect((await c.join('room-a', 'Cat')).peers).toHaveLength(1);
   });
@@ -410,7 +410,11 @@ describe('heartbeat', () => {
     const joinedDead = await dead.join('beat', 'Ded');
     await a.next('peer-joined');
     const started = Date.now();
-    expect(await a.next('peer-left', 2000)).toEqual({ type: 'peer-left', id: joinedDead.self });
+    expect(await a.next('peer-left', 2000)).toEqual({
+      type: 'peer-left',
+      id: joinedDead.self,
+      reason: 'lost',
+    });
     expect(Date.now() - started).toBeLessThan(600);
     expect((await dead.closed).code).toBe(1006);
     await delay(350);

@@ -44,6 +44,12 @@ export const LIMITS = {
   turnTtlSeconds: 3600,
   /** How long a dropped peer's seat is held for it to resume, in milliseconds. */
   resumeGraceMs: 15_000,
+  /**
+   * How long the others keep their connection to someone dropped with `peer-left` reason
+   * `lost` (their tile says they are reconnecting), in case they come back under the same
+   * PeerId: a browser that froze past the heartbeat is back in the call the moment it runs.
+   */
+  awayGraceMs: 30_000,
   /** Room password length. */
   passwordMaxLength: 128,
   /** Display name length after trimming. */

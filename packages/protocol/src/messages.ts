@@ -82,7 +82,20 @@ export const JoinedMessage = z.object({
 
 export const PeerJoinedMessage = z.object({ type: z.literal('peer-joined'), peer: Peer });
 
-export const PeerLeftMessage = z.object({ type: z.literal('peer-left'), id: PeerId });
+/**
+ * Why someone left. `lost`: the server dropped them without a goodbye (a missed heartbeat: a
+ * frozen or suspended browser, a dead network); they may come back under the same PeerId
+ * within `LIMITS.awayGraceMs`, so the others keep their connection to them that long. Absent
+ * or `left`: they left on purpose, or their held seat ran out; they are gone.
+ */
+export const LeaveReason = z.enum(['left', 'lost']);
+export type LeaveReason = z.infer<typeof LeaveReason>;
+
+export const PeerLeftMessage = z.object({
+  type: z.literal('peer-left'),
+  id: PeerId,
+  reason: z.optional(LeaveReason),
+});
 
 export const RelayedSignalMessage = z.object({
   type: z.literal('signal'),

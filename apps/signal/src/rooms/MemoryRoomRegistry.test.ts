@@ -72,7 +72,7 @@ describe('MemoryRoomRegistry', () => {
     await rooms.join({ room: 'r', peer: bob });
     delivered.length = 0;
     await rooms.leave('r', ann.id);
-    expect(delivered).toEqual([[bob.id, { type: 'peer-left', id: ann.id }]]);
+    expect(delivered).toEqual([[bob.id, { type: 'peer-left', id: ann.id, reason: 'left' }]]);
     await rooms.leave('r', ann.id);
     expect(delivered).toHaveLength(1);
     await rooms.leave('r', bob.id);

@@ -1,4 +1,4 @@
-import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
+import type { LeaveReason, Peer, PeerId, RoomId, SignalData } from '@app/protocol';
 import { hashPassword, verifyPassword } from './password.ts';
 import { Room } from './Room.ts';
 import { Departures } from './Departures.ts';
@@ -56,7 +56,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
     }
   }
 
-  async leave(roomId: RoomId, peerId: PeerId): Promise<void> {
+  async leave(roomId: RoomId, peerId: PeerId, reason: LeaveReason = 'left'): Promise<void> {
     const room = this.#rooms.get(roomId);
     if (room === undefined || !room.remove(peerId)) return;
     if (room.isEmpty) {
@@ -64,7 +64,8 @@ export class MemoryRoomRegistry implements RoomRegistry {
       return;
     }
     this.#departures.remember(`${roomId}\n${peerId}`);
-    for (const other of room.peersExcept(peerId)) this.#deliver(other.id, { type: 'peer-left', id: peerId });
+    for (const other of room.peersExcept(peerId))
+      this.#deliver(other.id, { type: 'peer-left', id: peerId, reason });
   }
 
   async hasDeparted(roomId: RoomId, peerId: PeerId): Promise<boolean> {

@@ -1,4 +1,5 @@
 import type {
+  LeaveReason,
   Peer,
   PeerId,
   PeerJoinedMessage,
@@ -54,10 +55,11 @@ export interface RoomRegistry {
    */
   join(request: JoinRequest): Promise<JoinOutcome>;
   /**
-   * Frees the seat; the others get `peer-left` (and the room remembers, for a while, that it
-   * told them); an empty room is deleted at once.
+   * Frees the seat; the others get `peer-left` with `reason` (`lost`: they keep their
+   * connection to the peer for a while, in case it comes back), and the room remembers, for a
+   * while, that it told them; an empty room is deleted at once.
    */
-  leave(room: RoomId, peerId: PeerId): Promise<void>;
+  leave(room: RoomId, peerId: PeerId, reason?: LeaveReason): Promise<void>;
   /**
    * Whether the others in `room` were told `peerId` left, within the last DEPARTURE_MEMORY_MS.
    * A seat recreated for a resume token answers `resumed: false` only then: after a server

@@ -1,8 +1,8 @@
 /**
- * People a resumed `joined` did not list. They are not gone yet: after a server restart the
- * others come back one by one, each within the resume grace. Only `peer-left` removes a
- * person at once; someone still unlisted after the grace (plus slack), whose connection is
- * down, is taken as gone.
+ * People who are not here now but may come back within a wait: those a resumed `joined` did
+ * not list (after a server restart the others come back one by one, each within the resume
+ * grace), and those the server lost (`peer-left` reason `lost`). `onExpired` decides what the
+ * end of the wait means.
  */
 import type { PeerId } from '@app/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
@@ -26,6 +26,10 @@ export class Absences {
       this.#onExpired(peerId);
     }, this.#waitMs);
     this.#timers.set(peerId, timer);
+  }
+
+  has(peerId: PeerId): boolean {
+    return this.#timers.has(peerId);
   }
 
   /** They are listed again (or left for real): no more waiting. */

@@ -1,10 +1,11 @@
 /**
  * Who is in the call and which connections go to whom, as the server's room events say:
  * the people a `joined` lists (seated as its kind demands, see SeatPolicy), people joining
- * and leaving, offers from someone not announced yet, and the people a resumed seat's list
- * is still missing (Absences). Every change goes to the Roster; connections to the transport.
+ * and leaving, offers from someone not announced yet, the people a resumed seat's list is
+ * still missing (Absences), and people the server lost who may come back (away: their
+ * connection is kept). Every change goes to the Roster; connections to the transport.
  */
-import type { Peer, PeerId, SignalData } from '@app/protocol';
+import { LIMITS, type LeaveReason, type Peer, type PeerId, type SignalData } from '@app/protocol';
 import type { Clock } from '../clock.ts';
 import type { MediaTransport } from '../rtc/MediaTransport.ts';
 import { Absences } from './Absences.ts';
@@ -18,6 +19,8 @@ export interface AttendanceOptions {
   transport: () => MediaTransport | null;
   /** How long an unlisted person may still come back after a resume. */
   absenceWaitMs: number;
+  /** How long someone the server lost keeps their tile and connection (default LIMITS.awayGraceMs). */
+  awayGraceMs?: number | undefined;
   announce: (announcement: Announcement) => void;
   /** Someone is gone for good: forget what other parts keep about them. */
   onGone: (peerId: PeerId) => void;
@@ -26,6 +29,8 @@ export interface AttendanceOptions {
 export class Attendance {
   readonly #options: AttendanceOptions;
   readonly #absences: Absences;
+  /** People the server lost (`peer-left` reason `lost`): gone for good when their wait ends. */
+  readonly #away: Absences;
   /** When we learned of people who came after us: their set-up time starts there. */
   readonly #learnedAt = new Map<PeerId, number>();
 
@@ -34,6 +39,9 @@ export class Attendance {
     this.#absences = new Absences(options.clock, options.absenceWaitMs, (id) => {
       if (options.transport()?.connectionState(id) !== 'connected') this.peerLeft(id);
     });
+    this.#away = new Absences(options.clock, options.awayGraceMs ?? LIMITS.awayGraceMs, (id) =>
+      this.peerLeft(id),
+    );
   }
 
   /** When set-up towards this person started, or null if they were here before us. */
@@ -60,18 +68,24 @@ export class Attendance {
     }
     for (const peer of peers) {
       this.#absences.confirm(peer.id);
+      this.#back(peer.id);
       roster.add(peer);
       const state = transport.connectionState(peer.id);
       const isAlive = state !== null && state !== 'failed' && state !== 'closed';
-      // A live connection survives a resume; anything else is offered afresh, as a newcomer.
-      if (kind !== 'resumed' || !isAlive) transport.connect(peer, true);
+      // A live connection survives a resume, and a return after the server lost us (the others
+      // kept theirs; ICE restarts at once, as ours may only look alive after a freeze).
+      // Anything else is offered afresh.
+      if (kind === 'new-identity' || !isAlive) transport.connect(peer, true);
+      else if (kind === 'returned') transport.restart(peer.id);
     }
   }
 
   peerJoined(peer: Peer): void {
     this.#absences.confirm(peer.id);
     if (this.#options.roster.has(peer.id) && this.#options.transport()?.isConnectedTo(peer.id)) {
-      // Back after a server restart: the connection to them is still alive; keep it.
+      // Back after a server restart, or after the server lost them (a frozen browser): the
+      // connection to them is still there; keep it.
+      this.#back(peer.id);
       this.#options.roster.add(peer);
       return;
     }
@@ -79,9 +93,18 @@ export class Attendance {
     this.#options.announce({ kind: 'joined', name: peer.name });
   }
 
-  peerLeft(peerId: PeerId): void {
+  peerLeft(peerId: PeerId, reason: LeaveReason = 'left'): void {
     this.#absences.confirm(peerId);
-    if (!this.#options.roster.has(peerId)) return;
+    const { roster } = this.#options;
+    if (reason === 'lost' && roster.has(peerId) && this.#options.transport()?.isConnectedTo(peerId)) {
+      // Maybe a frozen browser that will run again any moment: keep its tile and connection.
+      this.#away.expect(peerId);
+      roster.update(peerId, { isAway: true });
+      this.#options.transport()?.setAway(peerId, true);
+      return;
+    }
+    this.#away.confirm(peerId);
+    if (!roster.has(peerId)) return;
     this.#options.transport()?.disconnect(peerId);
     this.#learnedAt.delete(peerId);
     this.#options.onGone(peerId);
@@ -104,9 +127,18 @@ export class Attendance {
   /** Everyone is gone at once (a new identity, or the call ended): no announcements. */
   clear(): void {
     this.#absences.clear();
+    this.#away.clear();
     for (const id of this.#options.roster.ids()) this.#options.onGone(id);
     this.#options.roster.clear();
     this.#learnedAt.clear();
+  }
+
+  /** Someone the server had lost is back under the same PeerId. */
+  #back(peerId: PeerId): void {
+    if (!this.#away.has(peerId)) return;
+    this.#away.confirm(peerId);
+    this.#options.roster.update(peerId, { isAway: false });
+    this.#options.transport()?.setAway(peerId, false);
   }
 
   #add(peer: Peer, weStart: boolean): void {

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '@app/protocol';
+import { LIMITS, type ServerMessage } from '@app/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakePeerConnection } from '../rtc/testing/FakePeerConnection.ts';
 import { FakeSocket } from '../signaling/testing/FakeSocket.ts';
@@ -254,7 +254,38 @@ describe('Call across signaling drops', () => {
     expect(pc.isClosed).toBe(true);
   });
 
-  it('when the room saw it leave (a frozen browser), offers afresh to everyone at once', async () => {
+  it('back after the server lost it (a frozen browser): keeps the connections the others kept, restarts ICE where not up', async () => {
+    const { call, socket, joinAs, reconnect } = makeCall();
+    current = call;
+    joinAs([
+      { id: BOB, name: 'Bob' },
+      { id: CAROL, name: 'Carol' },
+    ]);
+    await settle();
+    const [toBob, toCarol] = FakePeerConnection.instances;
+    toBob!.setConnectionState('connected');
+    toCarol!.setConnectionState('disconnected');
+    reconnect();
+    // Same PeerId, not resumed: the server told the room we were lost. Dave left meanwhile
+    // would be unlisted; here Carol and Bob are both still there.
+    socket().serverSends(
+      joined(
+        [
+          { id: BOB, name: 'Bob' },
+          { id: CAROL, name: 'Carol' },
+        ],
+        { resumed: false },
+      ),
+    );
+    expect(toBob!.isClosed).toBe(false);
+    expect(toCarol!.isClosed).toBe(false);
+    expect(FakePeerConnection.instances).toHaveLength(2);
+    // Both restart ICE at once: after a freeze, "connected" may be stale.
+    expect(toBob!.restartIceCalls).toBe(1);
+    expect(toCarol!.restartIceCalls).toBe(1);
+  });
+
+  it('back after the server lost it: someone unlisted left meanwhile, a failed connection is offered afresh', async () => {
     const { call, socket, joinAs, reconnect, signals } = makeCall();
     current = call;
     joinAs([
@@ -263,8 +294,8 @@ describe('Call across signaling drops', () => {
     ]);
     await settle();
     const [toBob, toCarol] = FakePeerConnection.instances;
+    toBob!.setConnectionState('failed');
     reconnect();
-    // Same PeerId, not resumed: the server told the room we left. Carol left meanwhile.
     socket().serverSends(joined([{ id: BOB, name: 'Bob' }], { resumed: false }));
     expect(toBob!.isClosed).toBe(true);
     expect(toCarol!.isClosed).toBe(true);
@@ -273,6 +304,51 @@ describe('Call across signaling drops', () => {
     const fresh = FakePeerConnection.instances.at(-1)!;
     expect(fresh.isClosed).toBe(false);
     expect(signals().at(-1)).toMatchObject({ to: BOB, data: { description: { type: 'offer' } } });
+  });
+
+  it('keeps the tile and connection of someone the server lost, until they are back or the wait ends', async () => {
+    const { call, clock, socket, joinAs } = makeCall();
+    current = call;
+    joinAs([
+      { id: BOB, name: 'Bob' },
+      { id: CAROL, name: 'Carol' },
+    ]);
+    await settle();
+    const [toBob, toCarol] = FakePeerConnection.instances;
+    socket().serverSends({ type: 'peer-left', id: BOB, reason: 'lost' });
+    socket().serverSends({ type: 'peer-left', id: CAROL, reason: 'lost' });
+    expect(call.participants.map((p) => [p.name, p.isAway])).toEqual([
+      ['Bob', true],
+      ['Carol', true],
+    ]);
+    // No ICE restart towards someone who cannot be reached.
+    toBob!.setConnectionState('failed');
+    clock.advance(10_000);
+    expect(toBob!.restartIceCalls).toBe(0);
+    // Bob comes back under the same PeerId: the same connection carries on. He restarts ICE
+    // at once himself; we (the polite side) only as the backup, later.
+    socket().serverSends({ type: 'peer-joined', peer: { id: BOB, name: 'Bob' } });
+    expect(toBob!.isClosed).toBe(false);
+    expect(call.participants.find((p) => p.name === 'Bob')?.isAway).toBe(false);
+    clock.advance(8999);
+    expect(toBob!.restartIceCalls).toBe(0);
+    clock.advance(1);
+    expect(toBob!.restartIceCalls).toBe(1);
+    // Carol does not come back: she is gone when the wait ends.
+    clock.advance(LIMITS.awayGraceMs);
+    expect(toCarol!.isClosed).toBe(true);
+    expect(call.participants.map((p) => p.name)).toEqual(['Bob']);
+    expect(FakePeerConnection.instances).toHaveLength(2);
+  });
+
+  it('removes someone who left (no reason, or left) at once', async () => {
+    const { call, socket, joinAs } = makeCall();
+    current = call;
+    joinAs([{ id: BOB, name: 'Bob' }]);
+    await settle();
+    socket().serverSends({ type: 'peer-left', id: BOB, reason: 'left' });
+    expect(call.participants).toEqual([]);
+    expect(FakePeerConnection.instances[0]!.isClosed).toBe(true);
   });
 
   it('re-offers on a resumed seat only where the connection already failed', async () => {

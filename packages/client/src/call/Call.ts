@@ -224,7 +224,7 @@ export class Call {
     signal.on('state', (state) => this.#events.emit('signal-state', state));
     signal.on('joined', (message) => this.#onJoined(message));
     signal.on('peer-joined', (peer) => this.#phase === 'in-call' && this.#attendance.peerJoined(peer));
-    signal.on('peer-left', (id) => this.#attendance.peerLeft(id));
+    signal.on('peer-left', ({ id, reason }) => this.#attendance.peerLeft(id, reason));
     signal.on('signal', ({ from, data }) => this.#phase === 'in-call' && this.#attendance.signal(from, data));
     signal.on('error', (refusal) => this.#onServerError(refusal));
     signal.on('resume-token', (token) => this.#seats.remember(token));

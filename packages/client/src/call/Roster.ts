@@ -19,6 +19,11 @@ export interface Participant {
   hasConnected: boolean;
   /** Their connection has been failing long enough that ICE restarts did not help. */
   hasFailed: boolean;
+  /**
+   * The server lost them (a missed pong: a frozen or suspended browser, a dead network); their
+   * connection is kept for a while in case they come back.
+   */
+  isAway: boolean;
   /** Loudness 0..1 of their audio, for the active-speaker highlight. */
   audioLevel: number;
   stats: PeerStats | null;
@@ -49,6 +54,7 @@ function newParticipant(peer: Peer): Participant {
     connectionState: 'new',
     hasConnected: false,
     hasFailed: false,
+    isAway: false,
     audioLevel: 0,
     stats: null,
     badMessages: 0,

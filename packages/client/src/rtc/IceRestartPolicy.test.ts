@@ -22,6 +22,19 @@ function makePolicy(polite = false) {
 }
 
 describe('ICE restart policy', () => {
+  it('restarts nothing while the other side is away, and goes on from the state when it is back', () => {
+    const { clock, policy, restarts, setState } = makePolicy();
+    setState('disconnected');
+    policy.hold();
+    setState('failed');
+    clock.advance(60_000);
+    expect(restarts).toEqual([]);
+    // The side that comes back restarts at once; this one backs it up a period later.
+    policy.release();
+    clock.advance(3000);
+    expect(restarts).toEqual([63_000]);
+  });
+
   it('waits out a short disconnection, then restarts as the impolite side', () => {
     const { clock, restarts, setState } = makePolicy();
     setState('disconnected');

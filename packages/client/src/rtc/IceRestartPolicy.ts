@@ -7,6 +7,9 @@
  * - The impolite side restarts; the polite side only as a later backup (`2 × baseMs` after),
  *   so both rarely offer at the same moment.
  * - While the path stays broken, keep trying, backing off linearly up to five extra periods.
+ * - While the other side is away (dropped by the server, maybe frozen: `hold`), nothing is
+ *   restarted: an offer could not reach them. When they are back (`release`) they restart at
+ *   once; this side backs them up a period later.
  * - A connection that never gets past `new`/`connecting` (candidates lost in a signaling drop,
  *   a machine too loaded to answer in time) is restarted after `stuckMs`, so a tile never
  *   stays "Connecting…" for good.
@@ -32,6 +35,7 @@ export class IceRestartPolicy {
   #timer: TimerHandle | null = null;
   #attempts = 0;
   #isClosed = false;
+  #isHeld = false;
 
   constructor(options: IceRestartPolicyOptions) {
     this.#options = options;
@@ -50,7 +54,7 @@ export class IceRestartPolicy {
   }
 
   onStateChange(state: RTCPeerConnectionState): void {
-    if (this.#isClosed) return;
+    if (this.#isClosed || this.#isHeld) return;
     if (state === 'connected') {
       this.#attempts = 0;
       this.#cancel();
@@ -63,9 +67,28 @@ export class IceRestartPolicy {
     this.#schedule((state === 'failed' ? 0 : this.#baseMs) + this.#politeDelay() + backoff);
   }
 
+  /** No restarts until `release`: the other side cannot be reached through signaling now. */
+  hold(): void {
+    this.#isHeld = true;
+    this.#cancel();
+  }
+
+  /**
+   * The other side is reachable again. It restarts at once itself on its return; this side
+   * only backs it up, a period later, if the connection is still not up.
+   */
+  release(): void {
+    if (!this.#isHeld) return;
+    this.#isHeld = false;
+    if (this.#isClosed || this.#options.state() === 'connected') return;
+    const backoff = Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
+    this.#schedule(this.#baseMs + this.#politeDelay() + backoff);
+  }
+
   /** The network came back: restart now if the connection is not up, whatever the backoff. */
   nudge(): void {
     if (this.#isClosed || this.#options.state() === 'connected') return;
+    this.#isHeld = false;
     this.#cancel();
     this.#fire();
   }
@@ -82,7 +105,7 @@ export class IceRestartPolicy {
   #schedule(delay: number): void {
     this.#timer = this.#options.clock.setTimeout(() => {
       this.#timer = null;
-      if (this.#isClosed || this.#options.state() === 'connected') return;
+      if (this.#isClosed || this.#isHeld || this.#options.state() === 'connected') return;
       this.#fire();
     }, delay);
   }

@@ -53,6 +53,18 @@ export interface MediaTransport extends Events<TransportEvents> {
   link(peerId: PeerId): SenderLink | null;
   /** The network came back or changed: recover every path that is down, now. */
   recover(): void;
+  /**
+   * Renegotiates the path to this person with fresh ICE now, whatever its state says: after
+   * this page was frozen, a path that still reads `connected` may be long dead on the other
+   * side. Media goes on over the old path until the new one is up.
+   */
+  restart(peerId: PeerId): void;
+  /**
+   * The server dropped this person without a goodbye (a missed pong: maybe a frozen browser)
+   * and they may come back under the same PeerId: keep their media path, but do not try to
+   * renegotiate it while they cannot be reached. `false`: they are back.
+   */
+  setAway(peerId: PeerId, isAway: boolean): void;
   connectionState(peerId: PeerId): RTCPeerConnectionState | null;
   /** Whether the path to this person has ever been up. */
   hasConnected(peerId: PeerId): boolean;

@@ -86,6 +86,11 @@ export class MeshTransport implements MediaTransport {
       // They came back with a new connection under the same PeerId (a reload, or a browser
       // that froze and lost its seat): the old one cannot be reused.
       this.connect({ id: from, name: '' }, false);
+    } else if (session.isAnswerFromNewIncarnation(data)) {
+      // They had given up on our connection (we were away too long) and answered from a new
+      // one: ours cannot carry on. Start afresh, offering first.
+      this.connect({ id: from, name: '' }, true);
+      return;
     }
     void this.#sessions.get(from)?.handleSignal(data);
   }
@@ -108,6 +113,14 @@ export class MeshTransport implements MediaTransport {
 
   recover(): void {
     for (const session of this.#sessions.values()) session.nudge();
+  }
+
+  restart(peerId: PeerId): void {
+    this.#sessions.get(peerId)?.restartIce();
+  }
+
+  setAway(peerId: PeerId, isAway: boolean): void {
+    this.#sessions.get(peerId)?.setAway(isAway);
   }
 
   connectionState(peerId: PeerId): RTCPeerConnectionState | null {

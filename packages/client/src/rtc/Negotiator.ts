@@ -79,8 +79,37 @@ export class Negotiator {
    */
   isFromNewIncarnation(data: SignalData): boolean {
     if (!('description' in data) || data.description.type !== 'offer') return false;
+    return this.#isOtherCertificate(data.description.sdp);
+  }
+
+  /**
+   * True when `data` answers our offer from another connection than the one we negotiated
+   * with: the other side had given up on ours (we were away too long) and answered from a
+   * new one. Ours cannot carry on; the caller starts afresh.
+   */
+  isAnswerFromNewIncarnation(data: SignalData): boolean {
+    if (!('description' in data) || data.description.type !== 'answer') return false;
+    return this.#isOtherCertificate(data.description.sdp);
+  }
+
+  /**
+   * The other side was unreachable (dropped by the server) while our offer was out, and is
+   * back: it restarts ICE itself at once, so an offer of ours that it may never have got is
+   * taken back, and its offer finds us ready whichever side is polite.
+   */
+  withdrawPendingOffer(): Promise<void> {
+    this.#chain = this.#chain
+      .then(async () => {
+        if (this.#isClosed || this.#pc.signalingState !== 'have-local-offer') return;
+        await this.#pc.setLocalDescription({ type: 'rollback' });
+      })
+      .catch(() => undefined);
+    return this.#chain;
+  }
+
+  #isOtherCertificate(sdp: string): boolean {
     const current = dtlsFingerprint(this.#pc.remoteDescription?.sdp);
-    const incoming = dtlsFingerprint(data.description.sdp);
+    const incoming = dtlsFingerprint(sdp);
     return current !== null && incoming !== null && current !== incoming;
   }
 

@@ -246,6 +246,43 @@ describe('new incarnation of a peer', () => {
   });
 });
 
+describe('someone the server lost, coming back', () => {
+  it('the side that stayed withdraws an offer they never got, so their restart is answered even when it is impolite', async () => {
+    const stayed = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    const returning = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await link(stayed, returning)();
+    // The server dropped them; an ICE restart offer of ours went nowhere.
+    stayed.session.setAway(true);
+    stayed.session.restartIce();
+    await settle();
+    stayed.sent.splice(0);
+    expect(stayed.pc.signalingState).toBe('have-local-offer');
+    // They are back: we withdraw it; their restart offer gets an answer.
+    stayed.session.setAway(false);
+    returning.session.restartIce();
+    await link(stayed, returning)();
+    expect(stayed.pc.signalingState).toBe('stable');
+    expect(returning.pc.signalingState).toBe('stable');
+    expect(returning.pc.remoteDescriptionsApplied.at(-1)?.type).toBe('answer');
+  });
+
+  it('recognises an answer from another connection than the one negotiated (they had given up on ours)', async () => {
+    const returning = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    const stayed = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await link(returning, stayed)();
+    returning.session.restartIce();
+    await settle();
+    const [restartOffer] = returning.sent.splice(0);
+    const fresh = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await fresh.session.handleSignal(restartOffer!);
+    await settle();
+    const answer = fresh.sent.find((data) => 'description' in data)!;
+    expect(returning.session.isAnswerFromNewIncarnation(answer)).toBe(true);
+    const ownAnswer = stayed.pc.localDescription!;
+    expect(returning.session.isAnswerFromNewIncarnation({ description: ownAnswer })).toBe(false);
+  });
+});
+
 describe('close', () => {
   it('closes the connection and stops listening', async () => {
     const { session, pc, sent } = makeSession();

@@ -137,6 +137,25 @@ export class PeerSession {
     return this.#negotiator.isFromNewIncarnation(data);
   }
 
+  isAnswerFromNewIncarnation(data: SignalData): boolean {
+    return this.#negotiator.isAnswerFromNewIncarnation(data);
+  }
+
+  /**
+   * The other side was dropped by the server (maybe frozen) and may come back: no ICE
+   * restarts towards it meanwhile (they could not reach it). When it is back it restarts ICE
+   * at once itself: an offer of ours it may never have got is withdrawn, and this side only
+   * backs its restart up later.
+   */
+  setAway(isAway: boolean): void {
+    if (isAway) {
+      this.#restarts.hold();
+      return;
+    }
+    void this.#negotiator.withdrawPendingOffer();
+    this.#restarts.release();
+  }
+
   /** Applies one relayed signal. Signals are applied strictly in arrival order. */
   handleSignal(data: SignalData): Promise<void> {
     return this.#negotiator.handleSignal(data);

@@ -60,7 +60,7 @@ describe('SignalClient', () => {
     const events: string[] = [];
     client.on('joined', (m) => events.push(`joined:${m.self}`));
     client.on('peer-joined', (p) => events.push(`peer-joined:${p.name}`));
-    client.on('peer-left', (id) => events.push(`peer-left:${id}`));
+    client.on('peer-left', ({ id, reason }) => events.push(`peer-left:${id}:${reason}`));
     client.on('signal', ({ from, data }) => events.push(`signal:${from}:${JSON.stringify(data)}`));
     client.join({ room: 'r', name: 'Alice', password: 'secret' });
     socket().open();
@@ -73,7 +73,7 @@ describe('SignalClient', () => {
       `joined:${ALICE}`,
       'peer-joined:Bob',
       `signal:${BOB}:{"candidate":null}`,
-      `peer-left:${BOB}`,
+      `peer-left:${BOB}:left`,
     ]);
     expect(client.selfId).toBe(ALICE);
   });
@@ -184,7 +184,7 @@ describe('SignalClient', () => {
     expect(socket().sent.map((m) => m.type)).toEqual(['join']);
   });
 
-  it('drops queued signals when the room saw it leave (same PeerId, not resumed)', () => {
+  it('keeps queued signals when the room saw it lost (same PeerId, not resumed): the others kept their connections', () => {
     const { client, socket, fireTimer } = makeClient();
     client.join({ room: 'r', name: 'Alice' });
     socket().open();
@@ -194,7 +194,7 @@ describe('SignalClient', () => {
     fireTimer();
     socket().open();
     socket().serverSends({ ...joined(ALICE, 'token-2'), resumed: false } as ServerMessage);
-    expect(socket().sent.map((m) => m.type)).toEqual(['join']);
+    expect(socket().sent.map((m) => m.type)).toEqual(['join', 'signal']);
   });
 
   it('reconnectNow resumes on a new socket before closing the old one, so nobody sees a leave', () => {

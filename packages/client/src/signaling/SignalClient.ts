@@ -14,6 +14,7 @@ import {
   type ClientMessage,
   type ErrorCode,
   type JoinedMessage,
+  type LeaveReason,
   type Peer,
   type PeerId,
   type SignalData,
@@ -46,7 +47,8 @@ export type SignalEvents = {
   state: SignalState;
   joined: JoinedMessage;
   'peer-joined': Peer;
-  'peer-left': PeerId;
+  /** `lost`: dropped for a missed pong; they may come back under the same PeerId. */
+  'peer-left': { id: PeerId; reason: LeaveReason };
   signal: { from: PeerId; data: SignalData };
   /** `retryAfterMs`: with `too-many-attempts`, how long before the server takes another try. */
   error: { code: ErrorCode; message: string; retryAfterMs?: number | undefined };
@@ -329,7 +331,7 @@ export class SignalClient {
         this.#events.emit('peer-joined', message.peer);
         return;
       case 'peer-left':
-        this.#events.emit('peer-left', message.id);
+        this.#events.emit('peer-left', { id: message.id, reason: message.reason ?? 'left' });
         return;
       case 'signal':
         this.#events.emit('signal', { from: message.from, data: message.data });
@@ -345,7 +347,7 @@ export class SignalClient {
   }
 
   #onJoined(message: JoinedMessage): void {
-    const isRejoin = this.#selfId !== null;
+    const isNewIdentity = this.#selfId !== null && this.#selfId !== message.self;
     this.#selfId = message.self;
     this.#isJoined = true;
     this.#attempt = 0;
@@ -353,11 +355,11 @@ export class SignalClient {
       this.#resumeToken = message.resumeToken;
       this.#events.emit('resume-token', message.resumeToken);
     }
-    // Queued signals belong to the connections of before the drop. They still hold only if
-    // the room never saw us leave (`resumed`); otherwise (a new PeerId, or a seat the room
-    // was told we left) every connection is made afresh, and an old offer, answer or
-    // candidate reaching a new connection would only confuse it.
-    if (isRejoin && message.resumed !== true) this.#queue = [];
+    // Queued signals belong to the connections of before the drop. They still hold under the
+    // same PeerId: the others keep their connections to us even when the room was told we
+    // were lost. Under a new PeerId every connection is made afresh, and an old offer, answer
+    // or candidate reaching a new connection would only confuse it.
+    if (isNewIdentity) this.#queue = [];
     for (const stale of this.#stale.splice(0)) stale.close(1000, 'replaced');
     this.#startWatch();
     this.#setState('open');

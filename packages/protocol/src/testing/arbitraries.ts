@@ -145,7 +145,10 @@ export const serverMessages = {
     { requiredKeys: ['type', 'room', 'self', 'peers', 'iceServers', 'capacity'] },
   ),
   'peer-joined': record({ type: fc.constant('peer-joined'), peer }),
-  'peer-left': record({ type: fc.constant('peer-left'), id: peerId }),
+  'peer-left': record(
+    { type: fc.constant('peer-left'), id: peerId, reason: fc.constantFrom('left', 'lost') },
+    { requiredKeys: ['type', 'id'] },
+  ),
   signal: record({ type: fc.constant('signal'), from: peerId, data: signalData }),
   error: record({ type: fc.constant('error'), code: fc.constantFrom(...ERROR_CODES), message: anyText(200) }),
   topology: record({ type: fc.constant('topology'), topology }),
@@ -225,6 +228,7 @@ export const peerMessages = {
 export const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   join: ['password', 'resume', 'media'],
   joined: ['resumeToken', 'resumed', 'topology'],
+  'peer-left': ['reason'],
 };
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Peer, PeerId, RoomId, SignalData } from '@app/protocol';
+import type { LeaveReason, Peer, PeerId, RoomId, SignalData } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import { hashPassword, verifyPassword } from '../password.ts';
@@ -157,9 +157,9 @@ export class RedisRoomRegistry implements RoomRegistry {
     return { ok: false, code: 'room-full' };
   }
 
-  async leave(room: RoomId, peerId: PeerId): Promise<void> {
+  async leave(room: RoomId, peerId: PeerId, reason: LeaveReason = 'left'): Promise<void> {
     this.#forgetLocal(peerId);
-    await this.#freeSeat(room, peerId, this.processId);
+    await this.#freeSeat(room, peerId, this.processId, reason);
   }
 
   async hasDeparted(room: RoomId, peerId: PeerId): Promise<boolean> {
@@ -238,11 +238,11 @@ export class RedisRoomRegistry implements RoomRegistry {
   }
 
   /** Frees a seat `owner` held (this process, or a dead one being swept); the room hears peer-left. */
-  async #freeSeat(room: RoomId, peerId: PeerId, owner: string): Promise<void> {
+  async #freeSeat(room: RoomId, peerId: PeerId, owner: string, reason: LeaveReason = 'left'): Promise<void> {
     const reply = await this.#scripts.leave(room, peerId, owner);
     if (reply.status !== 'left') return;
     await this.#commands.set(this.#keys.departed(room, peerId), '1', 'PX', DEPARTURE_MEMORY_MS);
-    await this.#broadcast(reply.members, { type: 'peer-left', id: peerId });
+    await this.#broadcast(reply.members, { type: 'peer-left', id: peerId, reason });
   }
 
   async #broadcast(members: readonly Member[], event: RoomEvent): Promise<void> {

@@ -124,7 +124,7 @@ describe('seat rules', () => {
     await seating.join(ann, { type: 'join', room: 'other', name: 'Ann' });
     expect(ann.errors()).toEqual(['already-joined']);
     await seating.leave(ann);
-    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId }]);
+    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId, reason: 'left' }]);
     expect(seats.sessionOf(annId)).toBeUndefined();
     await seating.leave(ann);
     expect(ann.errors()).toEqual(['not-joined']);
@@ -143,12 +143,13 @@ describe('seat rules', () => {
   });
 
   it.each<CloseReason>(['client', 'heartbeat', 'rate-limit', 'too-big', 'protocol'])(
-    'no hold after a %s close: the room hears peer-left at once',
+    'no hold after a %s close: the room hears peer-left at once (lost only for a missed pong)',
     async (reason) => {
       const { pair, seating, seatsHeld, events } = setUp();
       const { ann, bob, annId } = await pair();
       await seating.connectionLost(ann, reason);
-      expect(bob.take()).toEqual([{ type: 'peer-left', id: annId }]);
+      const leaveReason = reason === 'heartbeat' ? 'lost' : 'left';
+      expect(bob.take()).toEqual([{ type: 'peer-left', id: annId, reason: leaveReason }]);
       expect(await seatsHeld()).toBe(0);
       expect(events.at(-1)).toBe(`peer-left:${reason}`);
     },
@@ -158,7 +159,7 @@ describe('seat rules', () => {
     const { pair, seating } = setUp({ resumeGraceMs: 0 });
     const { ann, bob, annId } = await pair();
     await seating.connectionLost(ann, 'fault');
-    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId }]);
+    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId, reason: 'left' }]);
   });
 
   it('resume: the token takes the held seat back, with what the client knew, then what it missed', async () => {
@@ -176,10 +177,10 @@ describe('seat rules', () => {
     expect(missed).toEqual([
       { type: 'signal', from: bobId, data: { candidate: null } },
       { type: 'peer-joined', peer: { id: catId, name: 'Cat' } },
-      { type: 'peer-left', id: bobId },
+      { type: 'peer-left', id: bobId, reason: 'left' },
     ]);
     expect(await seatsHeld()).toBe(0);
-    expect(cat.take()).toEqual([{ type: 'peer-left', id: bobId }]);
+    expect(cat.take()).toEqual([{ type: 'peer-left', id: bobId, reason: 'left' }]);
     expect(events.at(-1)).toBe('seat-resumed');
   });
 
@@ -233,7 +234,7 @@ describe('seat rules', () => {
     await seating.connectionLost(ann, 'fault');
     scheduler.advance(GRACE_MS);
     await Promise.resolve();
-    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId }]);
+    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId, reason: 'left' }]);
     expect(events).toContain('peer-left:grace-expired');
     expect(await seatsHeld()).toBe(0);
 
@@ -338,7 +339,7 @@ describe('seat rules', () => {
     expect(bob.take()).toEqual([]);
     await rooms.relay('call', bobId, annId, { candidate: null });
     await Promise.resolve();
-    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId }]);
+    expect(bob.take()).toEqual([{ type: 'peer-left', id: annId, reason: 'left' }]);
     expect(events).toContain('hold-overflow');
   });
 });

@@ -290,7 +290,9 @@ export class Seating<C extends SeatedConnection> {
     if (wasHeld) this.#metrics.seatsHeld.set(this.#seats.countHeld());
     this.#log.info({ event: 'peer-left', room: session.room, peer: session.peerId, reason }, 'peer left');
     try {
-      await this.#rooms.leave(session.room, session.peerId);
+      // A missed pong is the one drop the browser did not choose and may not even know of
+      // (it was frozen): the others keep their connection to it for a while.
+      await this.#rooms.leave(session.room, session.peerId, reason === 'heartbeat' ? 'lost' : 'left');
     } catch (error) {
       // The store is unreachable; it reconciles this process's seats when it is back.
       this.#log.warn(

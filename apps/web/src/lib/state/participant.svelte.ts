@@ -19,9 +19,12 @@ export class Participant {
   setupTimeMs: number | null = $state(null);
   /** When their connection has been failing long enough that ICE restarts did not help. */
   hasFailed = $state(false);
+  /** The server lost them (a frozen browser, a dead network); they may be back any moment. */
+  isAway = $state(false);
 
   isRecovering = $derived(
-    this.hasConnected && (this.connectionState === 'disconnected' || this.connectionState === 'failed'),
+    this.hasConnected &&
+      (this.isAway || this.connectionState === 'disconnected' || this.connectionState === 'failed'),
   );
 
   constructor(record: Readonly<ParticipantRecord>) {

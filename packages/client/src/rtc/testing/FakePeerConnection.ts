@@ -106,6 +106,11 @@ export class FakePeerConnection {
 
   async setLocalDescription(description?: Description): Promise<void> {
     await Promise.resolve();
+    if (description?.type === 'rollback') {
+      this.localDescription = null;
+      this.signalingState = 'stable';
+      return;
+    }
     const type: RTCSdpType =
       description?.type ?? (this.signalingState === 'have-remote-offer' ? 'answer' : 'offer');
     const media = this.transceivers.map((t) => `m=${t.kind} 9 UDP/TLS/RTP/SAVPF 96\r\n`).join('');
