@@ -154,5 +154,7 @@ describe('wrong-password backoff per room and address', () => {
     expect(await metricValue(server.app, 'signal_address_refusals_total', '{limit="password-backoff"}')).toBe(
       3,
     );
-  });
+    // It waits out a real backoff and hashes passwords with scrypt about ten times: past
+    // vitest's 5 s on a busy machine.
+  }, 20_000);
 });
