@@ -29,6 +29,8 @@ test.describe('two people in one room', () => {
       await expectRemoteColour(alice.page, bobOnAlice, bob.rgb);
       await expect(remoteTiles(alice.page)).toHaveCount(1);
       await expect(remoteTiles(bob.page)).toHaveCount(1);
+      // Two people: browser to browser, no media server.
+      await expect(alice.page.locator('[data-topology]')).toHaveAttribute('data-topology', 'mesh');
 
       // Bob joined a room where Alice already was: his join click to her first frame is
       // what a person waits for.

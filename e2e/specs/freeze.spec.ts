@@ -4,7 +4,7 @@ import { freezeAndThaw, printRecoveries } from '../support/freeze.ts';
 /**
  * A browser that freezes (a phone suspending it, a laptop lid closed, a machine so loaded
  * that nothing runs) misses the server's heartbeat; the server drops its socket and the
- * room hears it leave (CONTRACT §2). Once it runs again, the call must re-form by itself
+ * room hears it leave (`peer-left`, reason `lost`). Once it runs again, the call must re-form by itself
  * within 2 s: everyone sees everyone again, in their own colour, with no ghost tile.
  * Here a 3 s freeze against a 500 ms heartbeat; freeze-long.spec.ts has 25 s against the default.
  */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OwnedProcess } from './process.ts';
+import { OwnedProcess } from '@app/testbed';
 import { freePort, freePortRange, waitForTcp } from './ports.ts';
 
 /**

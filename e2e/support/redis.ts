@@ -1,4 +1,4 @@
-import { OwnedProcess } from './process.ts';
+import { OwnedProcess } from '@app/testbed';
 import { freePort, waitForTcp } from './ports.ts';
 
 /** A throwaway redis-server on loopback with no persistence, for scale-out runs. */

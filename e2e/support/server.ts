@@ -1,4 +1,4 @@
-import { OwnedProcess } from './process.ts';
+import { OwnedProcess } from '@app/testbed';
 import { freePort, sleep } from './ports.ts';
 import { REPO_ROOT, SERVER_ENTRY } from './paths.ts';
 

@@ -12,61 +12,21 @@
 import {
   parseServerMessage,
   type ClientMessage,
-  type ErrorCode,
   type JoinedMessage,
-  type LeaveReason,
-  type Peer,
   type PeerId,
   type SignalData,
 } from '@app/protocol';
-import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import { systemClock, type TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
+import type {
+  JoinParams,
+  SignalClientOptions,
+  SignalEvents,
+  SignalState,
+  SocketLike,
+} from './SignalTypes.ts';
 
-/** The part of WebSocket this client uses, so tests can hand in a fake. */
-export interface SocketLike {
-  readonly readyState: number;
-  onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent) => void) | null;
-  onclose: ((event: CloseEvent) => void) | null;
-  onerror: ((event: Event) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export type SignalState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-export interface JoinParams {
-  room: string;
-  name: string;
-  password?: string | undefined;
-  /** A token from an earlier session (e.g. before a reload) to take the seat back. */
-  resumeToken?: string | null | undefined;
-}
-
-export type SignalEvents = {
-  state: SignalState;
-  joined: JoinedMessage;
-  'peer-joined': Peer;
-  /** `lost`: dropped for a missed pong; they may come back under the same PeerId. */
-  'peer-left': { id: PeerId; reason: LeaveReason };
-  signal: { from: PeerId; data: SignalData };
-  /** `retryAfterMs`: with `too-many-attempts`, how long before the server takes another try. */
-  error: { code: ErrorCode; message: string; retryAfterMs?: number | undefined };
-  /** A new resume token arrived (store it so a reload can resume too). */
-  'resume-token': string;
-};
-
-export interface SignalClientOptions {
-  url: string;
-  createSocket?: ((url: string) => SocketLike) | undefined;
-  random?: (() => number) | undefined;
-  clock?: Clock | undefined;
-  /** Upper bound of the first retry delay, and the cap of all later ones, in ms. */
-  firstRetryMs?: number;
-  maxRetryMs?: number;
-  /** Most signals held while disconnected; older ones are dropped past this. */
-  maxQueued?: number;
-}
+export type * from './SignalTypes.ts';
 
 const OPEN = 1;
 const WATCH_TICK_MS = 1000;

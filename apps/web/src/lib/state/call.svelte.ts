@@ -64,6 +64,8 @@ export class CallController {
   notice = $state('');
   isStatsOpen = $state(false);
   isSharingScreen = $state(false);
+  /** How the room's media travels: `mesh` (browser to browser) until a media server carries it. */
+  topology: 'mesh' | 'sfu' = $state('mesh');
   activeSpeakerId: Speaker = $state(null);
   /** Pre-call network test: null before it ran, [] while it runs, then one line per way. */
   connectionCheck: string[] | null = $state(null);
