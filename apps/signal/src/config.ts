@@ -21,6 +21,9 @@ const commaList = z
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** A count or duration where 0 turns the limit off. */
+const limitOrOff = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
   .optional()
@@ -56,6 +59,9 @@ const Env = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     REDIS_PRESENCE_TTL_MS: z.coerce.number().int().min(100).optional(),
     FAULT_INJECTION: flag,
+    ADDRESS_MAX_SOCKETS: limitOrOff(LIMITS.addressMaxSockets),
+    ADDRESS_NEW_SOCKETS_PER_MINUTE: limitOrOff(LIMITS.addressNewSocketsPerMinute),
+    PASSWORD_BACKOFF_MAX_MS: limitOrOff(LIMITS.passwordBackoffMaxMs),
     // LAN=1, HTTPS=1, TLS_CERT, TLS_KEY, TRUST_PROXY (described in @app/lan env.ts).
     ...LAN_ENV,
   })
@@ -99,6 +105,12 @@ const Env = z
     faultInjection: e.FAULT_INJECTION,
     /** Fastify's `trustProxy`: believe X-Forwarded-* from these proxies. */
     trustProxy: e.TRUST_PROXY,
+    /** Per client address (`request.ip`, so behind TRUST_PROXY): sockets open at once; 0: no limit. */
+    addressMaxSockets: e.ADDRESS_MAX_SOCKETS,
+    /** Per client address: new sockets per minute; 0: no limit. */
+    addressNewSocketsPerMinute: e.ADDRESS_NEW_SOCKETS_PER_MINUTE,
+    /** Longest wait between wrong passwords per room and address; 0: no backoff. */
+    passwordBackoffMaxMs: e.PASSWORD_BACKOFF_MAX_MS,
   }));
 
 /** Everything the server can be told, as the code reads it. */

@@ -92,12 +92,17 @@ describe('server messages', () => {
       { type: 'peer-left', id: peerId },
       { type: 'signal', from: peerId, data: { candidate: null } },
       { type: 'error', code: 'room-full', message: 'full' },
+      { type: 'error', code: 'too-many-attempts', message: 'wait', retryAfterMs: 4000 },
     ];
     for (const message of messages) expect(parseServerMessage(JSON.stringify(message)).ok).toBe(true);
   });
 
   it('refuses an unknown error code', () => {
     expect(ServerMessage.safeParse({ type: 'error', code: 'oops', message: '' }).success).toBe(false);
+    expect(
+      ServerMessage.safeParse({ type: 'error', code: 'too-many-attempts', message: '', retryAfterMs: -1 })
+        .success,
+    ).toBe(false);
   });
 });
 

@@ -114,6 +114,8 @@ export const ErrorMessage = z.object({
   type: z.literal('error'),
   code: ErrorCode,
   message: z.string(),
+  /** With `too-many-attempts`: milliseconds until the next try is accepted. */
+  retryAfterMs: z.optional(z.int().check(z.nonnegative())),
 });
 
 export const ServerMessage = z.discriminatedUnion('type', [

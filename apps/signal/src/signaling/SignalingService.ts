@@ -8,6 +8,7 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { Config } from '../config.ts';
+import { PasswordBackoff } from '../limits/PasswordBackoff.ts';
 import type { SignalMetrics } from '../plugins/metrics.ts';
 import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { reasonOfClose, reasonOfSocketError } from './closeReason.ts';
@@ -24,7 +25,10 @@ import { Seats } from './seats/Seats.ts';
 import { RateLimiter } from './TokenBucket.ts';
 
 export type SignalingConfig = SeatingConfig &
-  Pick<Config, 'heartbeatMs' | 'rateBurst' | 'ratePerSecond' | 'rateStrikes' | 'resumeSecret'>;
+  Pick<
+    Config,
+    'heartbeatMs' | 'rateBurst' | 'ratePerSecond' | 'rateStrikes' | 'resumeSecret' | 'passwordBackoffMaxMs'
+  >;
 
 /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
 const SHUTDOWN_CLOSE_WAIT_MS = 300;
@@ -73,6 +77,7 @@ export class SignalingService {
       rooms: this.rooms,
       seats: this.#seats,
       tokens,
+      backoff: new PasswordBackoff({ maxWaitMs: config.passwordBackoffMaxMs }),
       metrics,
       log,
       scheduler,
@@ -104,11 +109,13 @@ export class SignalingService {
     this.#heartbeat.start();
   }
 
-  accept(socket: WebSocket): void {
+  /** Serves a new socket from the client at `address` (its per-address limits key). */
+  accept(socket: WebSocket, address: string): void {
     const { rateBurst, ratePerSecond, rateStrikes } = this.config;
     const connection = new Connection(
       socket,
       new RateLimiter({ burst: rateBurst, perSecond: ratePerSecond, maxStrikes: rateStrikes }),
+      address,
     );
     if (this.#isShuttingDown) {
       connection.close('shutdown', CLOSE_CODES.goingAway, 'Server shutting down');

@@ -174,6 +174,21 @@ describe('Call', () => {
     expect(refusals).toEqual(['room-full', 'wrong-password']);
   });
 
+  it('a join refused for too many wrong passwords is the person’s to act on, with the wait', () => {
+    const { call, socket, joinAs, reconnect } = makeCall();
+    current = call;
+    const refusals: unknown[] = [];
+    call.on('refused', (refusal) => refusals.push(refusal));
+    joinAs([{ id: BOB, name: 'Bob' }]);
+    reconnect();
+    const sent = socket().sent.length;
+    socket().serverSends({ type: 'error', code: 'too-many-attempts', message: 'wait', retryAfterMs: 4000 });
+    // Not retried as a new person: that join would be refused the same way.
+    expect(socket().sent).toHaveLength(sent);
+    expect(call.phase).toBe('prejoin');
+    expect(refusals).toEqual([{ code: 'too-many-attempts', message: 'wait', retryAfterMs: 4000 }]);
+  });
+
   it('sends chat to everyone, and refuses an empty line', () => {
     const { call, joinAs } = makeCall();
     current = call;

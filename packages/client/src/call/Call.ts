@@ -8,7 +8,6 @@
 import {
   ChatMessage,
   DisplayName,
-  type ErrorCode,
   type IceServer,
   type JoinedMessage,
   type PeerId,
@@ -232,7 +231,7 @@ export class Call {
     signal.on('peer-joined', (peer) => this.#phase === 'in-call' && this.#attendance.peerJoined(peer));
     signal.on('peer-left', ({ id, reason }) => this.#attendance.peerLeft(id, reason));
     signal.on('signal', ({ from, data }) => this.#phase === 'in-call' && this.#attendance.signal(from, data));
-    signal.on('error', ({ code, message }) => this.#onServerError(code, message));
+    signal.on('error', (refusal) => this.#onServerError(refusal));
     signal.on('resume-token', (token) => this.#seats.remember(token));
     this.hands.attach(signal);
     return signal;
@@ -286,7 +285,8 @@ export class Call {
     this.#speaker.start();
   }
 
-  #onServerError(code: ErrorCode, message: string): void {
+  #onServerError(refusal: CallEvents['refused']): void {
+    const { code } = refusal;
     // Refusals of single signals (someone who just left, a burst over the rate) heal by
     // themselves: the peer-left follows, or negotiation runs again.
     if (this.#signal?.isJoined) return;
@@ -299,7 +299,7 @@ export class Call {
     this.#signal = null;
     this.#endCall();
     this.#setPhase('prejoin');
-    this.#events.emit('refused', { code, message });
+    this.#events.emit('refused', refusal);
   }
 
   #onPeerMessage(peerId: PeerId, message: PeerMessage): void {

@@ -54,7 +54,7 @@ export type CallEvents = HandEvents & {
   /** Every `joined`, the first one and each after a reconnect (`kind` says which). */
   joined: { self: PeerId; capacity: number; kind: JoinedKind };
   /** The server refused the join (room full, wrong password...): the call is back before joining. */
-  refused: { code: ErrorCode; message: string };
+  refused: { code: ErrorCode; message: string; retryAfterMs?: number | undefined };
   'participant-added': Participant;
   'participant-changed': { id: PeerId; patch: ParticipantPatch };
   'participant-removed': Participant;

@@ -306,7 +306,11 @@ export class SignalClient {
         this.#events.emit('signal', { from: message.from, data: message.data });
         return;
       case 'error':
-        this.#events.emit('error', { code: message.code, message: message.message });
+        this.#events.emit('error', {
+          code: message.code,
+          message: message.message,
+          retryAfterMs: message.retryAfterMs,
+        });
         return;
       case 'hand':
       case 'reaction':

@@ -39,7 +39,8 @@ export type SignalEvents = {
   /** `lost`: dropped for a missed pong; they may come back under the same PeerId. */
   'peer-left': { id: PeerId; reason: LeaveReason };
   signal: { from: PeerId; data: SignalData };
-  error: { code: ErrorCode; message: string };
+  /** `retryAfterMs`: with `too-many-attempts`, how long before the server takes another try. */
+  error: { code: ErrorCode; message: string; retryAfterMs?: number | undefined };
   /** A new resume token arrived (store it so a reload can resume too). */
   'resume-token': string;
   /** A raised or lowered hand, or a reaction, in the room (ours included). */

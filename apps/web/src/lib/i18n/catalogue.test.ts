@@ -25,6 +25,7 @@ const SAMPLE_CALLS: Record<string, unknown[][]> = {
   'call.entered': [[[]], [['Ωa']], [['Ωa', 'Ωb', 'Ωc']]],
   'call.peerFailed': [['Ωa'], [null]],
   'hands.queuePosition': [[2, 3]],
+  'refusal.tooManyAttempts': [[1], [4], [60], [61]],
 };
 
 /** Korean leaves that are the same in every language (units and symbols only). */

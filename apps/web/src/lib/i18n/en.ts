@@ -24,6 +24,13 @@ const errors: Record<ErrorCode, string> = { ...ERRORS };
 const list = (names: readonly string[]) =>
   new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(names);
 
+/** "5 seconds", "2 minutes": whole units, rounded up, so pressing Join then works. */
+function waitWords(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
 export const en = {
   app: {
     title: 'Callroom · video calls by link',
@@ -149,6 +156,8 @@ export const en = {
     wrongPassword:
       'That password is not right for this room. Check the password with the person who shared the link and try again.',
     passwordNeeded: 'This room needs a password. Enter the room password below and press Join.',
+    tooManyAttempts: (seconds: number) =>
+      `Too many wrong passwords for this room from your network. Check the password with the person who shared the link, then press Join again in ${waitWords(seconds)}.`,
     /** The server's other refusals (they mean the app and server disagree; rare). */
     other: errors,
   },

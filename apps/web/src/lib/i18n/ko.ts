@@ -20,6 +20,7 @@ const errors: Record<ErrorCode, string> = {
   'wrong-password': '비밀번호가 맞지 않아요. 링크를 공유한 사람에게 확인하세요.',
   'unknown-peer': '그 사람은 이제 방에 없어요.',
   'rate-limited': '메시지를 너무 빨리 보내고 있어요. 잠시 후 다시 시도하세요.',
+  'too-many-attempts': '비밀번호를 너무 여러 번 틀렸어요. 잠시 후 다시 시도하세요.',
 };
 
 const honour = (name: string) => `${name}님`;
@@ -145,6 +146,8 @@ export const ko: Messages = {
     roomFull: '방이 꽉 찼어요. 누군가 나가면 다시 시도하거나, 처음 화면에서 새 방을 만드세요.',
     wrongPassword: '비밀번호가 맞지 않아요. 링크를 공유한 사람에게 비밀번호를 확인한 뒤 다시 시도하세요.',
     passwordNeeded: '비밀번호가 있는 방이에요. 아래에 방 비밀번호를 입력하고 참여하기를 누르세요.',
+    tooManyAttempts: (seconds) =>
+      `이 네트워크에서 이 방의 비밀번호를 너무 여러 번 틀렸어요. 링크를 공유한 사람에게 비밀번호를 확인한 뒤 ${seconds < 60 ? `${seconds}초` : `${Math.ceil(seconds / 60)}분`} 후에 다시 참여하기를 누르세요.`,
     other: errors,
   },
 

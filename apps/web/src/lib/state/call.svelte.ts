@@ -226,8 +226,8 @@ export class CallController {
       this.capacity = capacity;
       this.joinError = null;
     });
-    call.on('refused', ({ code }) => {
-      this.joinError = { code, hasPassword: this.password !== '' };
+    call.on('refused', ({ code, retryAfterMs }) => {
+      this.joinError = { code, hasPassword: this.password !== '', retryAfterMs };
     });
     call.on('participant-added', (record) => this.participants.push(new Participant(record)));
     call.on('participant-changed', ({ id, patch }) => this.#participant(id)?.apply(patch));

@@ -11,7 +11,8 @@ export interface CallAlert {
 
 /** A refused or impossible join, as a code; its words are chosen when it is shown. */
 export type JoinProblem =
-  | { code: ErrorCode; hasPassword: boolean }
+  /** `retryAfterMs`: with `too-many-attempts`, how long the server wants the person to wait. */
+  | { code: ErrorCode; hasPassword: boolean; retryAfterMs?: number | undefined }
   /** No usable name was typed. */
   | { code: 'name'; maxLength: number };
 
@@ -31,6 +32,9 @@ export function joinProblemText(t: Messages, problem: JoinProblem): string {
       return t.refusal.roomFull;
     case 'wrong-password':
       return problem.hasPassword ? t.refusal.wrongPassword : t.refusal.passwordNeeded;
+    case 'too-many-attempts':
+      // Whole seconds, rounded up, so that pressing Join then works.
+      return t.refusal.tooManyAttempts(Math.max(1, Math.ceil((problem.retryAfterMs ?? 60_000) / 1000)));
     default:
       return t.refusal.other[problem.code];
   }
