@@ -20,6 +20,7 @@ import {
 } from '@app/protocol';
 import { systemClock, type TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
+import { retryDelay } from './backoff.ts';
 import type {
   JoinParams,
   SignalClientOptions,
@@ -36,14 +37,6 @@ const WATCH_TICK_MS = 1000;
 const FROZEN_GAP_MS = 2500;
 /** A socket that closes this soon after a wake-up closed because of the freeze. */
 const WOKE_MS = 5000;
-
-/** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
-export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
-  const ceiling = Math.min(maxMs, firstMs * 2 ** attempt);
-  // Half fixed, half random: spreads a crowd of clients after a server restart, yet the
-  // first retry still comes within `firstMs`.
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
 
 export class SignalClient {
   readonly #events = new Emitter<SignalEvents>();
