@@ -306,6 +306,29 @@ describe('Call across signaling drops', () => {
     expect(signals().at(-1)).toMatchObject({ to: BOB, data: { description: { type: 'offer' } } });
   });
 
+  it('back after the server lost it: someone unlisted with a working connection was lost too, and is waited for', async () => {
+    const { call, clock, socket, joinAs, reconnect } = makeCall();
+    current = call;
+    joinAs([
+      { id: BOB, name: 'Bob' },
+      { id: CAROL, name: 'Carol' },
+    ]);
+    await settle();
+    const [toBob, toCarol] = FakePeerConnection.instances;
+    toBob!.setConnectionState('connected');
+    toCarol!.setConnectionState('connected');
+    reconnect();
+    // Carol is missing from the list: the server had lost her as well (a busy machine).
+    socket().serverSends(joined([{ id: BOB, name: 'Bob' }], { resumed: false }));
+    expect(toCarol!.isClosed).toBe(false);
+    expect(call.participants.find((p) => p.name === 'Carol')?.isAway).toBe(true);
+    socket().serverSends({ type: 'peer-joined', peer: { id: CAROL, name: 'Carol' } });
+    expect(call.participants.find((p) => p.name === 'Carol')?.isAway).toBe(false);
+    clock.advance(LIMITS.awayGraceMs);
+    expect(toCarol!.isClosed).toBe(false);
+    expect(FakePeerConnection.instances).toHaveLength(2);
+  });
+
   it('keeps the tile and connection of someone the server lost, until they are back or the wait ends', async () => {
     const { call, clock, socket, joinAs } = makeCall();
     current = call;
