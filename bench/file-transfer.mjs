@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * File-transfer benchmark: goodput of a 100 MB file between two Chromium pages on
- * loopback through the product's transfer code (apps/web/src/lib/files: channel per
+ * loopback through the product's transfer code (packages/client/src/files: channel per
  * transfer, SCTP-sized chunks, ≤1 MiB queue, incremental SHA-256 on both sides, Blob sink),
  * against a raw RTCDataChannel blast (256 KiB messages, 8 MiB queue, no reading, hashing or
  * storing) measured in the same run on the same machine. Also: the sender's peak

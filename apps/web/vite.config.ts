@@ -4,6 +4,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 // A relative path: Vite bundles the config with relative imports only (bare ones stay external,
 // and this workspace package is TypeScript source).
+import { contentSecurityPolicyDevServer } from '../../packages/csp/src/vite.ts';
 import { lanDevServer } from '../../packages/lan/src/vite.ts';
 
 const signalPort = process.env.SIGNAL_PORT ?? '3000';
@@ -60,7 +61,8 @@ const installableApp = VitePWA({
 
 export default defineConfig({
   // LAN=1 / HTTPS=1: HTTPS with the generated certificate, on every interface (see @app/lan).
-  plugins: [svelte(), svelteTesting(), lanDevServer(), installableApp],
+  // The production server's Content-Security-Policy, so a violation shows up in development.
+  plugins: [svelte(), svelteTesting(), lanDevServer(), contentSecurityPolicyDevServer(), installableApp],
   server: {
     host: '127.0.0.1',
     port: 5173,

@@ -5,8 +5,8 @@
  * `window.bench`.
  */
 import { parsePeerMessage, type PeerMessage } from '@app/protocol';
-import { FileTransfers, type TransferPeer } from '../../apps/web/src/lib/files/FileTransfers.ts';
-import type { FileSender } from '../../apps/web/src/lib/files/FileSender.ts';
+import { FileTransfers, type TransferPeer } from '../../packages/client/src/files/FileTransfers.ts';
+import type { FileSender } from '../../packages/client/src/files/FileSender.ts';
 
 const RAW_CHUNK = 256 * 1024;
 /** The raw blast keeps a deep queue (Chromium closes a channel past 16 MiB). */
@@ -19,17 +19,16 @@ const heap = () => (performance as unknown as { memory?: Memory }).memory?.usedJ
 
 const pc = new RTCPeerConnection();
 const chat = pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
-const transfers = new FileTransfers();
-const peer: TransferPeer = {
-  id: 'remote',
-  name: 'remote',
+const link = {
   sendControl: (message: PeerMessage) => chat.send(JSON.stringify(message)),
-  openChannel: (label) => pc.createDataChannel(label, { ordered: true }),
+  openChannel: (label: string) => pc.createDataChannel(label, { ordered: true }),
   maxMessageSize: () => pc.sctp?.maxMessageSize,
 };
+const transfers = new FileTransfers({ link: () => link });
+const peer: TransferPeer = { id: 'remote', name: 'remote' };
 chat.onmessage = (event) => {
   const parsed = parsePeerMessage(String(event.data));
-  if (parsed.ok) transfers.handleMessage(peer, parsed.value);
+  if (parsed.ok) transfers.handleMessage(peer.id, parsed.value);
 };
 const rawChannels: RTCDataChannel[] = [];
 pc.ondatachannel = ({ channel }) => {

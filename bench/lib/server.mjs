@@ -135,6 +135,10 @@ export async function startServer({ kind, env = {}, cpuProfDir, label = kind }) 
       PORT: String(port),
       HOST: '127.0.0.1',
       ALLOWED_ORIGINS: `http://127.0.0.1:${port}`,
+      // Every load generator connects from 127.0.0.1: thousands of sockets from one address
+      // would be refused by the per-address limits a real server keeps.
+      ADDRESS_MAX_SOCKETS: '0',
+      ADDRESS_NEW_SOCKETS_PER_MINUTE: '0',
       // Explicit, so a bench-built bundle outside apps/signal serves the same web app.
       WEB_ROOT: join(REPO_DIR, 'apps/web/dist'),
       ...env,

@@ -45,6 +45,7 @@ for (const size of PHONE_SIZES) {
         deviceScaleFactor: 2,
         isMobile: true,
         hasTouch: true,
+        locale: 'en-US',
         permissions: ['camera', 'microphone'],
       });
       phone = await context.newPage();

@@ -77,6 +77,28 @@ test('a wrong password is refused with a message about the password', async ({ l
   await expectRemoteColour(bob.page, remoteTile(bob.page, 'Alice'), alice.rgb);
 });
 
+test('someone who keeps guessing the password is asked to wait, and the owner stays in the call', async ({
+  launchPerson,
+}) => {
+  const [alice, bob] = await Promise.all([launchPerson('red'), launchPerson('green')]);
+  const room = uniqueRoom('guessed');
+  await joinRoom(alice.page, room, 'Alice', { password: 'correct horse' });
+
+  // Two wrong tries are free, then each waits 1 s, 2 s, 4 s … after the last: keep guessing
+  // until one lands inside a wait, however slow the machine is.
+  let text = '';
+  for (let guess = 1; guess <= 8 && !/too many/i.test(text); guess++) {
+    await joinRoom(bob.page, room, 'Bob', { password: `guess ${guess}`, expectInCall: false });
+    const alert = alertWith(bob.page, /password/i);
+    await expect(alert).toBeVisible();
+    text = await alert.innerText();
+  }
+  expect(text).toMatch(/Too many wrong passwords.*Check the password.*press Join again in \d+ seconds?\./);
+  await expect(hangUpButton(bob.page)).toBeHidden();
+  await expect(hangUpButton(alice.page)).toBeVisible();
+  await expect(remoteTiles(alice.page)).toHaveCount(0);
+});
+
 test('an invalid room name on the landing page is explained', async ({ launchPerson }) => {
   const alice = await launchPerson('red');
   await alice.page.goto('/');

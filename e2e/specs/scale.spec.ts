@@ -179,7 +179,7 @@ test('two browsers on two processes see each other, and a hang-up reaches the ot
   await hangUpButton(bob.page).click();
   await expect(bobOnAnn, "Bob's tile leaves Ann's call").toHaveCount(0, { timeout: 15_000 });
   // It left because process 2's peer-left crossed to process 1, not because the media stopped.
-  expect(framesOf(annSignaling, 'peer-left')).toEqual([{ type: 'peer-left', id: bobId }]);
+  expect(framesOf(annSignaling, 'peer-left')).toEqual([{ type: 'peer-left', id: bobId, reason: 'left' }]);
   await expect.poll(() => gauge(two, 'signal_peers')).toBe(0);
   expect(await gauge(one, 'signal_peers')).toBe(1);
   await expect(hangUpButton(ann.page), 'Ann stays in the call').toBeVisible();

@@ -13,6 +13,7 @@ const SOURCES = [
   'packages/client/src',
   'packages/protocol/src',
   'packages/lan/src',
+  'packages/csp/src',
 ];
 
 function newestMtime(path: string): number {

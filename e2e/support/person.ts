@@ -6,6 +6,7 @@ import {
   type Page,
   type TestInfo,
 } from '@playwright/test';
+import { rm } from 'node:fs/promises';
 import { chromiumArgs, playwrightDisableFeaturesArg } from './chromium-args.ts';
 import { COLOURS, type Colour, type Rgb } from './media.ts';
 import { CHROMIUM_PATH } from './paths.ts';
@@ -28,6 +29,13 @@ export interface PersonOptions {
   grantMedia?: boolean;
   /** Console errors the test expects (e.g. the browser's own log of a failed WebSocket). */
   allowConsole?: RegExp[];
+  /**
+   * The person's language (`navigator.languages`, Accept-Language, Intl): `en-US` unless said,
+   * so the suite does not depend on the machine's own locale.
+   */
+  locale?: string;
+  /** The window size: 1024x720 unless said. */
+  viewport?: { width: number; height: number };
 }
 
 type BrowserKey = `${Colour}:${'granted' | 'denied'}`;
@@ -89,25 +97,12 @@ export async function openPerson(
   const browser = await pool.acquire(colour, grantMedia);
   const context = await browser.newContext({
     baseURL,
-    viewport: { width: 1024, height: 720 },
+    viewport: options.viewport ?? { width: 1024, height: 720 },
+    locale: options.locale ?? 'en-US',
     permissions: grantMedia ? ['camera', 'microphone'] : [],
   });
   const page = await context.newPage();
-  const problems: string[] = [];
-  const allowed = options.allowConsole ?? [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.stack ?? error.message}`));
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const text = message.text();
-    if (allowed.some((pattern) => pattern.test(text))) return;
-    problems.push(`console error: ${text} (${message.location().url}:${message.location().lineNumber})`);
-  });
-  // The page must never open a dialog on its own (an injected `alert()` would show up here).
-  page.on('dialog', (dialog) => {
-    problems.push(`unexpected ${dialog.type()} dialog: ${dialog.message()}`);
-    void dialog.dismiss().catch(() => undefined);
-  });
-  page.on('crash', () => problems.push('the page crashed'));
+  const problems = watchProblems(page, options.allowConsole ?? []);
   let isClosed = false;
   return {
     colour,
@@ -125,11 +120,77 @@ export async function openPerson(
   };
 }
 
+/** Page errors, console errors (but `allowed` ones) and dialogs of `page`, as they happen. */
+function watchProblems(page: Page, allowed: readonly RegExp[]): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.stack ?? error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (allowed.some((pattern) => pattern.test(text))) return;
+    problems.push(`console error: ${text} (${message.location().url}:${message.location().lineNumber})`);
+  });
+  // The page must never open a dialog on its own (an injected `alert()` would show up here).
+  page.on('dialog', (dialog) => {
+    problems.push(`unexpected ${dialog.type()} dialog: ${dialog.message()}`);
+    void dialog.dismiss().catch(() => undefined);
+  });
+  page.on('crash', () => problems.push('the page crashed'));
+  return problems;
+}
+
+/** A person whose browser keeps its profile in a directory (see openPersistentPerson). */
+export type PersistentPerson = Omit<Person, 'browser'>;
+
+/**
+ * A person in a Chromium of their own with a profile on disk, as a real browser has. The
+ * pool's people use throwaway (incognito) contexts, whose origin private file system and
+ * blob store live in the browser's memory; a test that moves a gigabyte through them wants
+ * them on disk. The profile directory goes with the person.
+ */
+export async function openPersistentPerson(
+  baseURL: string,
+  colour: Colour,
+  profileDir: string,
+  options: PersonOptions = {},
+): Promise<PersistentPerson> {
+  const grantMedia = options.grantMedia ?? true;
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: chromiumArgs({ colour, grantMedia }),
+    ignoreDefaultArgs: [playwrightDisableFeaturesArg()],
+    baseURL,
+    viewport: { width: 1024, height: 720 },
+    permissions: grantMedia ? ['camera', 'microphone'] : [],
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems = watchProblems(page, options.allowConsole ?? []);
+  let isClosed = false;
+  return {
+    colour,
+    rgb: COLOURS[colour],
+    context,
+    page,
+    problems,
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      await context.close().catch(() => undefined);
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * Ends a test's people: screenshots of each when the test failed, then closes them and
  * fails the test if any page reported errors, console errors or dialogs.
  */
-export async function releasePeople(people: readonly Person[], testInfo: TestInfo): Promise<void> {
+export async function releasePeople(
+  people: readonly Pick<Person, 'colour' | 'page' | 'problems' | 'close'>[],
+  testInfo: TestInfo,
+): Promise<void> {
   if (testInfo.status !== testInfo.expectedStatus) {
     for (const [index, person] of people.entries()) {
       const path = testInfo.outputPath(`person-${index + 1}-${person.colour}.png`);

@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, type Config } from './config.ts';
 import faultsPlugin from './plugins/faults.ts';
 import healthPlugin from './plugins/health.ts';
 import metricsPlugin from './plugins/metrics.ts';
+import securityPlugin from './plugins/security.ts';
 import signalingPlugin from './plugins/signaling.ts';
 import webPlugin from './plugins/web.ts';
 import { registryFactory } from './rooms/registryFactory.ts';
@@ -38,6 +39,8 @@ export async function build(overrides: Partial<AppOptions> = {}): Promise<Fastif
     ...(options.https ? { https: options.https } : {}),
   }) as FastifyInstance;
 
+  // First, so that its headers are on every answer, refusals included.
+  await app.register(securityPlugin, { isTls: options.https !== undefined });
   await app.register(metricsPlugin);
   await app.register(signalingPlugin, {
     config: options,

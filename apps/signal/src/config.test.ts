@@ -57,6 +57,25 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the per-address limits, where 0 turns one off and a negative one is refused', () => {
+    expect(DEFAULT_CONFIG).toMatchObject({
+      addressMaxSockets: LIMITS.addressMaxSockets,
+      addressNewSocketsPerMinute: LIMITS.addressNewSocketsPerMinute,
+      passwordBackoffMaxMs: LIMITS.passwordBackoffMaxMs,
+    });
+    expect(
+      parsed({
+        ADDRESS_MAX_SOCKETS: '0',
+        ADDRESS_NEW_SOCKETS_PER_MINUTE: '30',
+        PASSWORD_BACKOFF_MAX_MS: '5000',
+      }),
+    ).toMatchObject({ addressMaxSockets: 0, addressNewSocketsPerMinute: 30, passwordBackoffMaxMs: 5000 });
+    expect(parseConfig({ ADDRESS_MAX_SOCKETS: '-1' })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/^Invalid configuration: ADDRESS_MAX_SOCKETS \(got "-1"\): /),
+    });
+  });
+
   it('treats an empty variable as unset, and LAN mode listens on every interface', () => {
     expect(parsed({ ROOM_CAPACITY: '', ALLOWED_ORIGINS: '' })).toMatchObject({
       roomCapacity: LIMITS.roomCapacity,

@@ -31,6 +31,8 @@ const janusUrlList = commaList.refine(
 
 /** Values never echoed in a configuration error: they are secrets, or say where the media server is. */
 const UNSHOWN = /SECRET|KEY|JANUS_URLS/;
+/** A count or duration where 0 turns the limit off. */
+const limitOrOff = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 const flag = z
   .enum(['0', '1', 'true', 'false', ''])
@@ -84,6 +86,9 @@ const Env = z
     JANUS_API_SECRET: z.string().min(1).optional(),
     JANUS_ADMIN_KEY: z.string().min(1).optional(),
     MESH_MAX: positiveInt(4),
+    ADDRESS_MAX_SOCKETS: limitOrOff(LIMITS.addressMaxSockets),
+    ADDRESS_NEW_SOCKETS_PER_MINUTE: limitOrOff(LIMITS.addressNewSocketsPerMinute),
+    PASSWORD_BACKOFF_MAX_MS: limitOrOff(LIMITS.passwordBackoffMaxMs),
     // LAN=1, HTTPS=1, TLS_CERT, TLS_KEY, TRUST_PROXY (described in @app/lan env.ts).
     ...LAN_ENV,
   })
@@ -145,6 +150,12 @@ const Env = z
     meshMax: e.MESH_MAX,
     meshReturnMs: MESH_RETURN_MS,
     meshLeaveMs: MESH_LEAVE_MS,
+    /** Per client address (`request.ip`, so behind TRUST_PROXY): sockets open at once; 0: no limit. */
+    addressMaxSockets: e.ADDRESS_MAX_SOCKETS,
+    /** Per client address: new sockets per minute; 0: no limit. */
+    addressNewSocketsPerMinute: e.ADDRESS_NEW_SOCKETS_PER_MINUTE,
+    /** Longest wait between wrong passwords per room and address; 0: no backoff. */
+    passwordBackoffMaxMs: e.PASSWORD_BACKOFF_MAX_MS,
   }));
 
 /** Everything the server can be told, as the code reads it. */

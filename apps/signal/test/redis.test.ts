@@ -156,6 +156,37 @@ describe('two processes sharing rooms through Redis', () => {
     expect(await metricValue(two.app, 'signal_peers')).toBe(2);
   });
 
+  it('hands and reactions reach the other process; a hand survives a resume there and is lowered by leaving', async () => {
+    const [one, two] = [await serve(), await serve()];
+    const a = await connect(one);
+    const b = await connect(two);
+    const joinedA = await a.join('hands', 'Ann');
+    const joinedB = await b.join('hands', 'Bob');
+    await a.next('peer-joined');
+    a.send({ type: 'hand', raised: true });
+    expect(await b.next('hand')).toEqual({ type: 'hand', id: joinedA.self, raised: true });
+    await a.next('hand');
+    b.send({ type: 'react', emoji: '👏' });
+    expect(await a.next('reaction')).toEqual({ type: 'reaction', from: joinedB.self, emoji: '👏' });
+
+    await one.app.inject({ method: 'POST', url: `/test/drop/${joinedA.self}` });
+    await eventually(async () => (await metricValue(one.app, 'signal_seats_held')) === 1);
+    const moved = await connect(two);
+    await moved.join('hands', 'Ann', { resume: joinedA.resumeToken });
+    const c = await connect(one);
+    const joinedC = await c.join('hands', 'Cy');
+    expect(joinedC.peers).toEqual(
+      expect.arrayContaining([
+        { id: joinedA.self, name: 'Ann', hand: true },
+        { id: joinedB.self, name: 'Bob' },
+      ]),
+    );
+    moved.send({ type: 'leave' });
+    await b.waitFor('peer-left');
+    const d = await connect(two);
+    expect((await d.join('hands', 'Di')).peers.some((peer) => peer.hand === true)).toBe(false);
+  });
+
   it('a seat the room saw leave comes back on the other process as not resumed', async () => {
     const [one, two] = [await serve(), await serve()];
     const a = await connect(one);

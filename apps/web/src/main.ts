@@ -1,12 +1,18 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import { i18n } from './lib/i18n/locale.svelte.ts';
 import { AppUpdate } from './lib/state/app-update.svelte.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 
 const update = new AppUpdate();
+
+// The first paint is in the person's language: a catalogue other than English is its own
+// small chunk, fetched before mounting (it is in the service worker's cache like every chunk).
+// Should it fail to load, the page shows in English rather than not at all.
+await i18n.use(i18n.preferred()).catch(() => undefined);
 
 export default mount(App, { target, props: { update } });
 

@@ -4,6 +4,7 @@
  */
 export { Call } from './call/Call.ts';
 export type * from './call/CallTypes.ts';
+export type { HandChange, HandEvents, Hands, ReactionEvent } from './call/Hands.ts';
 export type { Participant, ParticipantPatch } from './call/Roster.ts';
 export { sessionResumeStore, type JoinedKind, type ResumeStore } from './call/SeatPolicy.ts';
 export { checkNetwork, type NetworkCheckOptions } from './call/networkCheck.ts';

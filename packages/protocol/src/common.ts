@@ -28,7 +28,8 @@ export const Password = z.string().check(z.minLength(1), z.maxLength(LIMITS.pass
 /** An opaque token from `joined` that lets a dropped connection take back its seat. */
 export const ResumeToken = z.string().check(z.minLength(1), z.maxLength(512));
 
-export const Peer = z.object({ id: PeerId, name: DisplayName });
+/** `hand` is present and true while the person has their hand raised. */
+export const Peer = z.object({ id: PeerId, name: DisplayName, hand: z.optional(z.boolean()) });
 export type Peer = z.infer<typeof Peer>;
 
 export const SessionDescription = z.object({

@@ -13,6 +13,8 @@ export const ERRORS = {
   'wrong-password': 'That password is not right for this room. Check it with the person who shared the link.',
   'unknown-peer': 'That person is not in your room any more.',
   'rate-limited': 'Too many messages too quickly. Slow down and try again in a moment.',
+  'too-many-attempts':
+    'Too many wrong passwords for this room from your network. Check the password with the person who shared the link, and try again after the wait.',
 } as const satisfies Record<string, string>;
 
 type Code = keyof typeof ERRORS;

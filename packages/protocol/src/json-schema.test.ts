@@ -37,6 +37,8 @@ describe('schema/*.json', () => {
       'join',
       'signal',
       'leave',
+      'hand',
+      'react',
       'media-publish',
       'media-subscribe-answer',
       'media-candidate',
@@ -49,12 +51,14 @@ describe('schema/*.json', () => {
       'peer-left',
       'signal',
       'error',
+      'hand',
+      'reaction',
       'topology',
       'media-publish-answer',
       'media-subscribe-offer',
       'media-candidate',
       'media-session',
     ]);
-    expect(types('peer.json')).toHaveLength(10);
+    expect(types('peer.json')).toHaveLength(12);
   });
 });

@@ -23,6 +23,23 @@ export const LIMITS = {
    * that keeps sending into an empty bucket is flooding, not bursting.
    */
   rateStrikes: 100,
+  /**
+   * Per client address (IPv4, or IPv6 /64), sockets open at once: a large office behind one
+   * NAT address with 128 people in calls at the same moment, each with a second socket while
+   * resuming (2 x 128); a thousand sockets from one address is not an office.
+   */
+  addressMaxSockets: 256,
+  /**
+   * Per client address, new sockets per minute (a bucket of this size, refilled over a
+   * minute): the whole office above reconnecting at once after a restart fits in the bucket,
+   * and 10 a second sustained is far above people joining and leaving calls.
+   */
+  addressNewSocketsPerMinute: 600,
+  /**
+   * Wrong-password backoff per room and address: after two free tries, 1, 2, 4 … seconds
+   * between tries, never more than this.
+   */
+  passwordBackoffMaxMs: 60_000,
   /** Lifetime of TURN REST credentials, in seconds. */
   turnTtlSeconds: 3600,
   /** How long a dropped peer's seat is held for it to resume, in milliseconds. */
@@ -37,6 +54,13 @@ export const LIMITS = {
   passwordMaxLength: 128,
   /** Display name length after trimming. */
   nameMaxLength: 40,
+  /**
+   * Reactions per connection: `reactionBurst` at once, one more every `reactionRefillMs`
+   * (5 per 10 s). A reaction floats over a tile for everyone; more than this is noise, and
+   * the excess is refused with `rate-limited`.
+   */
+  reactionBurst: 5,
+  reactionRefillMs: 2000,
   /** Chat message length. */
   chatMaxLength: 4000,
 } as const;

@@ -18,6 +18,9 @@ describe('client messages', () => {
     },
     { type: 'signal', to: peerId, data: { candidate: null } },
     { type: 'leave' },
+    { type: 'hand', raised: true },
+    { type: 'react', emoji: '👍' },
+    { type: 'react', emoji: '❤️' },
   ])('accepts $type', (message) => {
     expect(ClientMessage.safeParse(message).success).toBe(true);
   });
@@ -29,6 +32,9 @@ describe('client messages', () => {
 
   it.each([
     ['unknown type', { type: 'hello' }],
+    ['hand without raised', { type: 'hand' }],
+    ['a reaction outside the set', { type: 'react', emoji: '💩' }],
+    ['a heart without its variation selector', { type: 'react', emoji: '❤' }],
     ['missing type', { room: 'r', name: 'n' }],
     ['room with a slash', { type: 'join', room: 'a/b', name: 'n' }],
     ['empty room', { type: 'join', room: '', name: 'n' }],
@@ -86,12 +92,17 @@ describe('server messages', () => {
       { type: 'peer-left', id: peerId },
       { type: 'signal', from: peerId, data: { candidate: null } },
       { type: 'error', code: 'room-full', message: 'full' },
+      { type: 'error', code: 'too-many-attempts', message: 'wait', retryAfterMs: 4000 },
     ];
     for (const message of messages) expect(parseServerMessage(JSON.stringify(message)).ok).toBe(true);
   });
 
   it('refuses an unknown error code', () => {
     expect(ServerMessage.safeParse({ type: 'error', code: 'oops', message: '' }).success).toBe(false);
+    expect(
+      ServerMessage.safeParse({ type: 'error', code: 'too-many-attempts', message: '', retryAfterMs: -1 })
+        .success,
+    ).toBe(false);
   });
 });
 

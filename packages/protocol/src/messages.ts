@@ -10,6 +10,7 @@
 import * as z from 'zod/mini';
 import { DisplayName, IceServer, Password, Peer, PeerId, ResumeToken, RoomId, SignalData } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
+import { HandMessage, PeerHandMessage, ReactionMessage, ReactMessage } from './hands.ts';
 import {
   MediaCandidateMessage,
   MediaLayersMessage,
@@ -26,6 +27,7 @@ import {
 
 export * from './common.ts';
 export * from './media-server.ts';
+export * from './hands.ts';
 
 // Client to server
 
@@ -52,6 +54,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   JoinMessage,
   SignalMessage,
   LeaveMessage,
+  HandMessage,
+  ReactMessage,
   MediaPublishMessage,
   MediaSubscribeAnswerMessage,
   MediaCandidateMessage,
@@ -110,6 +114,8 @@ export const ErrorMessage = z.object({
   type: z.literal('error'),
   code: ErrorCode,
   message: z.string(),
+  /** With `too-many-attempts`: milliseconds until the next try is accepted. */
+  retryAfterMs: z.optional(z.int().check(z.nonnegative())),
 });
 
 export const ServerMessage = z.discriminatedUnion('type', [
@@ -118,6 +124,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   PeerLeftMessage,
   RelayedSignalMessage,
   ErrorMessage,
+  PeerHandMessage,
+  ReactionMessage,
   TopologyMessage,
   MediaPublishAnswerMessage,
   MediaSubscribeOfferMessage,

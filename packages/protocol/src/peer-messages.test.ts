@@ -15,6 +15,9 @@ describe('peer messages', () => {
     { type: 'file-cancel', id, reason: 'cancelled' },
     { type: 'file-end', id, sha256: 'a'.repeat(64) },
     { type: 'file-result', id, ok: true },
+    { type: 'file-offer', id, name: 'a', size: 1, mime: '', sentAt: 1, key: 'k'.repeat(22) },
+    { type: 'file-resume', id, key: 'k'.repeat(22), from: 0, prefix: 'a'.repeat(64), attempt: 1 },
+    { type: 'file-rejoin', id, key: 'k'.repeat(22) },
   ])('accepts $type', (message) => {
     expect(PeerMessage.safeParse(message).success).toBe(true);
   });
@@ -37,6 +40,16 @@ describe('peer messages', () => {
     ['empty file name', { type: 'file-offer', id, name: '', size: 1, mime: '', sentAt: 1 }],
     ['digest in upper case', { type: 'file-end', id, sha256: 'A'.repeat(64) }],
     ['unknown cancel reason', { type: 'file-cancel', id, reason: 'because' }],
+    ['short transfer key', { type: 'file-rejoin', id, key: 'k'.repeat(21) }],
+    [
+      'resume from a negative block',
+      { type: 'file-resume', id, key: 'k'.repeat(22), from: -1, prefix: 'a'.repeat(64), attempt: 1 },
+    ],
+    [
+      'resume attempt 0',
+      { type: 'file-resume', id, key: 'k'.repeat(22), from: 0, prefix: 'a'.repeat(64), attempt: 0 },
+    ],
+    ['resume without its key', { type: 'file-resume', id, from: 0, prefix: 'a'.repeat(64), attempt: 1 }],
   ])('refuses %s', (_label, message) => {
     expect(PeerMessage.safeParse(message).success).toBe(false);
   });

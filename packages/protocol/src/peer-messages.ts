@@ -3,8 +3,8 @@
  * inbound message is parsed with these schemas and a bad one is dropped and counted.
  *
  * Channels: `chat` (negotiated, id 0, ordered) carries the JSON messages below; each file
- * transfer gets its own ordered channel labelled `file:<id>` carrying the file's bytes as
- * binary frames followed by one JSON `file-end`.
+ * transfer gets its own ordered channel labelled `file:<id>` (`file:<id>:<attempt>` when it
+ * is resumed) carrying the file's bytes as binary frames followed by one JSON `file-end`.
  */
 import * as z from 'zod/mini';
 import { LIMITS } from './limits.ts';
@@ -57,6 +57,14 @@ export const PhotoChunkMessage = z.object({
 export const FileName = z.string().check(z.minLength(1), z.maxLength(255));
 export const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
+/**
+ * The secret of one transfer, made by its sender (at least 128 random bits, base64url) and
+ * sent only in its `file-offer`, on the two people's own encrypted `chat` channel. Knowing
+ * it is how either side proves, after a reload under a new PeerId, that it is the other end
+ * of that transfer.
+ */
+export const TransferKey = z.string().check(z.regex(/^[A-Za-z0-9_-]{22,64}$/));
+
 export const FileOfferMessage = z.object({
   type: z.literal('file-offer'),
   id: MessageId,
@@ -64,6 +72,8 @@ export const FileOfferMessage = z.object({
   size: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
   mime: z.string().check(z.maxLength(255)),
   sentAt,
+  /** Present when the sender can resume the transfer (see `file-resume`). */
+  key: z.optional(TransferKey),
 });
 
 export const FileAcceptMessage = z.object({ type: z.literal('file-accept'), id: MessageId });
@@ -92,6 +102,33 @@ export const FileEndMessage = z.object({
   sha256: Sha256Hex,
 });
 
+/**
+ * Receiver to sender, on `chat`: "I hold the first `from` blocks of the file (see
+ * FILE_DIGEST_BLOCK_BYTES); send the rest on a new channel `file:<id>:<attempt>`". `prefix`
+ * is the SHA-256 of the concatenated SHA-256 digests of those blocks (of nothing when `from`
+ * is 0), so the sender can check them without seeing them. `attempt` grows with every
+ * request, so a late channel of an earlier one is never mistaken for the current one.
+ */
+export const FileResumeMessage = z.object({
+  type: z.literal('file-resume'),
+  id: MessageId,
+  key: TransferKey,
+  from: z.int().check(z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER)),
+  prefix: Sha256Hex,
+  attempt: z.int().check(z.positive(), z.maximum(Number.MAX_SAFE_INTEGER)),
+});
+
+/**
+ * Sender to receiver, on `chat`: "I am back for this transfer (perhaps under a new PeerId,
+ * after a reload, with the file chosen again); tell me where to go on". Answered by
+ * `file-resume`.
+ */
+export const FileRejoinMessage = z.object({
+  type: z.literal('file-rejoin'),
+  id: MessageId,
+  key: TransferKey,
+});
+
 /** The receiver's verdict once the digest is checked. */
 export const FileResultMessage = z.object({
   type: z.literal('file-result'),
@@ -110,6 +147,8 @@ export const PeerMessage = z.discriminatedUnion('type', [
   FileCancelMessage,
   FileEndMessage,
   FileResultMessage,
+  FileResumeMessage,
+  FileRejoinMessage,
 ]);
 export type PeerMessage = z.infer<typeof PeerMessage>;
 export type ChatMessage = z.infer<typeof ChatMessage>;
@@ -122,3 +161,5 @@ export type FileDeclineMessage = z.infer<typeof FileDeclineMessage>;
 export type FileCancelMessage = z.infer<typeof FileCancelMessage>;
 export type FileEndMessage = z.infer<typeof FileEndMessage>;
 export type FileResultMessage = z.infer<typeof FileResultMessage>;
+export type FileResumeMessage = z.infer<typeof FileResumeMessage>;
+export type FileRejoinMessage = z.infer<typeof FileRejoinMessage>;

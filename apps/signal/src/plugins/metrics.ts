@@ -3,10 +3,14 @@ import fp from 'fastify-plugin';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { RegistryStats } from '../rooms/RoomRegistry.ts';
 
+/** The per-address limits, as the refusals metric labels them. */
+const ADDRESS_LIMITS = ['sockets-per-address', 'new-sockets-per-address', 'password-backoff'] as const;
+export type AddressLimit = (typeof ADDRESS_LIMITS)[number];
+
 /**
  * Prometheus metrics at `/metrics`: connections, rooms, peers, messages relayed, errors by
- * code, closes by reason. One prom-client registry per app instance, never the global one,
- * so several apps in one process (tests) do not share or clash.
+ * code, closes by reason, refusals by per-address limit. One prom-client registry per app
+ * instance, never the global one, so several apps in one process (tests) do not share or clash.
  */
 export class SignalMetrics {
   readonly registry = new Registry();
@@ -17,6 +21,7 @@ export class SignalMetrics {
   readonly errors: Counter<'code'>;
   readonly closes: Counter<'reason'>;
   readonly topologyMoves: Counter<'to'>;
+  readonly refusals: Counter<'limit'>;
   #roomStats: () => Promise<RegistryStats> = async () => ({ rooms: 0, peers: 0 });
 
   constructor() {
@@ -59,6 +64,14 @@ export class SignalMetrics {
       labelNames: ['to'],
       registers,
     });
+    this.refusals = new Counter({
+      name: 'signal_address_refusals_total',
+      help: 'Sockets and joins refused by a per-address limit, by limit.',
+      labelNames: ['limit'],
+      registers,
+    });
+    // Every limit shows, at 0 until it first refuses, so an alert can watch its rate.
+    for (const limit of ADDRESS_LIMITS) this.refusals.inc({ limit }, 0);
     const roomStats = () => this.#roomStats();
     new Gauge({
       name: 'signal_rooms',
@@ -76,6 +89,11 @@ export class SignalMetrics {
         this.set((await roomStats()).peers);
       },
     });
+  }
+
+  /** A per-address limit refused a socket or a join. */
+  refused(limit: AddressLimit): void {
+    this.refusals.inc({ limit });
   }
 
   /** The rooms and peers gauges read their values from here at scrape time. */

@@ -3,12 +3,15 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { addressKey } from '../limits/addressKey.ts';
+import { SocketAdmission } from '../limits/SocketAdmission.ts';
 import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { isOriginAllowed } from '../signaling/origin.ts';
 import { SignalingService, type SignalingConfig } from '../signaling/SignalingService.ts';
 
 export interface SignalingPluginOptions {
-  config: SignalingConfig & Pick<Config, 'maxMessageBytes' | 'allowedOrigins'>;
+  config: SignalingConfig &
+    Pick<Config, 'maxMessageBytes' | 'allowedOrigins' | 'addressMaxSockets' | 'addressNewSocketsPerMinute'>;
   createRegistry: RegistryFactory;
 }
 
@@ -32,6 +35,10 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
   { config, createRegistry },
 ) => {
   const service = new SignalingService(config, createRegistry, app.metrics, app.log);
+  const admission = new SocketAdmission({
+    maxSockets: config.addressMaxSockets,
+    newPerMinute: config.addressNewSocketsPerMinute,
+  });
   app.decorate('rooms', service.rooms);
   app.decorate('signaling', service);
   app.metrics.observeRooms(() => service.rooms.stats());
@@ -66,9 +73,26 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
       // Cross-site WebSocket hijacking: refuse foreign pages before the upgrade.
       onRequest: async (request, reply) => {
         // `request.host` is the Host header, or X-Forwarded-Host from a proxy trusted by TRUST_PROXY.
-        if (isOriginAllowed(request.headers.origin, request.host, config.allowedOrigins)) return;
-        request.log.info({ event: 'origin-refused' }, 'refused WebSocket upgrade');
-        return reply.code(403).send({ status: 'forbidden-origin' });
+        if (!isOriginAllowed(request.headers.origin, request.host, config.allowedOrigins)) {
+          request.log.info({ event: 'origin-refused' }, 'refused WebSocket upgrade');
+          return reply.code(403).send({ status: 'forbidden-origin' });
+        }
+        // A plain GET (no upgrade) gets 404 from the plugin and holds no socket to count.
+        if (!request.ws) return;
+        // `request.ip` is the peer address, or X-Forwarded-For from a proxy trusted by TRUST_PROXY.
+        const admitted = admission.admit(addressKey(request.ip));
+        if (!admitted.ok) {
+          app.metrics.refused(admitted.limit);
+          request.log.info({ event: 'address-refused', limit: admitted.limit }, 'refused WebSocket upgrade');
+          if (admitted.retryAfterS !== undefined)
+            void reply.header('retry-after', String(admitted.retryAfterS));
+          return reply
+            .code(429)
+            .send({ status: 'too-many-sockets', limit: admitted.limit, max: admitted.max });
+        }
+        // The place is given back when the TCP connection ends, whatever became of the
+        // upgrade: the count cannot drift from the sockets actually open.
+        request.raw.socket.once('close', admitted.release);
       },
     },
     (socket, request) => {
@@ -83,7 +107,7 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
       const tcp = request.raw.socket;
       const response = (tcp as { _httpMessage?: unknown })._httpMessage;
       if (response instanceof ServerResponse) response.detachSocket(tcp);
-      service.accept(socket);
+      service.accept(socket, addressKey(request.ip));
     },
   );
 };

@@ -1,4 +1,4 @@
-import type { LeaveReason, Peer, PeerId, RoomId, SignalData, TopologyMessage } from '@app/protocol';
+import type { LeaveReason, Peer, PeerId, Reaction, RoomId, SignalData, TopologyMessage } from '@app/protocol';
 import { hashPassword, verifyPassword } from './password.ts';
 import { Room } from './Room.ts';
 import { Departures } from './Departures.ts';
@@ -82,6 +82,22 @@ export class MemoryRoomRegistry implements RoomRegistry {
     const room = this.#rooms.get(roomId);
     if (room === undefined || to === from || !room.has(to) || !room.has(from)) return false;
     this.#deliver(to, { type: 'signal', from, data });
+    return true;
+  }
+
+  async setHand(roomId: RoomId, peerId: PeerId, isRaised: boolean): Promise<boolean> {
+    const room = this.#rooms.get(roomId);
+    if (room === undefined || !room.has(peerId)) return false;
+    if (!room.setHand(peerId, isRaised)) return true;
+    for (const peer of room.everyone())
+      this.#deliver(peer.id, { type: 'hand', id: peerId, raised: isRaised });
+    return true;
+  }
+
+  async react(roomId: RoomId, from: PeerId, emoji: Reaction): Promise<boolean> {
+    const room = this.#rooms.get(roomId);
+    if (room === undefined || !room.has(from)) return false;
+    for (const peer of room.everyone()) this.#deliver(peer.id, { type: 'reaction', from, emoji });
     return true;
   }
 

@@ -45,6 +45,20 @@ export class Room {
     return this.#members.delete(peerId);
   }
 
+  /** Raises or lowers a member's hand; false when that changed nothing (or no such member). */
+  setHand(peerId: PeerId, isRaised: boolean): boolean {
+    const peer = this.#members.get(peerId);
+    if (peer === undefined || (peer.hand === true) === isRaised) return false;
+    const { hand: _lowered, ...rest } = peer;
+    this.#members.set(peerId, isRaised ? { ...rest, hand: true } : rest);
+    return true;
+  }
+
+  /** Everyone in the room, in the order they joined. */
+  everyone(): Peer[] {
+    return [...this.#members.values()];
+  }
+
   /** Everyone in the room except `peerId`, in the order they joined. */
   peersExcept(peerId: PeerId): Peer[] {
     return [...this.#members.values()].filter((peer) => peer.id !== peerId);

@@ -1,9 +1,12 @@
 import type {
   LeaveReason,
   Peer,
+  PeerHandMessage,
   PeerId,
   PeerJoinedMessage,
   PeerLeftMessage,
+  Reaction,
+  ReactionMessage,
   RelayedSignalMessage,
   RoomId,
   SignalData,
@@ -13,9 +16,15 @@ import type {
 
 /**
  * What the registry pushes to a peer on this process: membership changes, relayed signals,
- * and moves of the room's media.
+ * raised hands and reactions, and moves of the room's media.
  */
-export type RoomEvent = PeerJoinedMessage | PeerLeftMessage | RelayedSignalMessage | TopologyMessage;
+export type RoomEvent =
+  | PeerJoinedMessage
+  | PeerLeftMessage
+  | RelayedSignalMessage
+  | PeerHandMessage
+  | ReactionMessage
+  | TopologyMessage;
 
 /**
  * How a room's media travels, kept with the room so that every process sends the room's
@@ -92,6 +101,14 @@ export interface RoomRegistry {
   hasDeparted(room: RoomId, peerId: PeerId): Promise<boolean>;
   /** Relays to `to` if it sits in `room`; false means `unknown-peer`. `from` is set here. */
   relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean>;
+  /**
+   * Raises or lowers `peerId`'s hand. When that changes it, everyone in the room (`peerId`
+   * included) gets `hand`; the seat keeps it for joiners (`Peer.hand`) and resumes until it
+   * leaves. False when `peerId` has no seat in `room`.
+   */
+  setHand(room: RoomId, peerId: PeerId, isRaised: boolean): Promise<boolean>;
+  /** Everyone in the room (`from` included) gets `reaction`. False when `from` has no seat in `room`. */
+  react(room: RoomId, from: PeerId, emoji: Reaction): Promise<boolean>;
   /** True when `room` has no password or `password` is its password (constant-time compare). */
   checkPassword(room: RoomId, password: string | undefined): Promise<boolean>;
   /** Whether `peerId` holds a seat in `room` (a held seat counts). */

@@ -30,6 +30,8 @@ export class Connection implements Beating {
   constructor(
     readonly socket: WebSocket,
     readonly limiter: RateLimiter,
+    /** The client address as the per-address limits key it (see limits/addressKey.ts). */
+    readonly address: string,
   ) {}
 
   get isOpen(): boolean {

@@ -8,12 +8,14 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { Config } from '../config.ts';
+import { PasswordBackoff } from '../limits/PasswordBackoff.ts';
 import { createMediaRooms, type MediaConfig, type MediaRooms } from '../media/index.ts';
 import type { SignalMetrics } from '../plugins/metrics.ts';
 import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
 import { reasonOfClose, reasonOfSocketError } from './closeReason.ts';
 import { Connection } from './Connection.ts';
 import { dispatch, type MessageHandlers } from './dispatch.ts';
+import { Gestures } from './Gestures.ts';
 import { Heartbeat } from './Heartbeat.ts';
 import { Relay } from './Relay.ts';
 import { sendError } from './replies.ts';
@@ -25,7 +27,10 @@ import { RateLimiter } from './TokenBucket.ts';
 
 export type SignalingConfig = SeatingConfig &
   MediaConfig &
-  Pick<Config, 'heartbeatMs' | 'rateBurst' | 'ratePerSecond' | 'rateStrikes' | 'resumeSecret'>;
+  Pick<
+    Config,
+    'heartbeatMs' | 'rateBurst' | 'ratePerSecond' | 'rateStrikes' | 'resumeSecret' | 'passwordBackoffMaxMs'
+  >;
 
 /** How long shutdown waits for clients to answer the 1001 close before cutting them off. */
 const SHUTDOWN_CLOSE_WAIT_MS = 300;
@@ -43,8 +48,9 @@ function frameText(raw: RawData): string {
  * The signaling protocol over any number of sockets: each frame is rate-limited, parsed
  * and handed, in order per connection, to the handler of its type; the heartbeat drops
  * silent sockets; a closed socket's seat goes to the seat rules. What each message does
- * lives with its concern (`Seating` for join/leave, `Relay` for signal), so a new message
- * type is a new entry in `#handlers`, and a new concern a new module beside those.
+ * lives with its concern (`Seating` for join/leave, `Relay` for signal, `Gestures` for
+ * hand/react), so a new message type is a new entry in `#handlers`, and a new concern a
+ * new module beside those.
  */
 export class SignalingService {
   readonly rooms: RoomRegistry;
@@ -87,17 +93,21 @@ export class SignalingService {
       rooms: this.rooms,
       seats: this.#seats,
       tokens,
+      backoff: new PasswordBackoff({ maxWaitMs: config.passwordBackoffMaxMs }),
       metrics,
       log,
       scheduler,
       ...(media ? { media } : {}),
     });
     const relay = new Relay(this.rooms, metrics);
+    const gestures = new Gestures(this.rooms, metrics);
     this.#seating = seating;
     this.#handlers = {
       join: (connection, message) => seating.join(connection, message),
       signal: (connection, message) => relay.signal(connection, message),
       leave: (connection) => seating.leave(connection),
+      hand: (connection, message) => gestures.hand(connection, message),
+      react: (connection, message) => gestures.react(connection, message),
       ...(media
         ? {
             'media-publish': (connection, message) => media.publish(connection, message),
@@ -126,11 +136,13 @@ export class SignalingService {
     this.#heartbeat.start();
   }
 
-  accept(socket: WebSocket): void {
+  /** Serves a new socket from the client at `address` (its per-address limits key). */
+  accept(socket: WebSocket, address: string): void {
     const { rateBurst, ratePerSecond, rateStrikes } = this.config;
     const connection = new Connection(
       socket,
       new RateLimiter({ burst: rateBurst, perSecond: ratePerSecond, maxStrikes: rateStrikes }),
+      address,
     );
     if (this.#isShuttingDown) {
       connection.close('shutdown', CLOSE_CODES.goingAway, 'Server shutting down');

@@ -1,10 +1,11 @@
 /**
- * What the browser remembers for a person: their name and recent rooms (localStorage), and
+ * What the browser remembers for a person: their name, language and recent rooms (localStorage), and
  * per tab the token that resumes a signaling session after a reload (sessionStorage).
  * Storage can be unavailable (private mode, blocked cookies): every access is guarded.
  */
 const NAME_KEY = 'facetime:name';
 const RECENT_KEY = 'facetime:recent-rooms';
+const LANGUAGE_KEY = 'facetime:language';
 const RESUME_PREFIX = 'facetime:resume:';
 const RECENT_MAX = 6;
 
@@ -34,6 +35,15 @@ export function loadName(): string {
 
 export function saveName(name: string): void {
   write(local, NAME_KEY, name);
+}
+
+/** The language a person picked; null until they pick one (the browser's preference counts then). */
+export function loadLanguage(): string | null {
+  return read(local, LANGUAGE_KEY);
+}
+
+export function saveLanguage(language: string): void {
+  write(local, LANGUAGE_KEY, language);
 }
 
 export interface RecentRoom {

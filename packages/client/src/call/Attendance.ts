@@ -62,8 +62,12 @@ export class Attendance {
     const listed = new Set(peers.map((peer) => peer.id));
     for (const id of roster.ids()) {
       if (listed.has(id)) continue;
-      // Only a resumed seat's list may be missing people who are on their way back.
+      // Only a resumed seat's list may be missing people who are on their way back. After a
+      // return, someone unlisted whose connection still works was probably lost by the server
+      // too (one busy machine, two missed pongs): wait for them as the others do.
       if (kind === 'resumed') this.#absences.expect(id);
+      else if (kind === 'returned' && transport.connectionState(id) === 'connected')
+        this.peerLeft(id, 'lost');
       else this.peerLeft(id);
     }
     for (const peer of peers) {

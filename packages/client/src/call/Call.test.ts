@@ -174,6 +174,21 @@ describe('Call', () => {
     expect(refusals).toEqual(['room-full', 'wrong-password']);
   });
 
+  it('a join refused for too many wrong passwords is the person’s to act on, with the wait', () => {
+    const { call, socket, joinAs, reconnect } = makeCall();
+    current = call;
+    const refusals: unknown[] = [];
+    call.on('refused', (refusal) => refusals.push(refusal));
+    joinAs([{ id: BOB, name: 'Bob' }]);
+    reconnect();
+    const sent = socket().sent.length;
+    socket().serverSends({ type: 'error', code: 'too-many-attempts', message: 'wait', retryAfterMs: 4000 });
+    // Not retried as a new person: that join would be refused the same way.
+    expect(socket().sent).toHaveLength(sent);
+    expect(call.phase).toBe('prejoin');
+    expect(refusals).toEqual([{ code: 'too-many-attempts', message: 'wait', retryAfterMs: 4000 }]);
+  });
+
   it('sends chat to everyone, and refuses an empty line', () => {
     const { call, joinAs } = makeCall();
     current = call;
@@ -289,6 +304,29 @@ describe('Call across signaling drops', () => {
     const fresh = FakePeerConnection.instances.at(-1)!;
     expect(fresh.isClosed).toBe(false);
     expect(signals().at(-1)).toMatchObject({ to: BOB, data: { description: { type: 'offer' } } });
+  });
+
+  it('back after the server lost it: someone unlisted with a working connection was lost too, and is waited for', async () => {
+    const { call, clock, socket, joinAs, reconnect } = makeCall();
+    current = call;
+    joinAs([
+      { id: BOB, name: 'Bob' },
+      { id: CAROL, name: 'Carol' },
+    ]);
+    await settle();
+    const [toBob, toCarol] = FakePeerConnection.instances;
+    toBob!.setConnectionState('connected');
+    toCarol!.setConnectionState('connected');
+    reconnect();
+    // Carol is missing from the list: the server had lost her as well (a busy machine).
+    socket().serverSends(joined([{ id: BOB, name: 'Bob' }], { resumed: false }));
+    expect(toCarol!.isClosed).toBe(false);
+    expect(call.participants.find((p) => p.name === 'Carol')?.isAway).toBe(true);
+    socket().serverSends({ type: 'peer-joined', peer: { id: CAROL, name: 'Carol' } });
+    expect(call.participants.find((p) => p.name === 'Carol')?.isAway).toBe(false);
+    clock.advance(LIMITS.awayGraceMs);
+    expect(toCarol!.isClosed).toBe(false);
+    expect(FakePeerConnection.instances).toHaveLength(2);
   });
 
   it('keeps the tile and connection of someone the server lost, until they are back or the wait ends', async () => {

@@ -8,7 +8,6 @@
 import {
   ChatMessage,
   DisplayName,
-  type ErrorCode,
   type IceServer,
   type JoinedMessage,
   type PeerId,
@@ -23,8 +22,9 @@ import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
 import type { Speaker } from '../stats/ActiveSpeaker.ts';
 import { Attendance } from './Attendance.ts';
 import { CallMedia } from './CallMedia.ts';
+import { Hands } from './Hands.ts';
 import type { CallEvents, CallOptions, CallPhase } from './CallTypes.ts';
-import { listenToPage } from './environment.ts';
+import { listenToPage } from './pageEvents.ts';
 import { Outgoing } from './Outgoing.ts';
 import { Roster, type Participant } from './Roster.ts';
 import { SeatPolicy, sessionResumeStore } from './SeatPolicy.ts';
@@ -44,6 +44,8 @@ export class Call {
   readonly #attendance: Attendance;
   readonly #outgoing: Outgoing;
   readonly #media: CallMedia;
+  /** Our raised hand, everyone's in order of raising, and reactions. */
+  readonly hands: Hands;
   readonly #cleanups: (() => void)[] = [];
   #phase: CallPhase = 'prejoin';
   #name = '';
@@ -91,6 +93,7 @@ export class Call {
       onSpeaker: (speaker) => this.#events.emit('active-speaker', speaker),
       onTopology: (topology, isMove) => this.#onTopology(topology, isMove),
     });
+    this.hands = new Hands({ roster: this.#roster, selfName: () => this.#name, events: this.#events });
     this.#roster.events.on('added', (p) => this.#events.emit('participant-added', p));
     this.#roster.events.on('changed', (change) => this.#events.emit('participant-changed', change));
     this.#roster.events.on('removed', (p) => this.#events.emit('participant-removed', p));
@@ -232,11 +235,12 @@ export class Call {
     signal.on('peer-joined', (peer) => this.#phase === 'in-call' && this.#attendance.peerJoined(peer));
     signal.on('peer-left', ({ id, reason }) => this.#attendance.peerLeft(id, reason));
     signal.on('signal', ({ from, data }) => this.#phase === 'in-call' && this.#attendance.signal(from, data));
-    signal.on('error', ({ code, message }) => this.#onServerError(code, message));
+    signal.on('error', (refusal) => this.#onServerError(refusal));
     signal.on('resume-token', (token) => this.#seats.remember(token));
     signal.on('media-session', (token) => this.#seats.rememberMedia(token));
     signal.on('topology', (topology) => this.#phase === 'in-call' && this.#media.transport?.moveTo(topology));
     signal.on('media', (message) => this.#phase === 'in-call' && this.#media.transport?.handleMedia(message));
+    this.hands.attach(signal);
     return signal;
   }
 
@@ -270,18 +274,13 @@ export class Call {
   #enterCall(): void {
     this.#setPhase('in-call');
     const environment = this.#options.environment;
-    if (environment) {
-      this.#cleanups.push(
-        listenToPage(environment, {
-          online: () => this.recoverNetwork(),
-          pagehide: () => this.#leaveOnUnload(),
-        }),
-      );
-    }
+    const listeners = { online: () => this.recoverNetwork(), pagehide: () => this.#leaveOnUnload() };
+    if (environment) this.#cleanups.push(listenToPage(environment, listeners));
     this.#media.startSpeaker();
   }
 
-  #onServerError(code: ErrorCode, message: string): void {
+  #onServerError(refusal: CallEvents['refused']): void {
+    const { code } = refusal;
     // Refusals of single signals (someone who just left, a burst over the rate) heal by
     // themselves: the peer-left follows, or negotiation runs again.
     if (this.#signal?.isJoined) return;
@@ -294,7 +293,7 @@ export class Call {
     this.#signal = null;
     this.#endCall();
     this.#setPhase('prejoin');
-    this.#events.emit('refused', { code, message });
+    this.#events.emit('refused', refusal);
   }
 
   #onPeerMessage(peerId: PeerId, message: PeerMessage): void {
@@ -319,6 +318,7 @@ export class Call {
   #endCall(): void {
     this.#media.end();
     this.#attendance.clear();
+    this.hands.reset();
   }
 
   #setPhase(phase: CallPhase): void {

@@ -6,6 +6,7 @@ import type { Topology } from '../rtc/MediaTransport.ts';
 import type { ScreenShareProblem } from '../screen/ScreenShare.ts';
 import type { SignalState, SocketLike } from '../signaling/SignalClient.ts';
 import type { Speaker } from '../stats/ActiveSpeaker.ts';
+import type { HandEvents } from './Hands.ts';
 import type { Participant, ParticipantPatch } from './Roster.ts';
 import type { JoinedKind, ResumeStore } from './SeatPolicy.ts';
 
@@ -47,13 +48,13 @@ export type CallPhase = 'prejoin' | 'joining' | 'in-call' | 'ended';
 export type Announcement =
   { kind: 'entered'; names: string[] } | { kind: 'joined'; name: string } | { kind: 'left'; name: string };
 
-export type CallEvents = {
+export type CallEvents = HandEvents & {
   phase: CallPhase;
   'signal-state': SignalState;
   /** Every `joined`, the first one and each after a reconnect (`kind` says which). */
   joined: { self: PeerId; capacity: number; kind: JoinedKind };
   /** The server refused the join (room full, wrong password...): the call is back before joining. */
-  refused: { code: ErrorCode; message: string };
+  refused: { code: ErrorCode; message: string; retryAfterMs?: number | undefined };
   'participant-added': Participant;
   'participant-changed': { id: PeerId; patch: ParticipantPatch };
   'participant-removed': Participant;

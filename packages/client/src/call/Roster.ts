@@ -20,6 +20,8 @@ export interface Participant {
   hasConnected: boolean;
   /** Their connection has been failing long enough that ICE restarts did not help. */
   hasFailed: boolean;
+  /** Their hand is raised (the call's hand queue has the order). */
+  hand: boolean;
   /**
    * The server lost them (a missed pong: a frozen or suspended browser, a dead network); their
    * connection is kept for a while in case they come back.
@@ -57,6 +59,7 @@ function newParticipant(peer: Peer): Participant {
     connectionState: 'new',
     hasConnected: false,
     hasFailed: false,
+    hand: peer.hand === true,
     isAway: false,
     audioLevel: 0,
     stats: null,

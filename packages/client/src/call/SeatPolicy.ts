@@ -81,7 +81,10 @@ export class SeatPolicy {
    */
   onRefused(code: ErrorCode, isInCall: boolean): 'retry-fresh' | 'give-up' {
     const isResuming = this.#usedStoredToken || (isInCall && !this.#hasRetriedFresh);
-    if (!isResuming || code === 'room-full' || code === 'wrong-password') return 'give-up';
+    // A fresh join would be refused the same way: the person has to act (or wait).
+    const isAboutThePerson =
+      code === 'room-full' || code === 'wrong-password' || code === 'too-many-attempts';
+    if (!isResuming || isAboutThePerson) return 'give-up';
     this.#usedStoredToken = false;
     this.#hasRetriedFresh = true;
     this.forget();

@@ -4,146 +4,137 @@ import type {
   FileDeclineMessage,
   FileOfferMessage,
   FileResultMessage,
-  PeerMessage,
+  FileResumeMessage,
 } from '@app/protocol';
-import {
-  CANCEL_LINGER_MS,
-  chunkSizeFor,
-  releaseChannel,
-  LOW_WATER_BYTES,
-  MAX_QUEUED_BYTES,
-  transferLabel,
-  type TransferChannel,
-} from './channel.ts';
+import { CANCEL_LINGER_MS, chunkSizeFor, transferLabel, type TransferChannel } from './channel.ts';
 import { Emitter } from '../events.ts';
-import { createFileDigest } from './hash.ts';
-import { ProgressMeter, type TransferProgress } from './progress.ts';
+import { BlockDigests, blockCount, blockEnd } from './hash.ts';
+import type { TransferProgress } from './progress.ts';
+import { prefixDigest, SendPump } from './SendPump.ts';
+import type { StoredTransfer } from './store.ts';
+import {
+  ENDED,
+  MAX_RESUMES,
+  TransferBase,
+  type CancelReason,
+  type Ended,
+  type TransferNote,
+  type TransferOptions,
+  type TransferState,
+} from './transfer.ts';
 
-export type CancelReason = FileCancelMessage['reason'];
+export type { CancelReason, SenderLink, TransferState } from './transfer.ts';
 
-export type SenderStatus = 'offered' | 'sending' | 'verifying' | 'done' | 'declined' | 'cancelled' | 'failed';
-
-export type TransferState<S> = { status: S; reason?: CancelReason; byPeer?: boolean };
+export type SenderStatus =
+  'offered' | 'sending' | 'paused' | 'needs-file' | 'checking' | 'verifying' | 'done' | Ended;
 
 export type FileSenderEvents = {
   status: TransferState<SenderStatus>;
   progress: TransferProgress;
 };
 
-/** What the sender needs from the call: the chat channel and a way to open channels. */
-export interface SenderLink {
-  /** Sends a control message on the peer's `chat` channel. */
-  sendControl(message: PeerMessage): void;
-  /** Opens an ordered data channel on the peer's connection. */
-  openChannel(label: string): TransferChannel;
-  /** `pc.sctp?.maxMessageSize`, read when the transfer starts. */
-  maxMessageSize(): number | null | undefined;
-}
-
-export interface FileSenderOptions {
+export interface FileSenderOptions extends TransferOptions {
   id: string;
-  file: File;
-  link: SenderLink;
-  now?: () => number;
-  /** Progress events are throttled to this interval; the last one always goes out. */
-  progressIntervalMs?: number;
-  /** See CHANNEL_LOST_GRACE_MS. */
-  channelLostGraceMs?: number;
+  /** The transfer's secret, sent in the offer only (see TransferKey). */
+  key: string;
+  /** The file, or (restored after a reload) what is known of it until it is chosen again. */
+  file: File | FileFacts;
 }
 
-/**
- * A transfer channel closing mid-transfer is usually the peer cancelling: its `file-cancel`
- * travels on the chat channel, and SCTP does not order the two, so the close may arrive
- * first. Wait this long for the explanation before calling it a failure.
- */
-export const CHANNEL_LOST_GRACE_MS = 2000;
-
-/** Bytes read from the file at once (rounded down to whole chunks). */
-export const READ_BLOCK_BYTES = 2 * 1024 * 1024;
-
-const FINAL: ReadonlySet<SenderStatus> = new Set(['done', 'declined', 'cancelled', 'failed']);
+export interface FileFacts {
+  name: string;
+  size: number;
+  type: string;
+}
 
 /**
  * Sends one file to one peer: offer on the chat channel, and once accepted, the bytes on a
- * dedicated ordered channel `file:<id>` followed by `file-end` with the SHA-256 of the
- * whole file. A channel per transfer keeps chunk framing trivial (one message = one chunk),
- * lets SCTP interleave several transfers and the chat fairly, and makes cancel a channel
- * close instead of a drain of everything queued behind it.
+ * dedicated ordered channel `file:<id>` followed by `file-end` with the file digest. A channel
+ * per transfer keeps chunk framing trivial (one message = one chunk), lets SCTP interleave
+ * several transfers and the chat fairly, and makes cancel a channel close instead of a drain
+ * of everything queued behind it.
+ *
+ * When the channel or the receiver goes away, the sender pauses and waits for the receiver's
+ * `file-resume`: it checks the key and the digest of the blocks the receiver holds, then
+ * sends the rest on a new channel. After a reload of this page the person chooses the file
+ * again (`needs-file`); its name and size must match, and its first blocks what the receiver
+ * holds.
  */
-export class FileSender {
+export class FileSender extends TransferBase<SenderStatus> {
   readonly id: string;
-  readonly file: File;
+  readonly key: string;
+  readonly name: string;
+  readonly size: number;
+  readonly mime: string;
   readonly events = new Emitter<FileSenderEvents>();
-  #status: SenderStatus = 'offered';
-  #link: SenderLink;
+  #file: File | null;
+  #digests = new BlockDigests();
+  #pump: SendPump | null = null;
   #channel: TransferChannel | null = null;
-  #meter: ProgressMeter;
-  #bytesSent = 0;
-  #lastProgressAt = -Infinity;
-  #progressIntervalMs: number;
-  #now: () => number;
-  #wake: (() => void) | null = null;
-  #channelLostGraceMs: number;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The channel closed under a running transfer; the reason may still come on the chat channel. */
-  #isChannelLost = false;
-  /** Closes a channel left open for the peer to close (see CANCEL_LINGER_MS). */
-  #closeChannel: () => void = () => undefined;
-  /** Highest `bufferedAmount` seen right after a send: the queue bound tests and the benchmark check. */
-  peakBufferedAmount = 0;
+  /** The file was chosen again after a reload, and the receiver must be told we are back. */
+  #wasChosenAgain = false;
+  #mustRejoin = false;
+  #lastAttempt = 0;
+  #resumes = 0;
+  /** The pump's peak queue, kept over resumes. */
+  #peakBufferedAmount = 0;
   chunkSize = 0;
 
   constructor(options: FileSenderOptions) {
+    super(options, options.file.size, 'offered', ['done', ...ENDED]);
     this.id = options.id;
-    this.file = options.file;
-    this.#link = options.link;
-    this.#now = options.now ?? (() => performance.now());
-    this.#progressIntervalMs = options.progressIntervalMs ?? 100;
-    this.#channelLostGraceMs = options.channelLostGraceMs ?? CHANNEL_LOST_GRACE_MS;
-    this.#meter = new ProgressMeter(options.file.size, this.#now);
+    this.key = options.key;
+    this.#file = options.file instanceof Blob ? options.file : null;
+    this.name = options.file.name.slice(0, 255) || 'file';
+    this.size = options.file.size;
+    this.mime = options.file.type.slice(0, 255);
   }
 
-  get status(): SenderStatus {
-    return this.#status;
+  /** A transfer this page was sending before it reloaded: the person must choose the file again. */
+  static restore(
+    stored: StoredTransfer,
+    options: Omit<FileSenderOptions, 'file' | 'key' | 'id' | 'peerId' | 'peerName' | 'room'>,
+  ): FileSender {
+    const { id, key, name, size, mime, peerId, peerName, room } = stored;
+    const file = { name, size, type: mime };
+    const sender = new FileSender({ ...options, id, key, file, peerId, peerName, room });
+    sender.#lastAttempt = stored.attempt;
+    sender.state = 'needs-file';
+    sender.startExpiry(() => sender.#finish('failed', 'failed'));
+    return sender;
   }
 
-  get isFinished(): boolean {
-    return FINAL.has(this.#status);
+  get peakBufferedAmount(): number {
+    return Math.max(this.#peakBufferedAmount, this.#pump?.peakBufferedAmount ?? 0);
   }
 
   /** Sends the offer; nothing else happens until the peer answers. */
   start(): void {
-    const offer: FileOfferMessage = {
-      type: 'file-offer',
-      id: this.id,
-      name: this.file.name.slice(0, 255) || 'file',
-      size: this.file.size,
-      mime: this.file.type.slice(0, 255),
-      sentAt: Date.now(),
-    };
-    this.#link.sendControl(offer);
-    this.events.emit('status', { status: 'offered' });
+    const { id, name, size, mime, key } = this;
+    const offer: FileOfferMessage = { type: 'file-offer', id, name, size, mime, sentAt: Date.now(), key };
+    this.sendTo(this.peer.id, offer);
+    this.setStatus('offered');
   }
 
-  /** A control message from the peer about this transfer (routed by id). */
+  /** A control message from the receiver about this transfer (routed by id and PeerId). */
   handleControl(
     message: FileAcceptMessage | FileDeclineMessage | FileCancelMessage | FileResultMessage,
   ): void {
     if (this.isFinished) return;
     switch (message.type) {
       case 'file-accept':
-        if (this.#status === 'offered') this.#beginSending();
+        if (this.state === 'offered') this.#send(0, 0);
         return;
       case 'file-decline':
-        if (this.#status === 'offered') this.#finish('declined', undefined, true);
+        if (this.state === 'offered') this.#finish('declined', undefined, true);
         return;
       case 'file-cancel':
         this.#finish(message.reason === 'cancelled' ? 'cancelled' : 'failed', message.reason, true);
         return;
       case 'file-result':
-        if (this.#status !== 'verifying') return;
+        if (this.state !== 'verifying') return;
         if (message.ok) {
-          this.#emitProgress(this.file.size, true);
+          this.emitProgress(this.size, true);
           this.#finish('done');
         } else {
           this.#finish('failed', 'corrupt', true);
@@ -152,145 +143,189 @@ export class FileSender {
     }
   }
 
-  /** Cancels from this side; the peer is told and stops too. */
-  cancel(): void {
-    if (this.isFinished) return;
-    this.#link.sendControl({ type: 'file-cancel', id: this.id, reason: 'cancelled' });
-    this.#finish('cancelled', undefined, false, true);
-  }
-
-  /** The peer left or the call ended: stop without telling anyone. */
-  close(): void {
-    if (!this.isFinished) this.#finish('failed', 'failed');
-    this.#closeChannel();
-    this.events.clear();
-  }
-
-  #beginSending(): void {
-    this.#setStatus('sending');
-    let channel: TransferChannel;
+  /**
+   * The receiver, under `from` (a new PeerId if it reloaded), asks to go on from block
+   * `message.from`. Returns false when the key is wrong: the message is not for us.
+   * A valid request in `offered` stands for an accept lost with a broken connection.
+   */
+  async handleResume(from: string, message: FileResumeMessage, peerName: string): Promise<boolean> {
+    if (message.key !== this.key) return false;
+    if (this.isFinished || this.state === 'needs-file' || message.attempt <= this.#lastAttempt) return true;
+    this.#lastAttempt = message.attempt;
+    this.peer = { id: from, name: peerName };
+    this.#mustRejoin = false;
+    this.#resumes += 1;
+    if (this.#resumes > MAX_RESUMES || message.from > blockCount(this.size)) {
+      // Past the end of the file, or asking for ever: not an honest receiver.
+      this.#cancelWith('failed');
+      return true;
+    }
+    this.#stopSending();
+    const file = this.#file!;
+    if (message.from > 0 && !this.#digests.has(message.from - 1)) this.setStatus('checking');
+    let prefix: string;
     try {
-      channel = this.#link.openChannel(transferLabel(this.id));
+      prefix = await prefixDigest(file, this.#digests, message.from);
     } catch {
-      this.#fail();
-      return;
+      if (this.#isCurrent(message.attempt)) this.#cancelWith('failed');
+      return true;
     }
-    this.#channel = channel;
-    this.chunkSize = chunkSizeFor(this.#link.maxMessageSize());
-    channel.binaryType = 'arraybuffer';
-    channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;
-    channel.onbufferedamountlow = () => {
-      this.#emitProgress(this.#bytesSent - channel.bufferedAmount);
-      this.#wakeUp();
-    };
-    // The receiver closes the channel once it has read `file-end`; its verdict comes on the
-    // chat channel and may arrive after the close, so only a close mid-send is a failure.
-    const onLost = () => {
-      if (this.#status === 'sending') this.#onChannelLost();
-    };
-    channel.onclose = onLost;
-    channel.onerror = onLost;
-    // Only the receiver speaks first on the chat channel; nothing is expected here.
-    channel.onmessage = null;
-    const pump = () =>
-      void this.#pump(channel).catch(() => {
-        if (!this.isFinished) this.#fail();
-      });
-    if (channel.readyState === 'open') pump();
-    else channel.onopen = pump;
-  }
-
-  async #pump(channel: TransferChannel): Promise<void> {
-    const hash = createFileDigest();
-    const size = this.file.size;
-    const chunkSize = this.chunkSize;
-    // Reads are whole blocks, one block ahead: each Blob read is a round trip to the
-    // browser's blob store, and refilling the queue must not wait for one per chunk.
-    const blockSize = Math.max(1, Math.floor(READ_BLOCK_BYTES / chunkSize)) * chunkSize;
-    let next: Promise<ArrayBuffer> | null = size > 0 ? this.#read(0, blockSize) : null;
-    let offset = 0;
-    while (next) {
-      const block = await next;
-      if (this.#status !== 'sending' || this.#isChannelLost) return;
-      if (block.byteLength === 0) throw new Error('file shrank while it was being sent');
-      const blockEnd = offset + block.byteLength;
-      next = blockEnd < size ? this.#read(blockEnd, blockSize) : null;
-      hash.update(new Uint8Array(block));
-      for (let at = 0; at < block.byteLength; at += chunkSize) {
-        const chunk = block.slice(at, Math.min(block.byteLength, at + chunkSize));
-        if (!(await this.#hasRoomFor(channel, chunk.byteLength))) return;
-        channel.send(chunk);
-        this.peakBufferedAmount = Math.max(this.peakBufferedAmount, channel.bufferedAmount);
-        offset += chunk.byteLength;
-        this.#bytesSent = offset;
-        this.#emitProgress(offset - channel.bufferedAmount);
-      }
-    }
-    const sha256 = await hash.digestHex();
-    if (this.#status !== 'sending' || this.#isChannelLost) return;
-    const end = JSON.stringify({ type: 'file-end', id: this.id, sha256 });
-    if (!(await this.#hasRoomFor(channel, end.length))) return;
-    channel.send(end);
-    this.#setStatus('verifying');
-  }
-
-  /** Waits until `bytes` more fit under the queue bound; false if the transfer ended meanwhile. */
-  async #hasRoomFor(channel: TransferChannel, bytes: number): Promise<boolean> {
-    while (channel.bufferedAmount + bytes > MAX_QUEUED_BYTES) {
-      await this.#waitForDrain();
-      if (this.#status !== 'sending' || this.#isChannelLost) return false;
-    }
+    if (!this.#isCurrent(message.attempt)) return true;
+    if (prefix === message.prefix) this.#send(message.from, message.attempt);
+    else if (this.#wasChosenAgain) this.#askForFile('different-file');
+    else this.#cancelWith('corrupt');
     return true;
   }
 
-  #read(offset: number, length: number): Promise<ArrayBuffer> {
-    return this.file.slice(offset, Math.min(this.file.size, offset + length)).arrayBuffer();
+  /** Still the latest request, and nothing ended or reset the transfer while its digest was read. */
+  #isCurrent(attempt: number): boolean {
+    return this.#lastAttempt === attempt && !this.isFinished && this.state !== 'needs-file';
   }
 
-  #waitForDrain(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#wake = resolve;
+  /** The receiver left the call (it may come back, under a new PeerId after a reload). */
+  peerAway(): void {
+    if (this.state === 'offered') this.#finish('failed', 'failed', true);
+    else if (['sending', 'checking', 'verifying'].includes(this.state)) this.#pause();
+  }
+
+  /** The receiver can be reached again: after a reload of this page, say we are back. */
+  peerBack(): void {
+    if (this.state === 'paused' && this.#mustRejoin) {
+      this.sendTo(this.peer.id, { type: 'file-rejoin', id: this.id, key: this.key });
+    }
+  }
+
+  /** The person chose the file again after a reload; it must be the same name and size. */
+  chooseFile(file: File): void {
+    if (this.state !== 'needs-file') return;
+    if (file.name.slice(0, 255) !== this.name || file.size !== this.size) {
+      this.setStatus('needs-file', { note: 'wrong-file' });
+      return;
+    }
+    this.#file = file;
+    this.#digests = new BlockDigests();
+    this.#wasChosenAgain = true;
+    this.#mustRejoin = true;
+    this.setStatus('paused');
+    this.peerBack();
+  }
+
+  /** Cancels from this side; the peer is told and stops too. */
+  cancel(): void {
+    if (this.isFinished) return;
+    this.#cancelWith('cancelled');
+  }
+
+  /** The call ended or the page goes: stop without telling anyone (a later page may resume). */
+  close(): void {
+    this.stopExpiry();
+    this.#stopSending();
+    this.closeLingering();
+    this.events.clear();
+  }
+
+  /** Sends from block `from` on a new channel (`attempt` 0: the first one, after the accept). */
+  #send(from: number, attempt: number): void {
+    const link = this.link(this.peer.id);
+    let channel: TransferChannel;
+    try {
+      if (!link) throw new Error('the receiver is not in the call');
+      channel = link.openChannel(transferLabel(this.id, attempt));
+    } catch {
+      this.#pause();
+      return;
+    }
+    this.stopExpiry();
+    this.chunkSize = chunkSizeFor(link.maxMessageSize());
+    this.#channel = channel;
+    const pump = new SendPump({
+      id: this.id,
+      file: this.#file!,
+      channel,
+      chunkSize: this.chunkSize,
+      from,
+      digests: this.#digests,
+      onProgress: (bytes) => this.emitProgress(bytes),
     });
+    this.#pump = pump;
+    this.restartMeter(blockEnd(from, this.size));
+    this.setStatus('sending');
+    void this.#remember();
+    // The receiver closes the channel once it has read `file-end`; its verdict comes on the
+    // chat channel and may arrive after the close, so only a close mid-send is a pause.
+    const onLost = () => {
+      if (this.#pump === pump && this.state === 'sending') this.#pause();
+    };
+    channel.onclose = onLost;
+    channel.onerror = onLost;
+    const run = () =>
+      pump.run().then(
+        (isEnded) => {
+          if (isEnded && this.#pump === pump && this.state === 'sending') this.setStatus('verifying');
+        },
+        () => {
+          if (this.#pump === pump && !this.isFinished) this.#cancelWith('failed');
+        },
+      );
+    if (channel.readyState === 'open') void run();
+    else channel.onopen = () => void run();
   }
 
-  #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = null;
-    wake?.();
+  /** Stops the current run and waits for a `file-resume` (RESUME_WINDOW_MS at most). */
+  #pause(): void {
+    this.#stopSending();
+    this.setStatus('paused');
+    this.startExpiry(() => this.#finish('failed', 'failed'));
   }
 
-  #emitProgress(bytes: number, force = false): void {
-    const at = this.#now();
-    if (!force && at - this.#lastProgressAt < this.#progressIntervalMs) return;
-    this.#lastProgressAt = at;
-    this.events.emit('progress', this.#meter.update(Math.max(0, bytes)));
+  #askForFile(note: TransferNote): void {
+    this.#stopSending();
+    this.#file = null;
+    this.#digests = new BlockDigests();
+    this.setStatus('needs-file', { note });
+    this.startExpiry(() => this.#finish('failed', 'failed'));
   }
 
-  #onChannelLost(): void {
-    this.#isChannelLost = true;
-    this.#wakeUp();
-    this.#graceTimer = setTimeout(() => this.#fail(), this.#channelLostGraceMs);
+  #stopSending(): void {
+    const pump = this.#pump;
+    this.#pump = null;
+    if (pump) {
+      this.#peakBufferedAmount = Math.max(this.#peakBufferedAmount, pump.peakBufferedAmount);
+      pump.stop();
+    }
+    this.dropChannel(this.#takeChannel());
   }
 
-  #fail(): void {
-    this.#link.sendControl({ type: 'file-cancel', id: this.id, reason: 'failed' });
-    this.#finish('failed', 'failed', false, true);
+  #takeChannel(): TransferChannel | null {
+    const channel = this.#channel;
+    this.#channel = null;
+    return channel;
   }
 
-  #setStatus(status: SenderStatus): void {
-    this.#status = status;
-    this.events.emit('status', { status });
+  #remember(): Promise<void> {
+    return this.putRecord({ blocks: 0, digests: '', storage: 'memory', attempt: this.#lastAttempt });
+  }
+
+  #cancelWith(reason: CancelReason): void {
+    this.sendTo(this.peer.id, { type: 'file-cancel', id: this.id, reason });
+    this.#finish(reason === 'cancelled' ? 'cancelled' : 'failed', reason, false, true);
+  }
+
+  protected emitState(state: TransferState<SenderStatus>): void {
+    this.events.emit('status', state);
+  }
+
+  protected emitProgressEvent(progress: TransferProgress): void {
+    this.events.emit('progress', progress);
   }
 
   /** `hasToldPeer`: we sent `file-cancel`, so the peer will close the channel (CANCEL_LINGER_MS). */
   #finish(status: SenderStatus, reason?: CancelReason, byPeer = false, hasToldPeer = false): void {
-    clearTimeout(this.#graceTimer);
-    this.#graceTimer = undefined;
-    this.#status = status;
-    const channel = this.#channel;
-    this.#channel = null;
-    if (channel) this.#closeChannel = releaseChannel(channel, hasToldPeer ? CANCEL_LINGER_MS : 0);
-    this.#wakeUp();
-    this.events.emit('status', { status, ...(reason ? { reason } : {}), ...(byPeer ? { byPeer } : {}) });
+    this.stopExpiry();
+    this.#pump?.stop();
+    this.#pump = null;
+    this.dropChannel(this.#takeChannel(), hasToldPeer ? CANCEL_LINGER_MS : 0);
+    void this.record?.forget();
+    this.setStatus(status, { ...(reason ? { reason } : {}), ...(byPeer ? { byPeer } : {}) });
   }
 }

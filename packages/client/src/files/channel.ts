@@ -17,13 +17,19 @@ export interface TransferChannel {
   close(): void;
 }
 
-/** Label of the data channel that carries one transfer's bytes. */
-export const transferLabel = (id: string): string => `file:${id}`;
+/**
+ * Label of the data channel that carries one transfer's bytes: `file:<id>` the first time,
+ * `file:<id>:<attempt>` for the channel a `file-resume` asked for.
+ */
+export const transferLabel = (id: string, attempt = 0): string =>
+  attempt === 0 ? `file:${id}` : `file:${id}:${attempt}`;
 
-/** The transfer id in a `file:<id>` label, or null for any other channel. */
-export function transferIdOf(label: string): string | null {
-  const match = /^file:([A-Za-z0-9_-]{8,64})$/.exec(label);
-  return match?.[1] ?? null;
+/** The transfer and attempt a file channel's label names, or null for any other label. */
+export function parseTransferLabel(label: string): { id: string; attempt: number } | null {
+  const match = /^file:([A-Za-z0-9_-]{8,64})(?::([1-9][0-9]{0,15}))?$/.exec(label);
+  if (!match) return null;
+  const attempt = Number(match[2] ?? 0);
+  return Number.isSafeInteger(attempt) ? { id: match[1]!, attempt } : null;
 }
 
 const KiB = 1024;

@@ -1,7 +1,9 @@
 // @vitest-environment node
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import type { PeerMessage } from '@app/protocol';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../testing/ManualClock.ts';
 import { chunkSizeFor, MAX_QUEUED_BYTES, LOW_WATER_BYTES } from './channel.ts';
 import { FileReceiver, type ReceiverStatus } from './FileReceiver.ts';
 import { FileSender, type SenderStatus } from './FileSender.ts';
@@ -278,7 +280,7 @@ describe('file transfer over fake channels', () => {
       mime: '',
       sentAt: 1,
     } as const;
-    link.bob.handleMessage(link.bobToAlice, offer as never);
+    link.bob.handleMessage('alice', offer as never);
     expect(incoming).toBe(0);
     expect(dropped).toEqual(['invalid offer']);
   });
@@ -287,6 +289,13 @@ describe('file transfer over fake channels', () => {
 /** A receiver fed by hand, as a dishonest sender would feed it. */
 async function receiverFor(size: number, sink: ReceiveSink = new BlobSink()) {
   const control: unknown[] = [];
+  const link = {
+    sendControl: (message: PeerMessage) => control.push(message),
+    openChannel: () => {
+      throw new Error('the receiver opens no channel');
+    },
+    maxMessageSize: () => 262_144,
+  };
   const receiver = new FileReceiver({
     offer: {
       type: 'file-offer',
@@ -296,14 +305,16 @@ async function receiverFor(size: number, sink: ReceiveSink = new BlobSink()) {
       mime: 'text/html;evil',
       sentAt: 1,
     },
-    sendControl: (message) => control.push(message),
+    peerId: 'alice',
+    link: () => link,
     openSink: async () => sink,
+    clock: new ManualClock(),
   });
   const completed: Blob[] = [];
   receiver.events.on('complete', ({ file }) => completed.push(file));
   await receiver.accept();
   const [local, remote] = FakeChannel.pair('file:transfer_1');
-  receiver.attachChannel(remote);
+  receiver.attachChannel(remote, 0);
   local.open();
   return { receiver, control, completed, channel: local };
 }
@@ -379,7 +390,7 @@ describe('receiving from a dishonest sender', () => {
   it('refuses a second channel for the same transfer', async () => {
     const { receiver } = await receiverFor(1000);
     const [, second] = FakeChannel.pair('file:transfer_1');
-    receiver.attachChannel(second);
+    receiver.attachChannel(second, 0);
     expect(second.readyState).toBe('closed');
   });
 });

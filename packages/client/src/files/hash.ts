@@ -2,9 +2,82 @@ import { FILE_DIGEST_BLOCK_BYTES } from '@app/protocol';
 
 /**
  * The file digest of the protocol (see FILE_DIGEST_BLOCK_BYTES): SHA-256 over the SHA-256
- * digests of fixed-size blocks, fed chunk by chunk. Each full block goes to Web Crypto at
- * once, so hashing overlaps the transfer and never holds more than one block here.
+ * digests of fixed-size blocks. Each block goes to Web Crypto whole, so hashing overlaps the
+ * transfer and never holds more than one block here.
  */
+
+export const BLOCK_BYTES = FILE_DIGEST_BLOCK_BYTES;
+
+/** Blocks of a file of `size` bytes (the last one may be shorter). */
+export const blockCount = (size: number): number => Math.ceil(size / BLOCK_BYTES);
+
+/** Where block `blocks` starts: the bytes the first `blocks` blocks hold. */
+export const blockEnd = (blocks: number, size: number): number => Math.min(size, blocks * BLOCK_BYTES);
+
+/**
+ * The digests of a file's blocks, by index. A transfer that resumes keeps the digests of the
+ * blocks both sides already hold, and `prefixHex(n)` lets the two compare those blocks
+ * without sending them again.
+ */
+export class BlockDigests {
+  readonly #subtle: SubtleCrypto;
+  #digests: Promise<ArrayBuffer>[] = [];
+
+  constructor(subtle: SubtleCrypto = crypto.subtle) {
+    this.#subtle = subtle;
+  }
+
+  /** Blocks known from the first one on, without a gap. */
+  get count(): number {
+    let count = 0;
+    while (this.#digests[count] !== undefined) count++;
+    return count;
+  }
+
+  has(index: number): boolean {
+    return this.#digests[index] !== undefined;
+  }
+
+  /** Digests block `index` (Web Crypto copies the bytes at once: the caller may reuse them). */
+  add(index: number, bytes: Uint8Array<ArrayBuffer>): void {
+    this.#digests[index] = this.#subtle.digest('SHA-256', bytes);
+  }
+
+  /** Takes back digests kept over a reload (lower-case hex, 64 characters per block). */
+  restore(hex: string): void {
+    this.#digests = [];
+    for (let at = 0; at + 64 <= hex.length; at += 64) {
+      this.#digests.push(Promise.resolve(fromHex(hex.slice(at, at + 64)).buffer));
+    }
+  }
+
+  /** Forgets every block from `blocks` on. */
+  truncate(blocks: number): void {
+    this.#digests.length = Math.min(this.#digests.length, blocks);
+  }
+
+  /** The digests of the first `blocks` blocks, concatenated, as hex (to keep over a reload). */
+  async listHex(blocks: number): Promise<string> {
+    return toHex(await this.#concat(blocks));
+  }
+
+  /** SHA-256 over the digests of the first `blocks` blocks: the file digest when `blocks` is all of them. */
+  async prefixHex(blocks: number): Promise<string> {
+    return toHex(new Uint8Array(await this.#subtle.digest('SHA-256', await this.#concat(blocks))));
+  }
+
+  async #concat(blocks: number): Promise<Uint8Array<ArrayBuffer>> {
+    const digests = await Promise.all(this.#digests.slice(0, blocks));
+    if (digests.length < blocks || digests.includes(undefined as never)) {
+      throw new Error(`digests of blocks before ${blocks} are missing`);
+    }
+    const list = new Uint8Array(digests.length * 32);
+    digests.forEach((digest, index) => list.set(new Uint8Array(digest), index * 32));
+    return list;
+  }
+}
+
+/** Fed chunk by chunk, in order: the file digest of everything fed. */
 export interface FileDigest {
   update(chunk: Uint8Array): void;
   /** Lower-case hex, as `Sha256Hex` in the protocol expects. */
@@ -13,11 +86,12 @@ export interface FileDigest {
 
 export function createFileDigest(
   subtle: SubtleCrypto = crypto.subtle,
-  blockBytes: number = FILE_DIGEST_BLOCK_BYTES,
+  blockBytes: number = BLOCK_BYTES,
 ): FileDigest {
+  const digests = new BlockDigests(subtle);
   let block = new Uint8Array(blockBytes);
   let filled = 0;
-  const blockDigests: Promise<ArrayBuffer>[] = [];
+  let blocks = 0;
   return {
     update(chunk) {
       for (let at = 0; at < chunk.byteLength;) {
@@ -26,19 +100,16 @@ export function createFileDigest(
         filled += take;
         at += take;
         if (filled === blockBytes) {
-          blockDigests.push(subtle.digest('SHA-256', block));
+          digests.add(blocks++, block);
           block = new Uint8Array(blockBytes);
           filled = 0;
         }
       }
     },
     async digestHex() {
-      if (filled > 0) blockDigests.push(subtle.digest('SHA-256', block.subarray(0, filled)));
+      if (filled > 0) digests.add(blocks++, block.slice(0, filled));
       filled = 0;
-      const digests = await Promise.all(blockDigests);
-      const list = new Uint8Array(digests.length * 32);
-      digests.forEach((digest, index) => list.set(new Uint8Array(digest), index * 32));
-      return toHex(new Uint8Array(await subtle.digest('SHA-256', list)));
+      return digests.prefixHex(blocks);
     },
   };
 }
@@ -50,8 +121,14 @@ export function fileDigestHex(bytes: Uint8Array): Promise<string> {
   return digest.digestHex();
 }
 
-function toHex(bytes: Uint8Array): string {
+export function toHex(bytes: Uint8Array): string {
   let hex = '';
   for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
   return hex;
+}
+
+function fromHex(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
 }

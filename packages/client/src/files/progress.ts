@@ -20,10 +20,11 @@ export class ProgressMeter {
   readonly total: number;
   readonly #now: () => number;
 
-  constructor(total: number, now: () => number = () => performance.now()) {
+  /** `startBytes`: what was already there (a resumed transfer's speed counts from there). */
+  constructor(total: number, now: () => number = () => performance.now(), startBytes = 0) {
     this.total = total;
     this.#now = now;
-    this.#samples.push({ at: now(), bytes: 0 });
+    this.#samples.push({ at: now(), bytes: startBytes });
   }
 
   update(bytes: number): TransferProgress {

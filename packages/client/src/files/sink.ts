@@ -1,42 +1,57 @@
 /**
- * Where received bytes go until the digest is checked.
+ * Where received bytes go until the digest is checked. The receiver hands over whole blocks
+ * (see FILE_DIGEST_BLOCK_BYTES; only the file's last block may be shorter), so whatever a
+ * sink holds is a whole number of blocks and a transfer can resume right after them.
  *
- * Choice: files up to BLOB_SINK_MAX_BYTES are kept as a Blob built from the chunks (every
- * few MiB the pending ArrayBuffers are folded into a Blob, which Chromium moves out of the
- * JS heap into its blob store and pages to disk under pressure). Larger files stream into
- * the origin private file system (OPFS: `navigator.storage.getDirectory()` then
- * `createWritable()`), which needs no user gesture and no save dialog, so it works the
- * same headless; the finished entry's File is disk-backed and is handed to the download.
- * `showSaveFilePicker` would stream straight to the user's folder but needs a gesture at
+ * Choice: files up to MEMORY_SINK_MAX_BYTES are kept as a Blob built from the blocks (every
+ * few MiB the pending blocks are folded into a Blob, which Chromium moves out of the JS heap
+ * into its blob store). Larger files stream into the origin private file system (OPFS, see
+ * opfs-sink.ts), which needs no user gesture and no save dialog and survives a reload, so a
+ * receiver that reloads resumes where it was; the finished file is disk-backed and is handed
+ * to the download as it is. A reload forgets a small file, which then starts over: it is
+ * seconds of a typical link, and keeps the origin's storage for the files that need it.
+ * `showSaveFilePicker` would stream straight to the person's folder but needs a gesture at
  * accept time and a dialog, and does not exist outside Chromium. Where OPFS writables are
- * missing, the Blob sink is the fallback.
+ * missing, the memory sink is the fallback.
  */
+import { OpfsSink, incomingDirectory } from './opfs-sink.ts';
+
 export interface ReceiveSink {
-  /** Appends one chunk; chunks are written in call order. */
-  write(chunk: ArrayBuffer): Promise<void>;
+  /** Whether what is stored outlives the page (a reload resumes from it). */
+  readonly isDurable: boolean;
+  /** Called with the number of blocks stored for good whenever it grows by itself. */
+  onDurable: ((blocks: number) => void) | null;
+  /** Appends the next block; blocks are written in call order. */
+  write(block: Uint8Array<ArrayBuffer>): Promise<void>;
+  /** Stores every block written so far for good; resolves with how many blocks that is. */
+  flush(): Promise<number>;
   /** The whole file once every write has landed. */
   finish(type: string): Promise<Blob>;
   /** Drops everything written (cancel, failure, digest mismatch). */
   discard(): Promise<void>;
   /** Frees the storage of a finished file once its download no longer needs it. */
   release(): Promise<void>;
+  /** Stops writing but keeps what is stored, for this page or the next to resume from. */
+  close(): Promise<void>;
 }
 
-export const BLOB_SINK_MAX_BYTES = 256 * 1024 * 1024;
-/** Pending chunks folded into one Blob: bounds the JS heap the Blob sink holds. */
+/** Files up to this size are received in memory; larger ones on disk (see above). */
+export const MEMORY_SINK_MAX_BYTES = 16 * 1024 * 1024;
+/** Pending blocks folded into one Blob: bounds the JS heap the memory sink holds. */
 const BLOB_FOLD_BYTES = 8 * 1024 * 1024;
-/** OPFS writes are batched: one write per chunk costs a round trip to the storage process each. */
-const OPFS_BATCH_BYTES = 4 * 1024 * 1024;
-export const OPFS_DIRECTORY = 'incoming-files';
 
 export class BlobSink implements ReceiveSink {
+  readonly isDurable = false;
+  onDurable: ((blocks: number) => void) | null = null;
   #folded: Blob[] = [];
-  #pending: ArrayBuffer[] = [];
+  #pending: Uint8Array<ArrayBuffer>[] = [];
   #pendingBytes = 0;
+  #blocks = 0;
 
-  async write(chunk: ArrayBuffer): Promise<void> {
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.byteLength;
+  async write(block: Uint8Array<ArrayBuffer>): Promise<void> {
+    this.#pending.push(block);
+    this.#pendingBytes += block.byteLength;
+    this.#blocks += 1;
     if (this.#pendingBytes >= BLOB_FOLD_BYTES) this.#fold();
   }
 
@@ -45,6 +60,10 @@ export class BlobSink implements ReceiveSink {
     this.#folded.push(new Blob(this.#pending));
     this.#pending = [];
     this.#pendingBytes = 0;
+  }
+
+  async flush(): Promise<number> {
+    return this.#blocks;
   }
 
   async finish(type: string): Promise<Blob> {
@@ -61,68 +80,8 @@ export class BlobSink implements ReceiveSink {
   }
 
   async release(): Promise<void> {}
-}
 
-export class OpfsSink implements ReceiveSink {
-  #queue: Promise<void> = Promise.resolve();
-  #batch: ArrayBuffer[] = [];
-  #batchBytes = 0;
-  #failure: unknown = null;
-
-  private constructor(
-    private readonly directory: FileSystemDirectoryHandle,
-    private readonly entryName: string,
-    private readonly handle: FileSystemFileHandle,
-    private readonly writable: FileSystemWritableFileStream,
-  ) {}
-
-  static async open(transferId: string): Promise<OpfsSink> {
-    const root = await navigator.storage.getDirectory();
-    const directory = await root.getDirectoryHandle(OPFS_DIRECTORY, { create: true });
-    const entryName = `${transferId}.part`;
-    const handle = await directory.getFileHandle(entryName, { create: true });
-    const writable = await handle.createWritable({ keepExistingData: false });
-    return new OpfsSink(directory, entryName, handle, writable);
-  }
-
-  async write(chunk: ArrayBuffer): Promise<void> {
-    if (this.#failure) throw this.#failure;
-    this.#batch.push(chunk);
-    this.#batchBytes += chunk.byteLength;
-    if (this.#batchBytes >= OPFS_BATCH_BYTES) this.#flush();
-  }
-
-  #flush(): void {
-    if (this.#batch.length === 0) return;
-    const batch = new Blob(this.#batch);
-    this.#batch = [];
-    this.#batchBytes = 0;
-    this.#queue = this.#queue
-      .then(() => this.writable.write(batch))
-      .catch((error: unknown) => {
-        this.#failure ??= error;
-      });
-  }
-
-  async finish(type: string): Promise<Blob> {
-    this.#flush();
-    await this.#queue;
-    if (this.#failure) throw this.#failure;
-    await this.writable.close();
-    const file = await this.handle.getFile();
-    return type ? file.slice(0, file.size, type) : file;
-  }
-
-  async discard(): Promise<void> {
-    this.#batch = [];
-    await this.#queue;
-    await this.writable.abort().catch(() => undefined);
-    await this.release();
-  }
-
-  async release(): Promise<void> {
-    await this.directory.removeEntry(this.entryName).catch(() => undefined);
-  }
+  async close(): Promise<void> {}
 }
 
 export function canStreamToDisk(): boolean {
@@ -134,24 +93,47 @@ export function canStreamToDisk(): boolean {
   );
 }
 
-/** The sink for a file of `size` bytes: see the choice explained at the top of this file. */
-export async function openSink(size: number, transferId: string): Promise<ReceiveSink> {
-  if (size > BLOB_SINK_MAX_BYTES && canStreamToDisk()) {
+/** Opens a new sink for a transfer; see the choice explained at the top of this file. */
+export type OpenSink = (size: number, transferId: string) => Promise<ReceiveSink>;
+/** Takes back the stored blocks of a transfer after a reload: the sink and how many blocks it holds. */
+export type RestoreSink = (
+  size: number,
+  transferId: string,
+  blocks: number,
+) => Promise<{ sink: ReceiveSink; blocks: number } | null>;
+
+export const openSink: OpenSink = async (size, transferId) => {
+  if (size > MEMORY_SINK_MAX_BYTES && canStreamToDisk()) {
     try {
-      return await OpfsSink.open(transferId);
+      return await OpfsSink.open(await incomingDirectory(), transferId, size);
     } catch {
-      // Storage refused (quota, private mode): the Blob sink still works, with more memory.
+      // Storage refused (quota, private mode): memory still works, without resume after a reload.
     }
   }
   return new BlobSink();
-}
+};
 
-/** Removes parts left by a previous page that closed mid-transfer. */
-export async function sweepLeftoverParts(): Promise<void> {
+export const restoreSink: RestoreSink = async (size, transferId, blocks) => {
+  if (!canStreamToDisk()) return null;
+  try {
+    return await OpfsSink.restore(await incomingDirectory(), transferId, size, blocks);
+  } catch {
+    return null;
+  }
+};
+
+/** Removes the stored parts of every transfer but those `keep` names (interrupted ones still resumable). */
+export async function sweepParts(keep: (transferId: string) => boolean): Promise<void> {
   if (!canStreamToDisk()) return;
   try {
-    const root = await navigator.storage.getDirectory();
-    await root.removeEntry(OPFS_DIRECTORY, { recursive: true });
+    const directory = await incomingDirectory();
+    const names: string[] = [];
+    for await (const name of directory.keys()) names.push(name);
+    await Promise.all(
+      names
+        .filter((name) => !keep(name))
+        .map((name) => directory.removeEntry(name, { recursive: true }).catch(() => undefined)),
+    );
   } catch {
     // Nothing to sweep.
   }

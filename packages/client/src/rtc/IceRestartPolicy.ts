@@ -63,8 +63,7 @@ export class IceRestartPolicy {
     if (state !== 'failed' && state !== 'disconnected') return;
     // A running "stuck" watch is replaced: this state says more.
     this.#cancel();
-    const backoff = Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
-    this.#schedule((state === 'failed' ? 0 : this.#baseMs) + this.#politeDelay() + backoff);
+    this.#schedule((state === 'failed' ? 0 : this.#baseMs) + this.#politeDelay() + this.#backoff());
   }
 
   /** No restarts until `release`: the other side cannot be reached through signaling now. */
@@ -81,8 +80,7 @@ export class IceRestartPolicy {
     if (!this.#isHeld) return;
     this.#isHeld = false;
     if (this.#isClosed || this.#options.state() === 'connected') return;
-    const backoff = Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
-    this.#schedule(this.#baseMs + this.#politeDelay() + backoff);
+    this.#schedule(this.#baseMs + this.#politeDelay() + this.#backoff());
   }
 
   /** The network came back: restart now if the connection is not up, whatever the backoff. */
@@ -96,6 +94,11 @@ export class IceRestartPolicy {
   close(): void {
     this.#isClosed = true;
     this.#cancel();
+  }
+
+  /** One more period for each restart that did not help, up to MAX_BACKOFF_STEPS. */
+  #backoff(): number {
+    return Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
   }
 
   #politeDelay(): number {
@@ -114,8 +117,7 @@ export class IceRestartPolicy {
     this.#attempts += 1;
     this.#options.restart();
     // Keep trying while the path stays broken (the network may still be down).
-    const backoff = Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
-    this.#schedule(this.#baseMs + this.#politeDelay() + backoff);
+    this.#schedule(this.#baseMs + this.#politeDelay() + this.#backoff());
   }
 
   #cancel(): void {

@@ -6,14 +6,17 @@
  */
 import type { PeerId, PeerMessage } from '@app/protocol';
 import type { Call } from '../call/Call.ts';
+import type { Participant } from '../call/Roster.ts';
 import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
 import { Emitter, type Events } from '../events.ts';
 import { offerDownload } from '../files/download.ts';
-import type { FileReceiver } from '../files/FileReceiver.ts';
-import type { CancelReason, FileSender, TransferState } from '../files/FileSender.ts';
+import { FileReceiver } from '../files/FileReceiver.ts';
+import type { FileSender } from '../files/FileSender.ts';
 import { FileTransfers, type TransferPeer } from '../files/FileTransfers.ts';
+import { defaultTransferStore } from '../files/idb-store.ts';
 import type { TransferProgress } from '../files/progress.ts';
-import { sweepLeftoverParts } from '../files/sink.ts';
+import type { TransferStore } from '../files/store.ts';
+import type { CancelReason, TransferNote, TransferState } from '../files/transfer.ts';
 import { randomMessageId } from '../ids.ts';
 import { PhotoReceiver, type PhotoReceiverOptions } from '../photo/PhotoReceiver.ts';
 import { takePhoto } from '../photo/takePhoto.ts';
@@ -21,16 +24,23 @@ import { takePhoto } from '../photo/takePhoto.ts';
 export type TransferDirection = 'outgoing' | 'incoming';
 
 export interface TransferRow {
-  /** Unique in a call: direction, peer and transfer id. */
+  /** Unique in a call: direction and transfer id. */
   key: string;
   id: string;
   direction: TransferDirection;
+  /** The other side now (a transfer follows a person who comes back under a new PeerId). */
   peerId: PeerId;
+  /** Their name as last known: they may not be in the call right now. */
+  peerName: string;
+  /** The other side left or cannot be reached now: the transfer waits for them. */
+  isPeerAway: boolean;
   name: string;
   size: number;
   status: FileSender['status'] | FileReceiver['status'];
   reason: CancelReason | null;
   byPeer: boolean;
+  /** Why a sender that reloaded still needs its file chosen again. */
+  note: TransferNote | null;
   progress: TransferProgress | null;
 }
 
@@ -57,12 +67,14 @@ export type SharingEvents = {
 type TransferEvents = { status: TransferState<TransferRow['status']>; progress: TransferProgress };
 
 /** What sharing needs of the call. */
-export type SharingCall = Pick<Call, 'participants' | 'link' | 'broadcast' | 'on'>;
+export type SharingCall = Pick<Call, 'room' | 'participants' | 'link' | 'broadcast' | 'on'>;
 
 export interface SharingOptions {
   /** Decodes a received photo before it is shown; `createImageBitmap` in browsers. */
   decodeImage?: PhotoReceiverOptions['decode'];
   clock?: Clock;
+  /** Where transfers are remembered over a reload (default IndexedDB; null: nowhere). */
+  transferStore?: TransferStore | null;
 }
 
 /** How long a received file's storage is kept after its download started. */
@@ -72,7 +84,7 @@ export class Sharing {
   readonly events = new Emitter<SharingEvents>();
   readonly #call: SharingCall;
   readonly #clock: Clock;
-  readonly #files = new FileTransfers();
+  readonly #files: FileTransfers;
   readonly #photos: PhotoReceiver;
   readonly #controllers = new Map<string, FileSender | FileReceiver>();
   readonly #cleanups: (() => void)[] = [];
@@ -83,18 +95,34 @@ export class Sharing {
     this.#call = call;
     this.#clock = options.clock ?? systemClock;
     this.#photos = new PhotoReceiver(options.decodeImage ? { decode: options.decodeImage } : {});
+    this.#files = new FileTransfers({
+      link: (id) => call.link(id),
+      nameOf: (id) => this.#participant(id)?.name ?? '',
+      room: call.room,
+      store: options.transferStore === undefined ? defaultTransferStore() : options.transferStore,
+      clock: this.#clock,
+    });
+    const files = this.#files;
     this.#cleanups.push(
       call.on('peer-message', ({ peerId, message }) => this.#onPeerMessage(peerId, message)),
-      call.on('datachannel', ({ peerId, channel }) => void this.#files.handleChannel(peerId, channel)),
-      call.on('participant-removed', ({ id }) => {
-        this.#files.peerLeft(id);
-        this.#photos.peerLeft(id);
+      call.on('datachannel', ({ peerId, channel }) => void files.handleChannel(peerId, channel)),
+      call.on('participant-added', ({ id }) => this.#peerChanged(id, true)),
+      call.on('participant-changed', ({ id, patch }) => {
+        if (patch.connectionState) this.#peerChanged(id, patch.connectionState === 'connected');
       }),
-      this.#files.events.on('outgoing', ({ peerId, sender }) => this.#trackOutgoing(peerId, sender)),
-      this.#files.events.on('incoming', ({ peerId, receiver }) => this.#trackIncoming(peerId, receiver)),
+      call.on('participant-removed', ({ id }) => {
+        files.peerLeft(id);
+        this.#photos.peerLeft(id);
+        this.#peerChanged(id, false);
+      }),
+      // Hanging up ends the transfers too (the others are told while the connections last); a
+      // reload or a closed tab does not, so that they resume.
+      call.on('phase', (phase) => phase === 'ended' && files.cancelAll()),
+      files.events.on('outgoing', ({ sender }) => this.#trackOutgoing(sender)),
+      files.events.on('incoming', ({ receiver }) => this.#trackIncoming(receiver)),
       this.#photos.events.on('photo', (photo) => this.events.emit('photo', photo)),
     );
-    void sweepLeftoverParts();
+    void files.restore();
   }
 
   get transfers(): readonly TransferRow[] {
@@ -104,7 +132,10 @@ export class Sharing {
   /** Offers files to `recipients` (null: everyone in the call). */
   sendFiles(files: Iterable<File>, recipients: PeerId[] | null = null): void {
     const ids = recipients ?? this.#call.participants.map((p) => p.id);
-    const peers = ids.map((id) => this.#peer(id)).filter((peer): peer is TransferPeer => peer !== null);
+    const peers = ids
+      .map((id) => this.#participant(id))
+      .filter((p): p is Readonly<Participant> => p !== undefined && this.#call.link(p.id) !== null)
+      .map((p): TransferPeer => ({ id: p.id, name: p.name }));
     if (peers.length === 0) {
       this.events.emit('problem', 'nobody-here');
       return;
@@ -124,6 +155,12 @@ export class Sharing {
 
   cancel(key: string): void {
     this.#controllers.get(key)?.cancel();
+  }
+
+  /** After a reload: the person chose the file of an outgoing transfer again. */
+  chooseFileAgain(key: string, file: File): void {
+    const sender = this.#controllers.get(key);
+    if (sender && !(sender instanceof FileReceiver)) this.#files.chooseFile(sender.id, file);
   }
 
   /** Removes a finished transfer from the list. */
@@ -168,30 +205,38 @@ export class Sharing {
 
   #onPeerMessage(peerId: PeerId, message: PeerMessage): void {
     if (this.#photos.handleMessage(peerId, message)) return;
-    const peer = this.#peer(peerId);
-    if (peer) this.#files.handleMessage(peer, message);
+    this.#files.handleMessage(peerId, message);
   }
 
-  #peer(peerId: PeerId): TransferPeer | null {
-    const link = this.#call.link(peerId);
-    const participant = this.#call.participants.find((p) => p.id === peerId);
-    if (!link || !participant) return null;
-    return { id: peerId, name: participant.name, ...link };
+  #participant(peerId: PeerId): Readonly<Participant> | undefined {
+    return this.#call.participants.find((p) => p.id === peerId);
   }
 
-  #trackOutgoing(peerId: PeerId, sender: FileSender): void {
-    const key = `outgoing\n${peerId}\n${sender.id}`;
-    this.#track(key, sender, {
-      direction: 'outgoing',
-      peerId,
-      name: sender.file.name,
-      size: sender.file.size,
-    });
+  /** Someone came, went, or their connection changed: paused transfers go on, rows say who is away. */
+  #peerChanged(peerId: PeerId, isReachable: boolean): void {
+    if (isReachable) this.#files.peerBack(peerId);
+    for (const row of this.#transfers) {
+      const controller = this.#controllers.get(row.key);
+      if (controller?.peerId === peerId) this.#update(row.key, this.#peerFields(controller));
+    }
   }
 
-  #trackIncoming(peerId: PeerId, receiver: FileReceiver): void {
-    const key = `incoming\n${peerId}\n${receiver.id}`;
-    this.#track(key, receiver, { direction: 'incoming', peerId, name: receiver.name, size: receiver.size });
+  #peerFields(
+    controller: FileSender | FileReceiver,
+  ): Pick<TransferRow, 'peerId' | 'peerName' | 'isPeerAway'> {
+    const peerId = controller.peerId;
+    const participant = this.#participant(peerId);
+    const peerName = participant?.name || controller.peerName;
+    return { peerId, peerName, isPeerAway: participant?.connectionState !== 'connected' };
+  }
+
+  #trackOutgoing(sender: FileSender): void {
+    this.#track(`outgoing\n${sender.id}`, sender, 'outgoing');
+  }
+
+  #trackIncoming(receiver: FileReceiver): void {
+    const key = `incoming\n${receiver.id}`;
+    this.#track(key, receiver, 'incoming');
     receiver.events.on('complete', ({ file, name }) => {
       // Only here, after the SHA-256 matched, is the file offered to the person.
       const revoke = offerDownload(file, name);
@@ -205,24 +250,20 @@ export class Sharing {
     });
   }
 
-  #track(
-    key: string,
-    controller: FileSender | FileReceiver,
-    row: Pick<TransferRow, 'direction' | 'peerId' | 'name' | 'size'>,
-  ): void {
+  #track(key: string, controller: FileSender | FileReceiver, direction: TransferDirection): void {
     this.#controllers.set(key, controller);
-    const base = {
-      key,
-      id: controller.id,
-      status: controller.status,
-      reason: null,
-      byPeer: false,
-      progress: null,
+    const { id, name, size, status, lastProgress: progress } = controller;
+    const row: TransferRow = {
+      ...{ key, id, direction, name, size, status, reason: null, byPeer: false, note: null, progress },
+      ...this.#peerFields(controller),
     };
-    this.#setTransfers([...this.#transfers, { ...base, ...row }]);
+    this.#setTransfers([...this.#transfers, row]);
     const events: Events<TransferEvents> = controller.events;
-    events.on('status', ({ status, reason, byPeer }) =>
-      this.#update(key, { status, reason: reason ?? null, byPeer: byPeer ?? false }),
+    events.on('status', ({ status, reason, byPeer, note }) =>
+      this.#update(key, {
+        ...{ status, reason: reason ?? null, byPeer: byPeer ?? false, note: note ?? null },
+        ...this.#peerFields(controller),
+      }),
     );
     events.on('progress', (progress) => this.#update(key, { progress }));
   }

@@ -2,7 +2,8 @@ import type { ServerMessage } from '@app/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock, type TimerHandle } from '../clock.ts';
 import { ManualClock } from '../testing/ManualClock.ts';
-import { retryDelay, SignalClient } from './SignalClient.ts';
+import { retryDelay } from './backoff.ts';
+import { SignalClient } from './SignalClient.ts';
 import { FakeSocket } from './testing/FakeSocket.ts';
 
 const ALICE = 'AAAAAAAAAAAAAAAAAAAAAA';

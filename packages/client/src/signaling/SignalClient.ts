@@ -6,20 +6,22 @@
  * within ~300 ms, capped at 5 s) and joins again with the `resumeToken` of the last
  * `joined`, the same name and password, so the server gives back the same PeerId and seat.
  * Signals sent while disconnected are queued and sent in order once the server has
- * answered the join again: offers and ICE candidates keep their meaning across the drop
- * because the peer connections themselves are never torn down. The media-server session's
- * token (`media-session`) goes back as `join.media` with the resume token.
+ * answered the join again (the peer connections are never torn down, so they still mean
+ * something). The media-server session's token goes back as `join.media` with the resume token.
  */
 import {
   parseServerMessage,
   type ClientMessage,
+  type HandMessage,
   type JoinedMessage,
   type PeerId,
+  type ReactMessage,
   type SignalData,
 } from '@app/protocol';
 import { systemClock, type TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
-import { FreezeWatch, retryDelay } from './Backoff.ts';
+import { retryDelay } from './backoff.ts';
+import { FreezeWatch } from './FreezeWatch.ts';
 import type {
   JoinParams,
   MediaClientMessage,
@@ -30,9 +32,9 @@ import type {
 } from './SignalTypes.ts';
 
 export type * from './SignalTypes.ts';
-export { retryDelay } from './Backoff.ts';
 
 const OPEN = 1;
+
 export class SignalClient {
   readonly #events = new Emitter<SignalEvents>();
   readonly #options: Required<Omit<SignalClientOptions, 'createSocket'>> & {
@@ -129,6 +131,13 @@ export class SignalClient {
   /** The room left the media server: its session is nothing to take back any more. */
   forgetMediaSession(): void {
     this.#mediaToken = null;
+  }
+
+  /** A hand or a reaction is worth nothing late: sent only while joined, never queued. */
+  sendGesture(message: HandMessage | ReactMessage): boolean {
+    if (!this.#isJoined || this.#socket?.readyState !== OPEN) return false;
+    this.#socket.send(JSON.stringify(message));
+    return true;
   }
 
   /** Leaves the room on purpose: no reconnect, queued signals dropped. The socket closes. */
@@ -232,19 +241,12 @@ export class SignalClient {
   }
 
   #scheduleReconnect(): void {
-    // A page that was frozen (a suspended phone browser, a closed laptop lid) comes back to a
-    // socket the server has long closed. It is one person, not a crowd after a server restart:
-    // no reason to wait, and every millisecond shows as a frozen call.
-    const wasFrozen = this.#watch.wasFrozen;
+    // A page back from a freeze finds its socket long closed: no reason to wait (FreezeWatch).
+    const { random, firstRetryMs, maxRetryMs } = this.#options;
     const delay =
-      wasFrozen && this.#attempt === 0
+      this.#watch.wasFrozen && this.#attempt === 0
         ? 0
-        : retryDelay(
-            this.#attempt,
-            this.#options.random,
-            this.#options.firstRetryMs,
-            this.#options.maxRetryMs,
-          );
+        : retryDelay(this.#attempt, random, firstRetryMs, maxRetryMs);
     this.#attempt += 1;
     this.#setState('reconnecting');
     this.#retryTimer = this.#options.clock.setTimeout(() => {
@@ -288,7 +290,15 @@ export class SignalClient {
         this.#events.emit('signal', { from: message.from, data: message.data });
         return;
       case 'error':
-        this.#events.emit('error', { code: message.code, message: message.message });
+        this.#events.emit('error', {
+          code: message.code,
+          message: message.message,
+          retryAfterMs: message.retryAfterMs,
+        });
+        return;
+      case 'hand':
+      case 'reaction':
+        this.#events.emit('gesture', message);
         return;
       case 'topology':
         this.#events.emit('topology', message.topology);

@@ -12,7 +12,9 @@ import type {
   MediaSubscribeAnswerMessage,
   MediaSubscribeOfferMessage,
   Peer,
+  PeerHandMessage,
   PeerId,
+  ReactionMessage,
   SignalData,
   Topology,
 } from '@app/protocol';
@@ -60,7 +62,8 @@ export type SignalEvents = {
   /** `lost`: dropped for a missed pong; they may come back under the same PeerId. */
   'peer-left': { id: PeerId; reason: LeaveReason };
   signal: { from: PeerId; data: SignalData };
-  error: { code: ErrorCode; message: string };
+  /** `retryAfterMs`: with `too-many-attempts`, how long before the server takes another try. */
+  error: { code: ErrorCode; message: string; retryAfterMs?: number | undefined };
   /** A new resume token arrived (store it so a reload can resume too). */
   'resume-token': string;
   /** The room's media moves: build the new way, then drop the old one. */
@@ -68,6 +71,8 @@ export type SignalEvents = {
   media: MediaServerMessage;
   /** A new media-session token arrived (kept like the resume token). */
   'media-session': string;
+  /** A raised or lowered hand, or a reaction, in the room (ours included). */
+  gesture: PeerHandMessage | ReactionMessage;
 };
 
 export interface SignalClientOptions {

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { ERROR_CODES } from '../errors.ts';
+import { REACTIONS } from '../hands.ts';
 import { LIMITS } from '../limits.ts';
 import type { ClientMessage, ServerMessage } from '../messages.ts';
 import type { PeerMessage } from '../peer-messages.ts';
@@ -61,8 +62,10 @@ export const peerId = base64UrlText(16, 64);
 export const roomId = base64UrlText(1, 64);
 export const displayName = trimmedText(LIMITS.nameMaxLength);
 export const messageId = base64UrlText(8, 64);
+export const transferKey = base64UrlText(22, 64);
 
-const peer = record({ id: peerId, name: displayName });
+const peer = record({ id: peerId, name: displayName, hand: fc.boolean() }, { requiredKeys: ['id', 'name'] });
+const reaction = fc.constantFrom(...REACTIONS);
 
 const candidate = record(
   {
@@ -116,6 +119,8 @@ export const clientMessages = {
   ),
   signal: record({ type: fc.constant('signal'), to: peerId, data: signalData }),
   leave: record({ type: fc.constant('leave') }),
+  hand: record({ type: fc.constant('hand'), raised: fc.boolean() }),
+  react: record({ type: fc.constant('react'), emoji: reaction }),
   'media-publish': record({ type: fc.constant('media-publish'), sdp: sdp }),
   'media-subscribe-answer': record({ type: fc.constant('media-subscribe-answer'), sdp: sdp }),
   'media-candidate': mediaCandidate,
@@ -151,6 +156,8 @@ export const serverMessages = {
   ),
   signal: record({ type: fc.constant('signal'), from: peerId, data: signalData }),
   error: record({ type: fc.constant('error'), code: fc.constantFrom(...ERROR_CODES), message: anyText(200) }),
+  hand: record({ type: fc.constant('hand'), id: peerId, raised: fc.boolean() }),
+  reaction: record({ type: fc.constant('reaction'), from: peerId, emoji: reaction }),
   topology: record({ type: fc.constant('topology'), topology }),
   'media-publish-answer': record({ type: fc.constant('media-publish-answer'), sdp }),
   'media-subscribe-offer': record({
@@ -201,14 +208,18 @@ export const peerMessages = {
     index: safeInt(0),
     data: chunkData,
   }),
-  'file-offer': record({
-    type: fc.constant('file-offer'),
-    id: messageId,
-    name: anyText(255, 1),
-    size: safeInt(0),
-    mime: anyText(255),
-    sentAt: safeInt(0),
-  }),
+  'file-offer': record(
+    {
+      type: fc.constant('file-offer'),
+      id: messageId,
+      name: anyText(255, 1),
+      size: safeInt(0),
+      mime: anyText(255),
+      sentAt: safeInt(0),
+      key: transferKey,
+    },
+    { requiredKeys: ['type', 'id', 'name', 'size', 'mime', 'sentAt'] },
+  ),
   'file-accept': record({ type: fc.constant('file-accept'), id: messageId }),
   'file-decline': record({ type: fc.constant('file-decline'), id: messageId }),
   'file-cancel': record({
@@ -222,12 +233,22 @@ export const peerMessages = {
     sha256: fc.stringMatching(/^[0-9a-f]{64}$/),
   }),
   'file-result': record({ type: fc.constant('file-result'), id: messageId, ok: fc.boolean() }),
+  'file-resume': record({
+    type: fc.constant('file-resume'),
+    id: messageId,
+    key: transferKey,
+    from: safeInt(0),
+    prefix: fc.stringMatching(/^[0-9a-f]{64}$/),
+    attempt: safeInt(1),
+  }),
+  'file-rejoin': record({ type: fc.constant('file-rejoin'), id: messageId, key: transferKey }),
 } satisfies { [K in PeerMessage['type']]: fc.Arbitrary<Extract<PeerMessage, { type: K }>> };
 
 /** Top-level fields a message may leave out; every other field is required. */
 export const OPTIONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   join: ['password', 'resume', 'media'],
   joined: ['resumeToken', 'resumed', 'topology'],
+  'file-offer': ['key'],
   'peer-left': ['reason'],
 };
 

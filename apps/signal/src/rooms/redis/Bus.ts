@@ -1,7 +1,9 @@
 import {
+  PeerHandMessage,
   PeerId,
   PeerJoinedMessage,
   PeerLeftMessage,
+  ReactionMessage,
   RelayedSignalMessage,
   TopologyMessage,
 } from '@app/protocol';
@@ -21,6 +23,8 @@ const BusMessage = z.discriminatedUnion('kind', [
       PeerLeftMessage,
       RelayedSignalMessage,
       TopologyMessage,
+      PeerHandMessage,
+      ReactionMessage,
     ]),
   }),
   // The receiving process held this seat; another one resumed it.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { LeaveReason, Peer, PeerId, RoomId, SignalData, TopologyMessage } from '@app/protocol';
+import type { LeaveReason, Peer, PeerId, Reaction, RoomId, SignalData, TopologyMessage } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis, type RedisOptions } from 'ioredis';
 import { hashPassword, verifyPassword } from '../password.ts';
@@ -152,7 +152,7 @@ export class RedisRoomRegistry implements RoomRegistry {
       for (const { peer: other, owner } of reply.members) this.#owners.remember(room, other.id, owner);
       await this.#broadcast(reply.members, { type: 'peer-joined', peer });
       await this.#commands.del(this.#keys.departed(room, peer.id));
-      return { ok: true, peers: reply.members.map(({ peer: other }) => other) };
+      return { ok: true, peers: await this.#withHands(room, reply.members) };
     }
     // Only a room recreated over and over during one join gets here.
     return { ok: false, code: 'room-full' };
@@ -220,7 +220,23 @@ export class RedisRoomRegistry implements RoomRegistry {
     owners.delete(previousOwner);
     await Promise.all([...owners].map((owner) => this.#bus.publish(owner, { kind: 'moved', peer: peer.id })));
     for (const { peer: other, owner } of others) this.#owners.remember(room, other.id, owner);
-    return others.map(({ peer: other }) => other);
+    return this.#withHands(room, others);
+  }
+
+  async setHand(room: RoomId, peerId: PeerId, isRaised: boolean): Promise<boolean> {
+    const reply = await this.#scripts.setHand(room, peerId, isRaised);
+    if (reply.status === 'gone') return false;
+    if (reply.status === 'changed')
+      await this.#broadcast(reply.members, { type: 'hand', id: peerId, raised: isRaised });
+    return true;
+  }
+
+  async react(room: RoomId, from: PeerId, emoji: Reaction): Promise<boolean> {
+    const records = await this.#commands.hgetall(this.#keys.members(room));
+    const members = parseMembers(Object.entries(records).flat());
+    if (!members.some(({ peer }) => peer.id === from)) return false;
+    await this.#broadcast(members, { type: 'reaction', from, emoji });
+    return true;
   }
 
   async size(room: RoomId): Promise<number> {
@@ -268,6 +284,12 @@ export class RedisRoomRegistry implements RoomRegistry {
     if (reply.status !== 'left') return;
     await this.#commands.set(this.#keys.departed(room, peerId), '1', 'PX', DEPARTURE_MEMORY_MS);
     await this.#broadcast(reply.members, { type: 'peer-left', id: peerId, reason });
+  }
+
+  /** The members as `Peer`s, `hand: true` on those whose hand is up. */
+  async #withHands(room: RoomId, members: readonly Member[]): Promise<Peer[]> {
+    const raised = members.length === 0 ? {} : await this.#commands.hgetall(this.#keys.hands(room));
+    return members.map(({ peer }) => (raised[peer.id] === undefined ? peer : { ...peer, hand: true }));
   }
 
   async #broadcast(members: readonly Member[], event: RoomEvent): Promise<void> {

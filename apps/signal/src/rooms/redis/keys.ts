@@ -23,6 +23,11 @@ export class RedisKeys {
     return `${this.prefix}room:{${room}}:media`;
   }
 
+  /** Hash: PeerId -> '1' for each member of `room` whose hand is raised. */
+  hands(room: RoomId): string {
+    return `${this.prefix}room:{${room}}:hands`;
+  }
+
   /** String with a TTL: the room was told `peer` left (see RoomRegistry.hasDeparted). */
   departed(room: RoomId, peer: string): string {
     return `${this.prefix}departed:{${room}}:${peer}`;

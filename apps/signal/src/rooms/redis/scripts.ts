@@ -11,11 +11,11 @@ import type { RedisKeys } from './keys.ts';
 import { encodeMember, parseMembers, seatEntry } from './records.ts';
 
 /**
- * Seats a peer: creates the room (and sets or clears its password, and drops any media record
- * a crashed process left) when empty, otherwise checks that the password the caller verified
- * is still the room's, then the capacity. Two processes racing for the last seat never both
- * get it.
- * KEYS: members, password, this process's seat set, media. ARGV: peerId, member, capacity,
+ * Seats a peer: creates the room (and sets or clears its password, and drops any hands and
+ * media record a crashed process left) when empty, otherwise checks that the password the
+ * caller verified is still the room's, then the capacity. Two processes racing for the last
+ * seat never both get it.
+ * KEYS: members, password, this process's seat set, hands, media. ARGV: peerId, member, capacity,
  * verified password hash ('' for none), new password hash ('' for none), wants-password
  * flag, seat entry.
  */
@@ -23,8 +23,8 @@ const JOIN_LUA = `
 local count = redis.call('HLEN', KEYS[1])
 if count == 0 then
   if ARGV[6] == '1' and ARGV[5] == '' then return {'retry'} end
+  redis.call('DEL', KEYS[4], KEYS[5])
   if ARGV[5] ~= '' then redis.call('SET', KEYS[2], ARGV[5]) else redis.call('DEL', KEYS[2]) end
-  redis.call('DEL', KEYS[4])
 else
   local current = redis.call('GET', KEYS[2]) or ''
   if current ~= ARGV[4] then return {'retry'} end
@@ -39,23 +39,55 @@ return members
 `;
 
 /**
- * Frees a seat; deletes the room, its password and its media record when it empties (the
- * record comes back, so the caller can let go of the media-server room). Idempotent: only
- * the call that actually removed the seat gets the remaining members back, so a peer-left
- * is sent once even when several processes sweep the same dead one.
- * KEYS: members, password, owner's seat set, media. ARGV: peerId, seat entry.
+ * Frees a seat; deletes the room, its password, hands and media record when it empties (the
+ * media record comes back, so the caller can let go of the media-server room). Idempotent:
+ * only the call that actually removed the seat gets the remaining members back, so a
+ * peer-left is sent once even when several processes sweep the same dead one. Leaving
+ * lowers the hand.
+ * KEYS: members, password, owner's seat set, hands, media. ARGV: peerId, seat entry.
  */
 const LEAVE_LUA = `
 redis.call('SREM', KEYS[3], ARGV[2])
+redis.call('HDEL', KEYS[4], ARGV[1])
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return {'gone'} end
 if redis.call('HLEN', KEYS[1]) == 0 then
-  local media = redis.call('GET', KEYS[4])
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
+  local media = redis.call('GET', KEYS[5])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[5])
   if media then return {'empty', media} end
   return {'empty'}
 end
 local members = redis.call('HGETALL', KEYS[1])
 table.insert(members, 1, 'left')
+return members
+`;
+
+/**
+ * Replaces a room's media record if its version is still the one the caller decided on
+ * (0: none yet) and the room exists. KEYS: members, media. ARGV: expected version, record.
+ */
+const SET_MEDIA_LUA = `
+if redis.call('HLEN', KEYS[1]) == 0 then return 0 end
+local current = redis.call('GET', KEYS[2])
+local version = 0
+if current then version = cjson.decode(current).version end
+if tostring(version) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
+`;
+
+/**
+ * Raises or lowers a member's hand, only while it has a seat (a hand set after a leave would
+ * outlive it). Answers the members to tell when that changed something.
+ * KEYS: members, hands. ARGV: peerId, '1' to raise or '0' to lower.
+ */
+const HAND_LUA = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return {'gone'} end
+local changed
+if ARGV[2] == '1' then changed = redis.call('HSET', KEYS[2], ARGV[1], '1')
+else changed = redis.call('HDEL', KEYS[2], ARGV[1]) end
+if changed == 0 then return {'same'} end
+local members = redis.call('HGETALL', KEYS[1])
+table.insert(members, 1, 'changed')
 return members
 `;
 
@@ -92,28 +124,17 @@ redis.call('SADD', KEYS[3], ARGV[4])
 return 1
 `;
 
-/**
- * Replaces a room's media record if its version is still the one the caller decided on
- * (0: none yet) and the room exists. KEYS: members, media. ARGV: expected version, record.
- */
-const SET_MEDIA_LUA = `
-if redis.call('HLEN', KEYS[1]) == 0 then return 0 end
-local current = redis.call('GET', KEYS[2])
-local version = 0
-if current then version = cjson.decode(current).version end
-if tostring(version) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[2], ARGV[2])
-return 1
-`;
-
 type Key = string;
 type Arg = string;
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    callroomJoin(...args: [Key, Key, Key, Key, Arg, Arg, Arg, Arg, Arg, Arg, Arg]): Result<unknown, Context>;
-    callroomLeave(...args: [Key, Key, Key, Key, Arg, Arg]): Result<unknown, Context>;
+    callroomJoin(
+      ...args: [Key, Key, Key, Key, Key, Arg, Arg, Arg, Arg, Arg, Arg, Arg]
+    ): Result<unknown, Context>;
+    callroomLeave(...args: [Key, Key, Key, Key, Key, Arg, Arg]): Result<unknown, Context>;
     callroomSetMedia(...args: [Key, Key, Arg, Arg]): Result<unknown, Context>;
+    callroomHand(...args: [Key, Key, Arg, Arg]): Result<unknown, Context>;
     callroomClaim(...args: [Key, Key, Arg, Arg, Arg, Arg, Arg]): Result<unknown, Context>;
     callroomRestore(...args: [Key, Key, Key, Arg, Arg, Arg, Arg]): Result<unknown, Context>;
   }
@@ -135,6 +156,14 @@ const LeaveReply = z.union([
     .transform(([status, ...flat]) => ({ status, members: parseMembers(flat) })),
 ]);
 export type LeaveReply = z.output<typeof LeaveReply>;
+
+const HandReply = z.union([
+  z.tuple([z.enum(['gone', 'same'])]).transform(([status]) => ({ status })),
+  z
+    .tuple([z.literal('changed')], z.string())
+    .transform(([status, ...flat]) => ({ status, members: parseMembers(flat) })),
+]);
+export type HandReply = z.output<typeof HandReply>;
 
 const ClaimReply = z.union([
   z.tuple([z.enum(['gone', 'mismatch'])]).transform(([status]) => ({ status })),
@@ -176,9 +205,10 @@ export class SeatScripts {
     this.#redis = redis;
     this.#keys = keys;
     this.#processId = processId;
-    redis.defineCommand('callroomJoin', { numberOfKeys: 4, lua: JOIN_LUA });
-    redis.defineCommand('callroomLeave', { numberOfKeys: 4, lua: LEAVE_LUA });
+    redis.defineCommand('callroomJoin', { numberOfKeys: 5, lua: JOIN_LUA });
+    redis.defineCommand('callroomLeave', { numberOfKeys: 5, lua: LEAVE_LUA });
     redis.defineCommand('callroomSetMedia', { numberOfKeys: 2, lua: SET_MEDIA_LUA });
+    redis.defineCommand('callroomHand', { numberOfKeys: 2, lua: HAND_LUA });
     redis.defineCommand('callroomClaim', { numberOfKeys: 2, lua: CLAIM_LUA });
     redis.defineCommand('callroomRestore', { numberOfKeys: 3, lua: RESTORE_LUA });
   }
@@ -189,6 +219,7 @@ export class SeatScripts {
       this.#keys.members(room),
       this.#keys.password(room),
       this.#keys.seats(this.#processId),
+      this.#keys.hands(room),
       this.#keys.media(room),
       peer.id,
       encodeMember(peer.name, this.#processId),
@@ -207,6 +238,7 @@ export class SeatScripts {
       this.#keys.members(room),
       this.#keys.password(room),
       this.#keys.seats(owner),
+      this.#keys.hands(room),
       this.#keys.media(room),
       peerId,
       seatEntry(room, peerId),
@@ -223,6 +255,16 @@ export class SeatScripts {
       record,
     );
     return parseReply(SetMediaReply, 'set-media', reply) === 1;
+  }
+
+  async setHand(room: RoomId, peerId: PeerId, isRaised: boolean): Promise<HandReply> {
+    const reply = await this.#redis.callroomHand(
+      this.#keys.members(room),
+      this.#keys.hands(room),
+      peerId,
+      isRaised ? '1' : '0',
+    );
+    return parseReply(HandReply, 'hand', reply);
   }
 
   async claim(room: RoomId, peer: Peer): Promise<ClaimReply> {

@@ -2,6 +2,7 @@ import type { ErrorCode, JoinedMessage, Peer, RoomId, ServerMessage } from '@app
 import { describe, expect, it } from 'vitest';
 import { ManualScheduler } from '../../../test/ManualScheduler.ts';
 import { DEFAULT_CONFIG } from '../../config.ts';
+import { PasswordBackoff } from '../../limits/PasswordBackoff.ts';
 import { SignalMetrics } from '../../plugins/metrics.ts';
 import { MemoryRoomRegistry } from '../../rooms/MemoryRoomRegistry.ts';
 import type { CloseReason } from '../closeReason.ts';
@@ -16,6 +17,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A connection without a socket: records what it was sent and how it was closed. */
 class FakeConnection implements SeatedConnection {
   session: Session | null = null;
+  constructor(readonly address = '192.0.2.1') {}
   readonly sent: ServerMessage[] = [];
   closedWith: { reason: CloseReason; code: number } | undefined;
 
@@ -76,15 +78,20 @@ function setUp(overrides: Partial<typeof DEFAULT_CONFIG> = {}) {
     rooms,
     seats,
     tokens,
+    backoff: new PasswordBackoff({ maxWaitMs: 60_000, now: scheduler.now }),
     metrics,
     log: { info: note, warn: note },
     scheduler,
   });
   const seatsHeld = async () => (await metrics.seatsHeld.get()).values[0]?.value ?? 0;
 
-  async function join(name: string, extra: { room?: string; password?: string; resume?: string } = {}) {
-    const connection = new FakeConnection();
-    await seating.join(connection, { type: 'join', room: extra.room ?? 'call', name, ...extra });
+  async function join(
+    name: string,
+    extra: { room?: string; password?: string; resume?: string; address?: string } = {},
+  ) {
+    const { address, ...fields } = extra;
+    const connection = new FakeConnection(address);
+    await seating.join(connection, { type: 'join', room: fields.room ?? 'call', name, ...fields });
     return connection;
   }
 
@@ -98,7 +105,7 @@ function setUp(overrides: Partial<typeof DEFAULT_CONFIG> = {}) {
     return { ann, bob, annId: annJoined.self, bobId: bobJoined.self, annToken: annJoined.resumeToken ?? '' };
   }
 
-  return { scheduler, seats, seating, rooms, tokens, events, seatsHeld, join, pair };
+  return { scheduler, seats, seating, rooms, tokens, metrics, events, seatsHeld, join, pair };
 }
 
 describe('seat rules', () => {
@@ -245,6 +252,38 @@ describe('seat rules', () => {
     expect(back).toMatchObject({ self: annId, resumed: true, peers: [] });
     // The recreated room took its password from the resuming join.
     expect((await second.join('Eve', { password: 'guess' })).errors()).toEqual(['wrong-password']);
+  });
+
+  it('wrong passwords back off per address, never for a member whose token brings them back', async () => {
+    const { pair, seating, join, scheduler, metrics } = setUp();
+    const { ann, annToken } = await pair('pw-room');
+    for (let i = 0; i < 3; i++) {
+      expect((await join('Eve', { password: 'guess', address: '198.51.100.9' })).errors()).toEqual([
+        'wrong-password',
+      ]);
+    }
+    const refused = await join('Eve', { password: 'pw-room', address: '198.51.100.9' });
+    expect(refused.take()).toEqual([
+      { type: 'error', code: 'too-many-attempts', message: expect.any(String), retryAfterMs: 1000 },
+    ]);
+    expect((await metrics.refusals.get()).values).toContainEqual(
+      expect.objectContaining({ labels: { limit: 'password-backoff' }, value: 1 }),
+    );
+    // Someone else, from another address, with the right password: let in.
+    expect((await join('Cy', { password: 'pw-room', address: '203.0.113.5' })).joined().peers).toHaveLength(
+      2,
+    );
+    // Ann, behind the guesser's address and seat lost past the grace: her token brings her back.
+    await seating.connectionLost(ann, 'fault');
+    scheduler.advance(GRACE_MS);
+    await Promise.resolve();
+    const back = await join('Ann', { resume: annToken, password: 'pw-room', address: '198.51.100.9' });
+    expect(back.joined().resumed).toBe(false);
+    // The wait over, the guesser's right password is let in and the count forgotten.
+    scheduler.advance(1000);
+    expect((await join('Eve', { password: 'pw-room', address: '198.51.100.9' })).joined().peers).toHaveLength(
+      3,
+    );
   });
 
   it('claim: a seat another process holds moves here, silently', async () => {

@@ -3,6 +3,7 @@ import type { JoinMessage, Peer, PeerId, ServerMessage, Topology } from '@app/pr
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { SignalMetrics } from '../../plugins/metrics.ts';
+import type { PasswordBackoff } from '../../limits/PasswordBackoff.ts';
 import type { RoomRegistry } from '../../rooms/RoomRegistry.ts';
 import { iceServersFor } from '../../turn/credentials.ts';
 import { holdsSeat, type CloseReason } from '../closeReason.ts';
@@ -26,6 +27,8 @@ export type SeatingConfig = Pick<
 
 /** A connection as the seat rules use it: it sits in a seat, is sent messages, can be closed. */
 export interface SeatedConnection extends Occupant, Outbox {
+  /** The client address it came from, as the per-address limits count it. */
+  readonly address: string;
   close(reason: CloseReason, code: number, text: string): void;
 }
 
@@ -33,6 +36,8 @@ export interface SeatingParts<C extends SeatedConnection> {
   rooms: RoomRegistry;
   seats: Seats<C>;
   tokens: ResumeTokens;
+  /** Wrong-password backoff for joins that are not a seated member coming back. */
+  backoff: PasswordBackoff;
   metrics: SignalMetrics;
   log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   /** Runs the grace timers of held seats. */
@@ -62,12 +67,16 @@ function newPeerId(): PeerId {
  * - hold: a connection lost to a fault keeps its seat for the grace period, queueing events.
  * - release: another process resumed the seat; it goes quietly.
  * - overflow: a held seat that queued too much is given up, with `peer-left`.
+ *
+ * Wrong passwords back off per room and address on the fresh path only: a seat resumed,
+ * claimed or recreated is a member coming back (its signed token proves it), never a guess.
  */
 export class Seating<C extends SeatedConnection> {
   readonly #config: SeatingConfig;
   readonly #rooms: RoomRegistry;
   readonly #seats: Seats<C>;
   readonly #tokens: ResumeTokens;
+  readonly #backoff: PasswordBackoff;
   readonly #metrics: SignalMetrics;
   readonly #log: Pick<FastifyBaseLogger, 'info' | 'warn'>;
   readonly #scheduler: Scheduler;
@@ -78,6 +87,7 @@ export class Seating<C extends SeatedConnection> {
     this.#rooms = parts.rooms;
     this.#seats = parts.seats;
     this.#tokens = parts.tokens;
+    this.#backoff = parts.backoff;
     this.#metrics = parts.metrics;
     this.#log = parts.log;
     this.#scheduler = parts.scheduler;
@@ -93,11 +103,11 @@ export class Seating<C extends SeatedConnection> {
       if (resumed === 'recreate') {
         // Nobody was told this seat went (a server restart): its connections still stand.
         const wasSeenLeaving = await this.#rooms.hasDeparted(message.room, claim.peerId);
-        return this.#seat(connection, message, claim.peerId, !wasSeenLeaving);
+        return this.#seat(connection, message, claim.peerId, { resumed: !wasSeenLeaving, isMember: true });
       }
     }
     // No token, a token for another room, or a seat that is not ours to take: a new peer.
-    return this.#seat(connection, message, newPeerId());
+    return this.#seat(connection, message, newPeerId(), { resumed: false, isMember: false });
   }
 
   async leave(connection: C): Promise<void> {
@@ -209,7 +219,23 @@ export class Seating<C extends SeatedConnection> {
     return 'done';
   }
 
-  async #seat(connection: C, message: JoinMessage, peerId: PeerId, resumed = false): Promise<void> {
+  /**
+   * `isMember`: the join carries a valid resume token for this room, so it is someone who was
+   * let in before (the owner among them), never a guess, and no backoff applies to them.
+   */
+  async #seat(
+    connection: C,
+    message: JoinMessage,
+    peerId: PeerId,
+    { resumed, isMember }: { resumed: boolean; isMember: boolean },
+  ): Promise<void> {
+    // Answered at once, never by delaying the reply: a slow answer would hold the socket
+    // open and tell the person nothing.
+    const attempt = isMember ? { ok: true as const } : this.#backoff.check(message.room, connection.address);
+    if (!attempt.ok) {
+      this.#metrics.refused('password-backoff');
+      return sendError(connection, 'too-many-attempts', this.#metrics, attempt.retryAfterMs);
+    }
     const session = this.#newSession(peerId, message);
     this.#seats.sit(session, connection);
     const outcome = await this.#media
@@ -228,6 +254,8 @@ export class Seating<C extends SeatedConnection> {
       });
     if (!outcome.ok) {
       this.#forget(session, connection);
+      if (outcome.code === 'wrong-password' && !isMember)
+        this.#backoff.failed(message.room, connection.address);
       sendError(connection, outcome.code, this.#metrics);
       return;
     }
@@ -239,6 +267,7 @@ export class Seating<C extends SeatedConnection> {
       sendError(connection, 'room-full', this.#metrics);
       return;
     }
+    this.#backoff.succeeded(message.room, connection.address);
     connection.send(this.#joined(session, outcome.peers, resumed, topology));
     session.open(connection, outcome.peers, topology);
     this.#log.info({ event: 'peer-joined', room: session.room, peer: peerId }, 'peer joined');

@@ -90,6 +90,8 @@ export class Session {
       this.#send(event);
       return;
     }
+    // A reaction is only worth seeing when it happens: not replayed after a drop.
+    if (event.type === 'reaction') return;
     this.#queue.push(event);
     // Bounded: a seat held past this many events is given up rather than resumed with a
     // gap, which would break the no-loss promise.
@@ -124,9 +126,18 @@ export class Session {
     this.#queue.length = 0;
   }
 
+  /** A resumed `joined` lists hands as the client last heard them; queued events follow. */
+  #tellHand(peerId: PeerId, isRaised: boolean): void {
+    const peer = this.#toldPeers.get(peerId);
+    if (peer === undefined) return;
+    const { hand: _lowered, ...rest } = peer;
+    this.#toldPeers.set(peerId, isRaised ? { ...rest, hand: true } : rest);
+  }
+
   #send(event: SeatEvent): void {
     if (event.type === 'peer-joined') this.#toldPeers.set(event.peer.id, event.peer);
     if (event.type === 'peer-left') this.#toldPeers.delete(event.id);
+    if (event.type === 'hand') this.#tellHand(event.id, event.raised);
     if (event.type === 'topology') {
       // `joined` may already have said it (a move decided while this seat was joining).
       if (event.topology === this.#toldTopology) return;

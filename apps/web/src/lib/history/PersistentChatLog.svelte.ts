@@ -117,7 +117,6 @@ function toChatEntry(entry: HistoryEntry): ChatEntry {
     kind: 'photo',
     // Owned (and revoked) by ChatLog, like the object URLs of photos arriving live.
     src: URL.createObjectURL(entry.photo),
-    alt: entry.isOwn ? 'Your photo' : `Photo from ${entry.senderName}`,
     width: entry.width,
     height: entry.height,
   };

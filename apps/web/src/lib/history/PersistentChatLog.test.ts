@@ -44,7 +44,6 @@ function photoEntry(id: string, bytes: Uint8Array): ChatEntry {
     kind: 'photo',
     id,
     src,
-    alt: 'Photo from Ada',
     senderName: 'Ada',
     isOwn: false,
     sentAt: 1,
@@ -81,7 +80,7 @@ describe('PersistentChatLog', () => {
     expect(second.entries[0]).toMatchObject({ kind: 'text', text: 'hello', senderName: 'Me', isOwn: true });
     const photo = second.entries[1];
     if (photo?.kind !== 'photo') throw new Error('expected a photo');
-    expect(photo).toMatchObject({ alt: 'Photo from Ada', width: 4, height: 3 });
+    expect(photo).toMatchObject({ senderName: 'Ada', width: 4, height: 3 });
     expect(photo.src.startsWith('blob:')).toBe(true);
     const restoredBytes = new Uint8Array(await (await fetch(photo.src)).arrayBuffer());
     expect([...restoredBytes]).toEqual([1, 2, 3]);

@@ -15,15 +15,17 @@ import {
   type Speaker,
   type Topology,
 } from '@app/client';
-import { DisplayName, LIMITS, type ErrorCode, type PeerId } from '@app/protocol';
+import { DisplayName, LIMITS, type PeerId } from '@app/protocol';
 import { PersistentChatLog } from '../history/PersistentChatLog.svelte.ts';
+import { i18n } from '../i18n/locale.svelte.ts';
 import { loadName, rememberRoom, saveName } from '../storage.ts';
 import { describeConnection } from '../text/network.ts';
-import { announcementText, callAlerts, refusalText, type CallAlert } from '../text/call.ts';
+import { announcementText, callAlerts, type CallAlert, type JoinProblem } from '../text/call.ts';
+import { CallGestures } from './gestures.svelte.ts';
 import type { LocalMediaView } from './local-media.svelte.ts';
 import { Participant } from './participant.svelte.ts';
 
-export type { CallAlert } from '../text/call.ts';
+export type { CallAlert, JoinProblem } from '../text/call.ts';
 export type { CallPhase } from '@app/client';
 
 export interface CallOptions {
@@ -42,6 +44,12 @@ export function defaultSignalUrl(): string {
 
 const NOTICE_MS = 5000;
 
+/** A short-lived notice at the bottom of the call (kept as a code, worded when shown). */
+export type CallNotice = { kind: 'link-copied' } | { kind: 'copy-this-link'; link: string };
+
+/** The pre-call network test: running, its findings, or no answer from the server. */
+export type ConnectionCheck = 'running' | 'server-unreachable' | ConnectionReport;
+
 export class CallController {
   readonly room: string;
   readonly media: LocalMediaView;
@@ -50,6 +58,8 @@ export class CallController {
   readonly call: Call;
   /** Remembered in this browser per room (IndexedDB), restored when the page opens again. */
   readonly chat: PersistentChatLog;
+  /** Raised hands and reactions. */
+  readonly gestures: CallGestures;
 
   phase: CallPhase = $state('prejoin');
   name = $state(loadName());
@@ -59,27 +69,31 @@ export class CallController {
   signalState: SignalState = $state('idle');
   capacity = $state<number>(LIMITS.roomCapacity);
   /** A refused join: shown in the alert area until the next attempt. */
-  joinError: { code: ErrorCode | 'name'; text: string } | null = $state(null);
+  joinError: JoinProblem | null = $state(null);
   /** Polite announcement for screen readers: people joining and leaving. */
-  announcement = $state('');
-  notice = $state('');
+  lastAnnouncement: Announcement | null = $state.raw(null);
+  announcement = $derived(this.lastAnnouncement ? announcementText(i18n.t, this.lastAnnouncement) : '');
+  lastNotice: CallNotice | null = $state.raw(null);
+  notice = $derived(noticeText(this.lastNotice));
   isStatsOpen = $state(false);
   isSharingScreen = $state(false);
   activeSpeakerId: Speaker = $state(null);
   /** How the room's media travels: `mesh` (browser to browser) or `sfu` (the media server). */
   topology: Topology = $state('mesh');
-  /** Pre-call network test: null before it ran, [] while it runs, then one line per way. */
-  connectionCheck: string[] | null = $state(null);
-  isCheckingConnection = $state(false);
+  /** Pre-call network test: null before it ran. */
+  connectionCheck: ConnectionCheck | null = $state.raw(null);
+  isCheckingConnection = $derived(this.connectionCheck === 'running');
+  /** Its findings in words, one line per way of connecting. */
+  connectionLines: string[] = $derived(connectionLines(this.connectionCheck));
 
   isReconnecting = $derived(
     (this.phase === 'in-call' || this.phase === 'joining') && this.signalState === 'reconnecting',
   );
   isRecovering = $derived(this.participants.some((p) => p.isRecovering));
   statusText = $derived(
-    this.isReconnecting ? 'Reconnecting…' : this.isRecovering ? 'Connection lost, recovering' : null,
+    this.isReconnecting ? i18n.t.call.reconnecting : this.isRecovering ? i18n.t.call.recovering : null,
   );
-  alerts: CallAlert[] = $derived(callAlerts(this));
+  alerts: CallAlert[] = $derived(callAlerts(i18n.t, this));
 
   readonly #options: CallOptions;
   #noticeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -100,6 +114,7 @@ export class CallController {
       createSocket: options.createSocket,
       createPeerConnection: options.createPeerConnection,
     });
+    this.gestures = new CallGestures(this.call);
     this.#mirror();
   }
 
@@ -111,10 +126,7 @@ export class CallController {
   join(): void {
     this.media.resumeAudio();
     if (!DisplayName.safeParse(this.name).success) {
-      this.joinError = {
-        code: 'name',
-        text: 'Enter your name (up to 40 characters) so others know who you are, then press Join.',
-      };
+      this.joinError = { code: 'name', maxLength: LIMITS.nameMaxLength };
       return;
     }
     this.joinError = null;
@@ -125,19 +137,16 @@ export class CallController {
 
   async checkConnection(): Promise<void> {
     if (this.isCheckingConnection) return;
-    this.isCheckingConnection = true;
-    this.connectionCheck = [];
+    this.connectionCheck = 'running';
+    let report: ConnectionReport | null = null;
     try {
-      const report: ConnectionReport | null = await checkNetwork({
+      report = await checkNetwork({
         signalUrl: this.#options.signalUrl ?? defaultSignalUrl(),
         createSocket: this.#options.createSocket,
         createPeerConnection: this.#options.createPeerConnection,
       });
-      this.connectionCheck = report
-        ? describeConnection(report)
-        : ['The server could not be reached. Check your internet connection, then try again.'];
     } finally {
-      this.isCheckingConnection = false;
+      this.connectionCheck = report ?? 'server-unreachable';
     }
   }
 
@@ -167,16 +176,16 @@ export class CallController {
   }
 
   participantName(peerId: PeerId): string {
-    return this.call.participantName(peerId) || 'Someone';
+    return this.call.participantName(peerId) || i18n.t.call.someoneNamed;
   }
 
   async copyLink(): Promise<void> {
     const link = `${location.origin}/r/${encodeURIComponent(this.room)}`;
     try {
       await navigator.clipboard.writeText(link);
-      this.showNotice('Link copied. Send it to the people you want to talk to.');
+      this.showNotice({ kind: 'link-copied' });
     } catch {
-      this.showNotice(`Copy this link: ${link}`);
+      this.showNotice({ kind: 'copy-this-link', link });
     }
   }
 
@@ -189,10 +198,10 @@ export class CallController {
     this.call.setTileSize(peerId, { width, height });
   }
 
-  showNotice(text: string): void {
-    this.notice = text;
+  showNotice(notice: CallNotice): void {
+    this.lastNotice = notice;
     if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
-    this.#noticeTimer = setTimeout(() => (this.notice = ''), NOTICE_MS);
+    this.#noticeTimer = setTimeout(() => (this.lastNotice = null), NOTICE_MS);
   }
 
   /** Hang up: leave the room and release every track, connection, timer and listener. */
@@ -203,6 +212,7 @@ export class CallController {
   }
 
   close(): void {
+    this.gestures.close();
     this.call.close();
     this.participants = [];
     if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
@@ -222,18 +232,15 @@ export class CallController {
       this.capacity = capacity;
       this.joinError = null;
     });
-    call.on('refused', ({ code, message }) => {
-      this.joinError = { code, text: refusalText(code, message, this.password !== '') };
+    call.on('refused', ({ code, retryAfterMs }) => {
+      this.joinError = { code, hasPassword: this.password !== '', retryAfterMs };
     });
     call.on('participant-added', (record) => this.participants.push(new Participant(record)));
     call.on('participant-changed', ({ id, patch }) => this.#participant(id)?.apply(patch));
     call.on('participant-removed', ({ id }) => {
       this.participants = this.participants.filter((p) => p.id !== id);
     });
-    call.on(
-      'announcement',
-      (announcement: Announcement) => (this.announcement = announcementText(announcement)),
-    );
+    call.on('announcement', (announcement) => (this.lastAnnouncement = announcement));
     call.on('chat', ({ peerId, message }) => {
       const { id, text, sentAt } = message;
       this.chat.add({
@@ -253,4 +260,15 @@ export class CallController {
   #participant(id: PeerId): Participant | undefined {
     return this.participants.find((p) => p.id === id);
   }
+}
+
+function noticeText(notice: CallNotice | null): string {
+  if (!notice) return '';
+  return notice.kind === 'link-copied' ? i18n.t.call.linkCopied : i18n.t.call.copyThisLink(notice.link);
+}
+
+function connectionLines(check: ConnectionCheck | null): string[] {
+  if (check === null || check === 'running') return [];
+  if (check === 'server-unreachable') return [i18n.t.connection.serverUnreachable];
+  return describeConnection(i18n.t, check);
 }

@@ -56,7 +56,6 @@ describe('ChatLog', () => {
         isOwn: false,
         sentAt: 1,
         src: 'blob:first',
-        alt: 'Photo from Bob',
         width: 4,
         height: 3,
       };

@@ -10,7 +10,8 @@ interface EntryBase {
 
 export type ChatEntry =
   | (EntryBase & { kind: 'text'; text: string })
-  | (EntryBase & { kind: 'photo'; src: string; alt: string; width: number; height: number });
+  /** A photo's text alternative is worded when shown, from the sender (see PhotoEntry). */
+  | (EntryBase & { kind: 'photo'; src: string; width: number; height: number });
 
 const MAX_ENTRIES = 500;
 

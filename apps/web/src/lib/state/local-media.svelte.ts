@@ -11,7 +11,6 @@ import {
   type MediaProblemKind,
   type Resolution,
 } from '@app/client';
-import { mediaProblemMessage } from '../text/media.ts';
 
 export class LocalMediaView {
   /** The framework-free object the call sends from. */
@@ -36,7 +35,6 @@ export class LocalMediaView {
   /** What the others get: switched on is not enough without a device behind it. */
   isSendingAudio = $derived(this.isMicOn && this.hasMicrophone);
   isSendingVideo = $derived(this.isCameraOn && this.hasCamera);
-  problemMessage = $derived(mediaProblemMessage(this.cameraProblem, this.microphoneProblem));
 
   constructor(options: LocalMediaOptions = {}) {
     this.source = new LocalMedia(options);

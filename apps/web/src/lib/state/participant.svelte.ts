@@ -11,6 +11,8 @@ export class Participant {
   isSharingScreen = $state(false);
   connectionState: ParticipantRecord['connectionState'] = $state('new');
   hasConnected = $state(false);
+  /** Their hand is raised (the call's gestures have the queue). */
+  hand = $state(false);
   /** Loudness 0..1 of their audio, for the active-speaker highlight. */
   audioLevel = $state(0);
   stats: PeerStats | null = $state.raw(null);

@@ -8,9 +8,12 @@ import {
   type ScreenShareProblem,
   type SharedPhoto,
   type SharingOptions,
+  type SharingProblem,
   type TransferRow,
 } from '@app/client';
 import type { PeerId } from '@app/protocol';
+import type { Messages } from '../i18n/en.ts';
+import { i18n } from '../i18n/locale.svelte.ts';
 import type { CallController } from './call.svelte.ts';
 
 /** A transfer as the list shows it: with the other person's name. */
@@ -18,25 +21,28 @@ export interface TransferView extends TransferRow {
   peerName: string;
 }
 
-const PROBLEMS = {
-  'nobody-here': 'Nobody else is in the call yet. Share the link, then send your file.',
-  'camera-off': 'Turn your camera on to take a photo.',
-  'photo-failed': 'The photo could not be taken. Check that your camera shows a picture, then try again.',
-} as const;
+/** Something about sharing went wrong: a photo or file problem, or a refused screen. */
+export type SharingTrouble = SharingProblem | ScreenShareProblem;
 
-const SCREEN_PROBLEMS: Record<ScreenShareProblem, string> = {
-  'not-allowed':
-    'Screen sharing was not allowed. Press Share screen again and choose what to share, or allow screen recording for this browser in your system settings.',
-  unsupported:
-    'Screen sharing is not available in this browser. Try a desktop browser such as Chrome, Edge or Firefox.',
-};
+export function troubleText(t: Messages, trouble: SharingTrouble): string {
+  const words: Record<SharingTrouble, string> = {
+    'nobody-here': t.sharing.nobodyHere,
+    'camera-off': t.sharing.cameraOff,
+    'photo-failed': t.sharing.photoFailed,
+    'not-allowed': t.sharing.screenNotAllowed,
+    unsupported: t.sharing.screenUnsupported,
+  };
+  return words[trouble];
+}
 
 export class CallSharing {
   transfers: TransferView[] = $state.raw([]);
   /** The person picks recipients for the next file (more than one other person in the call). */
   isChoosingRecipient = $state(false);
-  /** Plain-words problems with sharing (a photo that failed, a refused screen). */
-  problem: string | null = $state(null);
+  /** What went wrong with sharing (a photo that failed, a refused screen), as a code. */
+  trouble: SharingTrouble | null = $state(null);
+  /** The same in plain words. */
+  problem: string | null = $derived(this.trouble && troubleText(i18n.t, this.trouble));
 
   readonly #controller: CallController;
   readonly #sharing: Sharing;
@@ -50,11 +56,13 @@ export class CallSharing {
     this.#sharing = new Sharing(controller.call, options);
     this.#offs = [
       this.#sharing.events.on('transfers', (rows) => {
-        this.transfers = rows.map((row) => ({ ...row, peerName: controller.participantName(row.peerId) }));
+        // Someone away (they may come back after a reload) keeps the name they had.
+        const nameOf = (row: TransferRow) => controller.call.participantName(row.peerId) || row.peerName;
+        this.transfers = rows.map((row) => ({ ...row, peerName: nameOf(row) || 'Someone' }));
       }),
       this.#sharing.events.on('photo', (photo) => this.#showPhoto(photo)),
-      this.#sharing.events.on('problem', (problem) => (this.problem = PROBLEMS[problem])),
-      controller.call.on('screen-error', ({ reason }) => (this.problem = SCREEN_PROBLEMS[reason])),
+      this.#sharing.events.on('problem', (problem) => (this.trouble = problem)),
+      controller.call.on('screen-error', ({ reason }) => (this.trouble = reason)),
     ];
   }
 
@@ -69,9 +77,9 @@ export class CallSharing {
 
   /** `Send file`: straight to the chooser with one other person, else first ask whom to send to. */
   startSendFile(): void {
-    this.problem = null;
+    this.trouble = null;
     const count = this.#controller.participants.length;
-    if (count === 0) this.problem = PROBLEMS['nobody-here'];
+    if (count === 0) this.trouble = 'nobody-here';
     else if (count === 1) this.chooseFilesFor(null);
     else this.isChoosingRecipient = true;
   }
@@ -93,10 +101,12 @@ export class CallSharing {
   decline = (key: string): void => this.#sharing.decline(key);
   cancel = (key: string): void => this.#sharing.cancel(key);
   dismiss = (key: string): void => this.#sharing.dismiss(key);
+  /** After a reload: the file of an outgoing transfer, chosen again. */
+  chooseFileAgain = (key: string, file: File): void => this.#sharing.chooseFileAgain(key, file);
 
   /** `Take photo`: a still of the self view (effect included) to everyone. */
   takePhoto(): Promise<void> {
-    this.problem = null;
+    this.trouble = null;
     const media = this.#controller.media;
     return this.#sharing.takePhoto(media.isCameraOn ? media.previewStream : null);
   }
@@ -117,7 +127,6 @@ export class CallSharing {
       isOwn,
       sentAt: photo.sentAt,
       src: URL.createObjectURL(photo.blob),
-      alt: isOwn ? 'Your photo' : `Photo from ${senderName}`,
       width: photo.width,
       height: photo.height,
     });

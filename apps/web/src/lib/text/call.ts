@@ -1,6 +1,7 @@
 /** The words the call page shows: refusals, alerts and announcements, from the call's codes. */
-import type { Announcement } from '@app/client';
-import { errorMessage, type ErrorCode } from '@app/protocol';
+import type { Announcement, MediaProblemKind } from '@app/client';
+import type { ErrorCode } from '@app/protocol';
+import type { Messages } from '../i18n/en.ts';
 import { mediaProblemMessage } from './media.ts';
 
 export interface CallAlert {
@@ -8,60 +9,60 @@ export interface CallAlert {
   text: string;
 }
 
+/** A refused or impossible join, as a code; its words are chosen when it is shown. */
+export type JoinProblem =
+  /** `retryAfterMs`: with `too-many-attempts`, how long the server wants the person to wait. */
+  | { code: ErrorCode; hasPassword: boolean; retryAfterMs?: number | undefined }
+  /** No usable name was typed. */
+  | { code: 'name'; maxLength: number };
+
 /** What the call page needs to say what is wrong. */
 export interface AlertSource {
   phase: string;
-  joinError: { code: string; text: string } | null;
-  media: {
-    cameraProblem: Parameters<typeof mediaProblemMessage>[0];
-    microphoneProblem: Parameters<typeof mediaProblemMessage>[1];
-    problemMessage: string | null;
-  };
+  joinError: JoinProblem | null;
+  media: { cameraProblem: MediaProblemKind | null; microphoneProblem: MediaProblemKind | null };
   participants: readonly { id: string; name: string; hasFailed: boolean }[];
 }
 
-export function refusalText(code: ErrorCode, message: string, hasPassword: boolean): string {
-  switch (code) {
+export function joinProblemText(t: Messages, problem: JoinProblem): string {
+  switch (problem.code) {
+    case 'name':
+      return t.prejoin.nameMissing(problem.maxLength);
     case 'room-full':
-      return 'This room is full. Try again when someone leaves, or start a new room from the start page.';
+      return t.refusal.roomFull;
     case 'wrong-password':
-      return hasPassword
-        ? 'That password is not right for this room. Check the password with the person who shared the link and try again.'
-        : 'This room needs a password. Enter the room password below and press Join.';
+      return problem.hasPassword ? t.refusal.wrongPassword : t.refusal.passwordNeeded;
+    case 'too-many-attempts':
+      // Whole seconds, rounded up, so that pressing Join then works.
+      return t.refusal.tooManyAttempts(Math.max(1, Math.ceil((problem.retryAfterMs ?? 60_000) / 1000)));
     default:
-      return message || errorMessage(code);
+      return t.refusal.other[problem.code];
   }
 }
 
-export function announcementText(announcement: Announcement): string {
+export function announcementText(t: Messages, announcement: Announcement): string {
   switch (announcement.kind) {
-    case 'entered': {
-      const { names } = announcement;
-      if (names.length === 0) return 'You joined. Nobody else is here yet.';
-      return `You joined. ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} here.`;
-    }
+    case 'entered':
+      return t.call.entered(announcement.names);
     case 'joined':
-      return `${announcement.name} joined.`;
+      return t.call.joined(announcement.name);
     case 'left':
-      return `${announcement.name} left.`;
+      return t.call.left(announcement.name);
   }
 }
 
 /** Everything a person must read now, for the one role="alert" area. */
-export function callAlerts(call: AlertSource): CallAlert[] {
+export function callAlerts(t: Messages, call: AlertSource): CallAlert[] {
   const alerts: CallAlert[] = [];
-  if (call.joinError) alerts.push({ id: `join-${call.joinError.code}`, text: call.joinError.text });
-  const media =
-    call.phase === 'in-call'
-      ? mediaProblemMessage(call.media.cameraProblem, call.media.microphoneProblem, true)
-      : call.media.problemMessage;
+  if (call.joinError) {
+    alerts.push({ id: `join-${call.joinError.code}`, text: joinProblemText(t, call.joinError) });
+  }
+  const { cameraProblem, microphoneProblem } = call.media;
+  const media = mediaProblemMessage(t, cameraProblem, microphoneProblem, call.phase === 'in-call');
   if (media) alerts.push({ id: 'media', text: media });
   for (const participant of call.participants) {
     if (!participant.hasFailed) continue;
-    alerts.push({
-      id: `peer-${participant.id}`,
-      text: `The connection to ${participant.name || 'someone'} failed. Check your network; if it keeps failing, hang up and join again.`,
-    });
+    alerts.push({ id: `peer-${participant.id}`, text: t.call.peerFailed(participant.name || null) });
   }
   return alerts;
 }

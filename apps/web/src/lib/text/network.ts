@@ -1,28 +1,13 @@
 import type { ConnectionReport } from '@app/client';
+import type { Messages } from '../i18n/en.ts';
 
 /** The pre-call network test's findings, one plain line per way of connecting. */
-export function describeConnection(report: ConnectionReport): string[] {
+export function describeConnection(t: Messages, report: ConnectionReport): string[] {
   const { found, hasStun, hasTurn } = report;
-  const lines: string[] = [];
-  lines.push(
-    found.has('host')
-      ? 'Direct connection on your network: works.'
-      : 'Direct connection on your network: not available (the browser offered no local address).',
-  );
-  if (!hasStun)
-    lines.push('Connection through your router (STUN): no STUN server is set up for this service.');
-  else
-    lines.push(
-      found.has('srflx')
-        ? 'Connection through your router (STUN): works.'
-        : 'Connection through your router (STUN): no answer. Calls may need the relay.',
-    );
-  if (!hasTurn) lines.push('Relay (TURN): no relay server is set up for this service.');
-  else
-    lines.push(
-      found.has('relay')
-        ? 'Relay (TURN): works. Calls connect even behind strict firewalls.'
-        : 'Relay (TURN): not reachable. Calls behind strict firewalls may fail; try another network.',
-    );
-  return lines;
+  const words = t.connection;
+  return [
+    found.has('host') ? words.directWorks : words.directUnavailable,
+    !hasStun ? words.stunMissing : found.has('srflx') ? words.stunWorks : words.stunNoAnswer,
+    !hasTurn ? words.turnMissing : found.has('relay') ? words.turnWorks : words.turnUnreachable,
+  ];
 }

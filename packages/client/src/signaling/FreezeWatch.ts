@@ -1,7 +1,6 @@
 /**
- * When to try the socket again: exponential backoff with jitter, and no wait at all for a page
- * that was frozen (a suspended phone browser, a closed laptop lid), which is one person coming
- * back, not a crowd after a server restart.
+ * Notices a page that was frozen (a suspended phone browser, a closed laptop lid): its socket
+ * reconnects at once, since that is one person coming back, not a crowd after a server restart.
  */
 import type { Clock, TimerHandle } from '../clock.ts';
 
@@ -10,14 +9,6 @@ const WATCH_TICK_MS = 1000;
 const FROZEN_GAP_MS = 2500;
 /** A socket that closes this soon after a wake-up closed because of the freeze. */
 const WOKE_MS = 5000;
-
-/** Delay before reconnect attempt `attempt` (0-based): exponential with "full jitter" above a floor. */
-export function retryDelay(attempt: number, random: () => number, firstMs = 300, maxMs = 5000): number {
-  const ceiling = Math.min(maxMs, firstMs * 2 ** attempt);
-  // Half fixed, half random: spreads a crowd of clients after a server restart, yet the
-  // first retry still comes within `firstMs`.
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
 
 /** Ticks while in a room; a tick that came late means the page was not running meanwhile. */
 export class FreezeWatch {

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../fixtures.ts';
+import { expectRemoteColour, joinRoom, named, remoteTile, uniqueRoom } from '../support/call.ts';
+import {
+  acceptWhenOffered,
+  fileSha256,
+  MiB,
+  percentShown,
+  recordResumes,
+  resumesSent,
+  transferRow,
+} from '../support/files.ts';
+import { freezeBrowser } from '../support/freeze.ts';
+import type { Person } from '../support/person.ts';
+import { sleep } from '../support/ports.ts';
+
+/**
+ * A file transfer that loses the receiver part-way goes on from the last block the receiver
+ * holds once both are back, without a second accept, and the file arrives byte for byte.
+ * The connection is lost the way a phone or a loaded laptop loses it: the receiver's whole
+ * browser stands still (SIGSTOP) past the server's heartbeat, so the server drops it, the
+ * sender sees it leave, and after the thaw the call re-forms on a new connection. The suite's
+ * 3 s heartbeat drops it 3 to 6 s into the freeze (a shorter one also drops browsers that are
+ * merely slow on a loaded two-core machine, and every such drop is another cut).
+ */
+
+/** Longer than the two heartbeat periods after which the server drops a silent browser. */
+const FREEZE_MS = 7000;
+const SIZE = 40 * MiB;
+
+/** Chromium logs the refused WebSocket of a browser the server dropped. */
+const SOCKET_OUTAGE = [/WebSocket connection to '.*' failed/];
+
+/**
+ * Counts, in the sender's page, the bytes it sends on each file channel: `file:<id>` for the
+ * first attempt, `file:<id>:<attempt>` for the ones asked for with `file-resume`.
+ */
+async function countFileBytes(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const sent: Record<string, number> = {};
+    (window as unknown as { __fileBytes: typeof sent }).__fileBytes = sent;
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+      const value = data as unknown;
+      if (this.label.startsWith('file:') && value instanceof ArrayBuffer) {
+        sent[this.label] = (sent[this.label] ?? 0) + value.byteLength;
+      }
+      return send.call(this, data);
+    };
+  });
+}
+
+/** Bytes the sender has sent so far on each file channel, by label. */
+function fileBytes(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => ({
+    ...(window as unknown as { __fileBytes: Record<string, number> }).__fileBytes,
+  }));
+}
+
+/**
+ * What the sender sent after the cut, on every channel together. Whether the transfer went on
+ * over a resumed attempt (`file:<id>:<attempt>`, from the blocks the receiver held) or on its
+ * first channel after an ICE restart kept the connection, this is less than the whole file
+ * when it went on from where it stopped.
+ */
+async function bytesSentSince(page: Page, atCut: Record<string, number>): Promise<number> {
+  const now = await fileBytes(page);
+  return Object.entries(now).reduce((sum, [label, bytes]) => sum + bytes - (atCut[label] ?? 0), 0);
+}
+
+async function startTransfer(
+  launchPerson: (colour: 'red' | 'blue', options?: { allowConsole?: RegExp[] }) => Promise<Person>,
+  prefix: string,
+  path: string,
+  cutAtPercent: number,
+) {
+  const [alice, bob] = await Promise.all([
+    launchPerson('red', { allowConsole: SOCKET_OUTAGE }),
+    launchPerson('blue', { allowConsole: SOCKET_OUTAGE }),
+  ]);
+  await countFileBytes(alice.page);
+  await recordResumes(bob.page);
+  const room = uniqueRoom(prefix);
+  await joinRoom(alice.page, room, 'Alice');
+  await joinRoom(bob.page, room, 'Bob');
+  await expectRemoteColour(bob.page, remoteTile(bob.page, 'Alice'), alice.rgb);
+
+  await writeFile(path, randomBytes(SIZE));
+  const chooser = alice.page.waitForEvent('filechooser');
+  await alice.page.getByRole('button', { name: named('Send file') }).click();
+  await (await chooser).setFiles(path);
+  // The test's own timeout bounds it: a loaded machine moves the bytes slowly, not wrongly.
+  const download = bob.page.waitForEvent('download', { timeout: 0 });
+  await acceptWhenOffered(bob.page, 'resumable.bin');
+  await expect
+    .poll(() => percentShown(bob.page, 'incoming'), {
+      message: `Bob holds ${cutAtPercent}% of the file`,
+      intervals: [20],
+      timeout: 60_000,
+    })
+    .toBeGreaterThanOrEqual(cutAtPercent);
+  return { alice, bob, room, download };
+}
+
+/** The paused line on a transfer row. */
+function paused(page: Page, direction: 'outgoing' | 'incoming', name: string) {
+  return transferRow(page, direction).getByText(`Paused, waiting for ${name}…`);
+}
+
+async function expectIntactAndResumed(
+  alice: Person,
+  download: Promise<import('@playwright/test').Download>,
+  path: string,
+  cut: { percent: number; bytes: Record<string, number> },
+): Promise<void> {
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe('resumable.bin');
+  expect(await fileSha256(await saved.path()), 'the downloaded file is the original, byte for byte').toBe(
+    await fileSha256(path),
+  );
+  await expect(transferRow(alice.page, 'outgoing')).toHaveAttribute('data-status', 'done');
+  const after = await bytesSentSince(alice.page, cut.bytes);
+  console.log(
+    `cut at ${cut.percent}% shown; sent after the cut: ${(after / MiB).toFixed(1)} MiB of ${SIZE / MiB} MiB ` +
+      `(per channel: ${JSON.stringify(await fileBytes(alice.page))})`,
+  );
+  expect(after, 'the rest was sent after the cut').toBeGreaterThan(0);
+  expect(after, 'the transfer went on from where it stopped, not from the start').toBeLessThan(SIZE);
+}
+
+test('a transfer cut by a lost connection goes on from the last block the receiver holds', async ({
+  launchPerson,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const path = testInfo.outputPath('resumable.bin');
+  const { alice, bob, download } = await startTransfer(launchPerson, 'cut', path, 8);
+
+  const frozen = await freezeBrowser(bob.browser);
+  const frozenAt = Date.now();
+  const cut = { percent: await percentShown(alice.page, 'outgoing'), bytes: await fileBytes(alice.page) };
+  try {
+    await expect(paused(alice.page, 'outgoing', 'Bob'), 'the sender shows the transfer paused').toBeVisible({
+      timeout: 12_000,
+    });
+  } finally {
+    await sleep(Math.max(0, FREEZE_MS - (Date.now() - frozenAt)));
+    frozen.thaw();
+  }
+  // Bob's page noticed the lost connection too and waited before asking to go on.
+  await expect(paused(alice.page, 'outgoing', 'Bob')).toHaveCount(0, { timeout: 20_000 });
+  expect(await percentShown(alice.page, 'outgoing'), 'it goes on, not from zero').toBeGreaterThan(0);
+  await expectIntactAndResumed(alice, download, path, cut);
+  // A lost connection that comes back ends in a new one (Bob asks to go on from the blocks he
+  // holds) or in an ICE restart of the old one (its file channel simply goes on).
+  const resumes = await resumesSent(bob.page);
+  if (resumes.length > 0) expect(resumes.at(-1)!.from, 'from the blocks Bob holds').toBeGreaterThan(0);
+  await expect(bob.page.getByRole('button', { name: /^\s*accept\b/i })).toHaveCount(0);
+});
+
+test('a receiver that reloads mid-transfer gets the rest after it is back', async ({
+  launchPerson,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  const path = testInfo.outputPath('resumable.bin');
+  const { alice, bob, download } = await startTransfer(
+    launchPerson,
+    'reload',
+    path,
+    // More than one 16 MiB segment: what a page had not yet closed into OPFS is lost with it.
+    50,
+  );
+
+  const cut = { percent: await percentShown(bob.page, 'incoming'), bytes: await fileBytes(alice.page) };
+  await bob.page.reload();
+  await expect(paused(alice.page, 'outgoing', 'Bob'), 'the sender waits for Bob').toBeVisible();
+  // Back in the call: the transfer is on the list again, paused at what was kept, with no Accept.
+  await bob.page.getByRole('textbox', { name: named('Your name') }).fill('Bob');
+  await bob.page.getByRole('button', { name: named('Join') }).click();
+  await expect(transferRow(bob.page, 'incoming')).toHaveCount(1);
+  await expect(bob.page.getByRole('button', { name: /^\s*accept\b/i })).toHaveCount(0);
+  await expectIntactAndResumed(alice, download, path, cut);
+  const resumes = await resumesSent(bob.page);
+  expect(resumes.at(-1)?.from, 'Bob went on from the blocks kept over the reload').toBeGreaterThan(0);
+});

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { expect, type CDPSession, type Page } from '@playwright/test';
+import { named } from './call.ts';
+
+/**
+ * Helpers for the file-transfer specs: big files made inside the sender's page from a seeded
+ * generator (nothing of them is stored in the repository), their SHA-256 computed here from
+ * the same generator, the receiver's heap read over CDP, and what the pages send to resume.
+ */
+
+export const MiB = 1024 * 1024;
+
+/**
+ * xorshift32 words, little-endian, from `seed`: the same bytes here and in the page. The
+ * generator is plain enough to be written twice (Node and page) and fast enough to make a
+ * gigabyte in a second or two.
+ */
+function* seededChunks(size: number, seed: number, chunkBytes = 8 * MiB): Generator<Uint8Array> {
+  const words = new Uint32Array(chunkBytes / 4);
+  let state = seed >>> 0 || 1;
+  for (let done = 0; done < size; done += chunkBytes) {
+    for (let i = 0; i < words.length; i++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      words[i] = state >>> 0;
+    }
+    yield new Uint8Array(words.buffer, 0, Math.min(chunkBytes, size - done));
+  }
+}
+
+/** SHA-256 (hex) of the `size` bytes the seeded generator makes. */
+export function seededSha256(size: number, seed: number): string {
+  const hash = createHash('sha256');
+  for (const chunk of seededChunks(size, seed)) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+/** SHA-256 (hex) of a file on disk, streamed. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 * MiB })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Writes `size` seeded bytes into the page's origin private file system as `name` and keeps
+ * the File (disk-backed, never all in memory) as `window.__generatedFile`. Returns how long it took.
+ */
+export async function generateInPage(page: Page, name: string, size: number, seed: number): Promise<number> {
+  return page.evaluate(
+    async ({ name, size, seed, chunkBytes }) => {
+      const started = performance.now();
+      const root = await navigator.storage.getDirectory();
+      const handle = await root.getFileHandle(name, { create: true });
+      const writable = await handle.createWritable();
+      const words = new Uint32Array(chunkBytes / 4);
+      let state = seed >>> 0 || 1;
+      for (let done = 0; done < size; done += chunkBytes) {
+        for (let i = 0; i < words.length; i++) {
+          state ^= state << 13;
+          state ^= state >>> 17;
+          state ^= state << 5;
+          words[i] = state >>> 0;
+        }
+        await writable.write(new Uint8Array(words.buffer, 0, Math.min(chunkBytes, size - done)));
+      }
+      await writable.close();
+      (window as unknown as { __generatedFile: File }).__generatedFile = await handle.getFile();
+      return performance.now() - started;
+    },
+    { name, size, seed, chunkBytes: 8 * MiB },
+  );
+}
+
+/** Drops `window.__generatedFile` onto the call, as a person dragging it from their desktop would. */
+export async function dropGeneratedFile(page: Page): Promise<void> {
+  const dropped = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add((window as unknown as { __generatedFile: File }).__generatedFile);
+    return transfer;
+  });
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    await page.dispatchEvent('main', type, { dataTransfer: dropped });
+  }
+}
+
+export function transferRow(page: Page, direction: 'outgoing' | 'incoming') {
+  return page.locator(`[data-transfer="${direction}"]`);
+}
+
+/** The transfer's progress as its bar shows it, 0..100. */
+export async function percentShown(page: Page, direction: 'outgoing' | 'incoming'): Promise<number> {
+  const bar = transferRow(page, direction).getByRole('progressbar');
+  return Number((await bar.getAttribute('aria-valuenow')) ?? 0);
+}
+
+export async function acceptWhenOffered(page: Page, name: string): Promise<void> {
+  const accept = page.getByRole('button', { name: named(`Accept ${name}`) });
+  await expect(accept).toBeVisible({ timeout: 15_000 });
+  await accept.click();
+}
+
+export interface HeapSample {
+  /** V8 heap in use plus ArrayBuffer backing stores: the memory the page's JavaScript holds. */
+  bytes: number;
+  usedSize: number;
+  backingStorageSize: number;
+}
+
+/**
+ * Samples the page's JS heap over CDP (`Runtime.getHeapUsage`): the page needs no cross-origin
+ * isolation, which `performance.measureUserAgentSpecificMemory` would. `baseline()` collects
+ * garbage first, so growth is measured from a clean heap.
+ */
+export async function heapMeter(page: Page) {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const read = async (): Promise<HeapSample> => {
+    const usage = (await cdp.send('Runtime.getHeapUsage')) as {
+      usedSize: number;
+      backingStorageSize?: number;
+    };
+    const backingStorageSize = usage.backingStorageSize ?? 0;
+    return { bytes: usage.usedSize + backingStorageSize, usedSize: usage.usedSize, backingStorageSize };
+  };
+  let peak: HeapSample | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  return {
+    async baseline(): Promise<HeapSample> {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return read();
+    },
+    start(intervalMs = 200): void {
+      timer = setInterval(() => {
+        void read()
+          .then((sample) => {
+            if (!peak || sample.bytes > peak.bytes) peak = sample;
+          })
+          .catch(() => undefined);
+      }, intervalMs);
+    },
+    async stop(): Promise<HeapSample | null> {
+      if (timer) clearInterval(timer);
+      const last = await read().catch(() => null);
+      if (last && (!peak || last.bytes > peak.bytes)) peak = last;
+      await cdp.detach().catch(() => undefined);
+      return peak;
+    },
+  };
+}
+
+/**
+ * Records, in the page and over reloads, every `file-resume` the page sends on a chat
+ * channel: `window.__fileResumes` (the block it asked to go on from, and when).
+ */
+export async function recordResumes(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const sent: { from: number; at: number }[] = [];
+    (window as unknown as { __fileResumes: typeof sent }).__fileResumes = sent;
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+      if (this.label === 'chat' && typeof data === 'string' && (data as string).includes('"file-resume"')) {
+        const message = JSON.parse(data) as { from: number };
+        sent.push({ from: message.from, at: Date.now() });
+      }
+      return send.call(this, data);
+    };
+  });
+}
+
+export async function resumesSent(page: Page): Promise<{ from: number; at: number }[]> {
+  return page.evaluate(
+    () => (window as unknown as { __fileResumes?: { from: number; at: number }[] }).__fileResumes ?? [],
+  );
+}
