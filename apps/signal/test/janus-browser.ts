@@ -15,8 +15,9 @@ function peer(name) {
 }
 function open(name) {
   const pc = new RTCPeerConnection();
-  const entry = { pc, candidates: [], isGatheringDone: false, received: [], early: [] };
+  const entry = { pc, candidates: [], gathered: 0, isGatheringDone: false, received: [], early: [] };
   pc.onicecandidate = (event) => {
+    if (event.candidate) entry.gathered += 1;
     if (event.candidate) entry.candidates.push(event.candidate.toJSON());
     else entry.isGatheringDone = true;
   };
@@ -81,6 +82,13 @@ window.t = {
   },
   state(name) {
     return peer(name).pc.connectionState;
+  },
+  describe(name) {
+    const entry = window.peers[name];
+    if (!entry) return name + ': none';
+    const pc = entry.pc;
+    return name + ': ' + pc.connectionState + ', ice ' + pc.iceConnectionState + ', gathering ' +
+      pc.iceGatheringState + ' (' + entry.gathered + ' found), ' + pc.signalingState;
   },
   async video(name) {
     const stats = await peer(name).pc.getStats();
@@ -167,6 +175,11 @@ export class PeerPage {
 
   state(name: string): Promise<string> {
     return this.#call('state', name);
+  }
+
+  /** The connection's states and how many candidates it gathered, for a failure's message. */
+  describe(name: string): Promise<string> {
+    return this.#call('describe', name);
   }
 
   video(name: string): Promise<VideoReception> {

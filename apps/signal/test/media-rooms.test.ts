@@ -99,6 +99,12 @@ class MediaPeer {
     return result;
   }
 
+  /** Both connections' states and what arrives on the subscriber's, for a failure's message. */
+  async describe(): Promise<string> {
+    const received = [...(await this.received())].map(([peer, video]) => `${peer}: ${JSON.stringify(video)}`);
+    return [await page.describe(this.#pub), await page.describe(this.#sub), ...received].join('; ');
+  }
+
   async close(): Promise<void> {
     await page.close(this.#pub).catch(() => undefined);
     if (this.#hasSubscriber) await page.close(this.#sub).catch(() => undefined);
@@ -165,6 +171,7 @@ async function waitUntil<T>(probe: () => Promise<T>, isDone: (value: T) => boole
 
 /** Every one of `peers` decodes the video of every other one. */
 async function everyoneSeesEveryone(peers: MediaPeer[], timeoutMs = 40_000): Promise<void> {
+  const seen = async () => (await Promise.all(peers.map((peer) => peer.describe()))).join('\n');
   await until(
     'everyone sees everyone',
     async () => {
@@ -178,7 +185,9 @@ async function everyoneSeesEveryone(peers: MediaPeer[], timeoutMs = 40_000): Pro
       return true;
     },
     timeoutMs,
-  );
+  ).catch(async (error: unknown) => {
+    throw new Error(`${String(error)}\n${await seen()}`);
+  });
 }
 
 describe('a room that outgrows the mesh', { timeout: 90_000 }, () => {
