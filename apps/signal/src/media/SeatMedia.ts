@@ -41,11 +41,10 @@ type IceCandidate = NonNullable<MediaCandidateMessage['candidate']>;
 type MediaLayer = MediaLayersMessage['layers'][number]['layer'];
 
 /**
- * One person's media through the media server, on this process: a Janus session of their
- * own holding their publisher handle (their camera, microphone and data channel, joined
- * under their PeerId as display) and one multistream subscriber handle (everyone else).
- * Every change runs in order on one queue; Janus's own candidates and re-offers go to the
- * client as they come.
+ * One person's media through the media server, on this process: a Janus session of their own
+ * holding their publisher handle (camera, microphone and data channel, joined under their
+ * PeerId as display) and one multistream subscriber handle (everyone else). Every change runs
+ * in order on one queue; Janus's own candidates and re-offers go to the client as they come.
  */
 export class SeatMedia {
   readonly #ctx: SeatMediaContext;
@@ -138,8 +137,7 @@ export class SeatMedia {
       const raised = layers.filter(({ peer, layer }) => layer > (this.#layers.get(peer) ?? 2));
       for (const { peer, layer } of layers) this.#layers.set(peer, layer);
       await this.#applyLayers(new Set(layers.map(({ peer }) => peer)));
-      // Janus moves a subscriber up only on a keyframe of the larger layer: ask for one now
-      // rather than wait for the sender's next (seconds away on a busy machine).
+      // Janus moves a subscriber up only on a keyframe of the larger layer: ask for one now.
       for (const { peer } of raised) this.#ctx.keyframe(peer);
     });
   }
@@ -158,8 +156,7 @@ export class SeatMedia {
 
   /** Someone receiving this seat's video moved up a layer: a keyframe lets them switch at once. */
   requestKeyframe(): void {
-    // A keyframe that overtakes the switch is of no use, and a busy sender may skip one:
-    // ask again a little later, twice.
+    // One that overtakes the switch is of no use, and a busy sender may skip one: ask thrice.
     for (const ms of KEYFRAME_REPEATS_MS) {
       setTimeout(() => {
         const publisher = this.#publisher;
@@ -251,8 +248,7 @@ export class SeatMedia {
       (feed) => feed !== publisher.id && !this.#subscribed.has(feed),
     );
     if (fresh.length === 0) return;
-    // One negotiation at a time: an offer the browser answers after a newer one went out
-    // would be taken for the newer one's answer.
+    // One negotiation at a time: a late answer to an older offer would pass for the newer's.
     if (this.#isAwaitingAnswer) {
       this.#wantsUpdate = true;
       return;
@@ -281,8 +277,7 @@ export class SeatMedia {
   }
 
   async #restart(): Promise<void> {
-    if (!this.#subscriber) return;
-    this.#sendOffer(await this.#subscriber.restartIce());
+    if (this.#subscriber) this.#sendOffer(await this.#subscriber.restartIce());
   }
 
   #sendOffer(offer: Jsep): void {
@@ -316,7 +311,7 @@ export class SeatMedia {
   }
 
   async #issueToken(): Promise<void> {
-    const { publisher, session } = { publisher: this.#publisher, session: this.#session };
+    const [publisher, session] = [this.#publisher, this.#session];
     if (this.#isClosed || !publisher || !session) return;
     const { serverRoom } = await this.#ctx.mediaRoom();
     const token = this.#ctx.seals.sealSession({
@@ -335,7 +330,7 @@ export class SeatMedia {
 
   /** Leaves the media room and ends the session: Janus closes both connections. */
   async #reset(): Promise<void> {
-    const { session, publisher } = { session: this.#session, publisher: this.#publisher };
+    const [session, publisher] = [this.#session, this.#publisher];
     this.#forget();
     if (!session) return;
     await publisher?.leave().catch(() => undefined);
