@@ -15,7 +15,7 @@ import {
 
 /**
  * A gigabyte from one person to another through the call page, shared by the e2e spec
- * (specs/large-file.spec.ts) and the benchmark's timing run (bench/large-file.spec.ts): made
+ * (heavy/large-file.spec.ts) and the benchmark's timing run (bench/large-file.spec.ts): made
  * in the sender's page from a seeded generator (into its origin private file system, never
  * whole in memory and never a file of the test), dropped onto the call, received into the
  * receiver's OPFS and offered as a download. SHA-256 is checked on both sides: the sender's
