@@ -97,19 +97,19 @@ function videoPublications(page: Page): Promise<number> {
   });
 }
 
-/** Every remote colour right in every page. */
+/** Every remote colour right in every page; how long each took, to see a slow one. */
 async function everyoneSeesEveryone(people: InRoom[], timeoutMs: number): Promise<void> {
+  const took: string[] = [];
   for (const person of people) {
     for (const other of people) {
       if (other === person) continue;
-      await expectRemoteColour(
-        person.page,
-        remoteTile(person.page, other.name),
-        COLOURS[other.colour],
-        timeoutMs,
-      );
+      const started = Date.now();
+      const tile = remoteTile(person.page, other.name);
+      await expectRemoteColour(person.page, tile, COLOURS[other.colour], timeoutMs);
+      took.push(`${other.name} at ${person.name}: ${Date.now() - started} ms`);
     }
   }
+  console.info(`colours right: ${took.join(', ')}`);
 }
 
 // Playwright reads a test's fixtures from its destructuring: none here.
