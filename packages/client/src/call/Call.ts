@@ -185,9 +185,9 @@ export class Call {
     return this.#outgoing.screen.toggle();
   }
 
+  /** The stats panel opened or closed: figures every second while it shows, else every two. */
   setStatsPolling(isOn: boolean): void {
-    if (isOn) this.#stats.start();
-    else this.#stats.stop();
+    this.#stats.setDetailed(isOn);
   }
 
   /** The first frame of someone's video was shown: their set-up time. */
@@ -283,6 +283,7 @@ export class Call {
     const listeners = { online: () => this.recoverNetwork(), pagehide: () => this.#leaveOnUnload() };
     if (environment) this.#cleanups.push(listenToPage(environment, listeners));
     this.#speaker.start();
+    this.#stats.start();
   }
 
   #onServerError(refusal: CallEvents['refused']): void {
