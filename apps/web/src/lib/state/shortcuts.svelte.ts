@@ -21,7 +21,8 @@ export class CallShortcuts {
 
   constructor({ call, focusChat }: ShortcutOptions) {
     this.#keys = new ShortcutKeys({
-      isMicOn: () => call.media.isMicOn,
+      // Without a microphone there is nothing to talk with: Space keeps its usual meaning.
+      isMicOn: () => call.media.isMicOn || !call.media.hasMicrophone,
       setMicOn: (isOn) => call.media.setMicOn(isOn),
       toggleMicrophone: () => call.toggleMicrophone(),
       toggleCamera: () => call.toggleCamera(),
