@@ -11,29 +11,45 @@ import { named } from './call.ts';
 
 export const MiB = 1024 * 1024;
 
+/** Bytes the seeded generator makes at once, in the page and here. */
+const SEEDED_CHUNK_BYTES = 8 * MiB;
+
 /**
- * xorshift32 words, little-endian, from `seed`: the same bytes here and in the page. The
- * generator is plain enough to be written twice (Node and page) and fast enough to make a
- * gigabyte in a second or two.
+ * The seeded test file: one MiB of xorshift32 words from `seed` (little-endian), repeated,
+ * with the first word of every 4 KiB page replaced by that page's index in the file, so no
+ * two pages are alike and a page delivered twice, dropped or out of place changes the digest.
+ * Copying a MiB is far cheaper than drawing a gigabyte of random words, here and in the page
+ * (seconds of a loaded two-core machine otherwise); the page writes the same bytes with its
+ * own copy of this code (it runs in the browser).
  */
-function* seededChunks(size: number, seed: number, chunkBytes = 8 * MiB): Generator<Uint8Array> {
-  const words = new Uint32Array(chunkBytes / 4);
+function* seededChunks(size: number, seed: number): Generator<Uint8Array> {
+  const pattern = new Uint32Array(MiB / 4);
   let state = seed >>> 0 || 1;
-  for (let done = 0; done < size; done += chunkBytes) {
-    for (let i = 0; i < words.length; i++) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      words[i] = state >>> 0;
-    }
-    yield new Uint8Array(words.buffer, 0, Math.min(chunkBytes, size - done));
+  for (let i = 0; i < pattern.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    pattern[i] = state >>> 0;
+  }
+  const words = new Uint32Array(SEEDED_CHUNK_BYTES / 4);
+  let page = 0;
+  for (let done = 0; done < size; done += SEEDED_CHUNK_BYTES) {
+    for (let at = 0; at < words.length; at += pattern.length) words.set(pattern, at);
+    for (let at = 0; at < words.length; at += 1024) words[at] = page++;
+    yield new Uint8Array(words.buffer, 0, Math.min(SEEDED_CHUNK_BYTES, size - done));
   }
 }
 
-/** SHA-256 (hex) of the `size` bytes the seeded generator makes. */
-export function seededSha256(size: number, seed: number): string {
+/**
+ * SHA-256 (hex) of the `size` bytes the seeded generator makes. It gives the event loop back
+ * between chunks, so it can run beside a transfer the test is watching.
+ */
+export async function seededSha256(size: number, seed: number): Promise<string> {
   const hash = createHash('sha256');
-  for (const chunk of seededChunks(size, seed)) hash.update(chunk);
+  for (const chunk of seededChunks(size, seed)) {
+    hash.update(chunk);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return hash.digest('hex');
 }
 
@@ -55,23 +71,40 @@ export async function generateInPage(page: Page, name: string, size: number, see
       const root = await navigator.storage.getDirectory();
       const handle = await root.getFileHandle(name, { create: true });
       const writable = await handle.createWritable();
-      const words = new Uint32Array(chunkBytes / 4);
+      const pattern = new Uint32Array((1024 * 1024) / 4);
       let state = seed >>> 0 || 1;
+      for (let i = 0; i < pattern.length; i++) {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        pattern[i] = state >>> 0;
+      }
+      const words = new Uint32Array(chunkBytes / 4);
+      let page = 0;
       for (let done = 0; done < size; done += chunkBytes) {
-        for (let i = 0; i < words.length; i++) {
-          state ^= state << 13;
-          state ^= state >>> 17;
-          state ^= state << 5;
-          words[i] = state >>> 0;
-        }
+        for (let at = 0; at < words.length; at += pattern.length) words.set(pattern, at);
+        for (let at = 0; at < words.length; at += 1024) words[at] = page++;
         await writable.write(new Uint8Array(words.buffer, 0, Math.min(chunkBytes, size - done)));
       }
       await writable.close();
       (window as unknown as { __generatedFile: File }).__generatedFile = await handle.getFile();
       return performance.now() - started;
     },
-    { name, size, seed, chunkBytes: 8 * MiB },
+    { name, size, seed, chunkBytes: SEEDED_CHUNK_BYTES },
   );
+}
+
+/**
+ * SHA-256 (hex) of `window.__generatedFile` as the sender's page reads it back. Web Crypto has
+ * no streaming digest, so the page holds the whole file for a moment: the sender's heap is not
+ * what a test measures, and the native digest takes a second where a script one takes many.
+ */
+export async function generatedFileSha256(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const file = (window as unknown as { __generatedFile: File }).__generatedFile;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+    return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  });
 }
 
 /** Drops `window.__generatedFile` onto the call, as a person dragging it from their desktop would. */
