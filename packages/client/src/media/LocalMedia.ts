@@ -190,27 +190,39 @@ export class LocalMedia implements LocalMediaSource {
   }
 
   /**
-   * Echo cancellation, noise suppression, gain control: applied to the live microphone with
-   * applyConstraints, so the same track keeps flowing and nothing is renegotiated. A browser
-   * may refuse, or resolve without changing the setting (getSettings tells): the choice is
-   * kept for the next microphone and `isAudioProcessingRefused` says it is not in effect now.
+   * Echo cancellation, noise suppression, gain control, on the live microphone without
+   * renegotiation. Chromium resolves applyConstraints on a live microphone without changing
+   * its processing (getSettings still reports the old values), so when the settings did not
+   * take, a new microphone track opened with them replaces the old one on every connection
+   * (replaceTrack). Only if that fails too is the choice kept for the next microphone, with
+   * `isAudioProcessingRefused` saying it is not in effect now.
    */
   async setAudioProcessing(patch: Partial<AudioProcessing>): Promise<void> {
     const audioProcessing = { ...this.#state.audioProcessing, ...patch };
     this.#set({ audioProcessing, isAudioProcessingRefused: false });
     const track = this.#state.microphoneTrack;
     if (!track) return;
-    let isApplied = false;
-    try {
-      await track.applyConstraints(audioConstraints(this.#state.microphoneId, audioProcessing));
-      const settings: MediaTrackSettings = track.getSettings?.() ?? {};
-      isApplied = AUDIO_PROCESSING_KEYS.every(
+    const constraints = audioConstraints(this.#state.microphoneId, audioProcessing);
+    const isApplied = (candidate: MediaStreamTrack): boolean => {
+      const settings: MediaTrackSettings = candidate.getSettings?.() ?? {};
+      return AUDIO_PROCESSING_KEYS.every(
         (key) => settings[key] === undefined || settings[key] === audioProcessing[key],
       );
+    };
+    try {
+      await track.applyConstraints(constraints);
+      if (isApplied(track)) return;
+      const stream = await this.#mediaDevices!.getUserMedia({ audio: constraints });
+      const fresh = stream.getAudioTracks()[0];
+      if (this.#isClosed || this.#state.microphoneTrack !== track || !fresh) return stopAll(stream);
+      track.stop();
+      this.#setMicrophoneTrack(fresh);
+      this.#sentTracksChanged();
+      if (isApplied(fresh)) return;
     } catch {
-      // OverconstrainedError or a browser without audio applyConstraints: reported below.
+      // OverconstrainedError, no second microphone track: the old one keeps going.
     }
-    if (this.#state.microphoneTrack === track) this.#set({ isAudioProcessingRefused: !isApplied });
+    if (this.#state.microphoneTrack !== null) this.#set({ isAudioProcessingRefused: true });
   }
 
   setEffect(effect: Effect): void {
