@@ -28,6 +28,7 @@ const PEOPLE = [
       sendFile: 'Send file',
       stats: 'Stats',
       settings: 'Settings',
+      shortcuts: 'Keyboard shortcuts',
     },
   },
   {
@@ -45,6 +46,7 @@ const PEOPLE = [
       sendFile: '파일 보내기',
       stats: '통계',
       settings: '설정',
+      shortcuts: '키보드 단축키',
     },
   },
 ] as const;
@@ -63,7 +65,7 @@ async function offerFile(page: Page, person: Person, testInfo: TestInfo): Promis
   await (await chooser).setFiles(file);
 }
 
-test('axe finds no serious problem on the landing page, pre-join, and a call with chat, a photo, a file offer, stats and settings, in English on a laptop and Korean on a phone', async ({
+test('axe finds no serious problem on the landing page, pre-join, and a call with chat, a photo, a file offer, stats, settings, connection quality and keyboard shortcuts, in English on a laptop and Korean on a phone', async ({
   launchPerson,
 }, testInfo) => {
   test.setTimeout(120_000);
@@ -113,10 +115,17 @@ test('axe finds no serious problem on the landing page, pre-join, and a call wit
     const settings = page.getByRole('button', { name: named(person.names.settings) });
     await settings.click();
     await expect(settings).toHaveAttribute('aria-expanded', 'true');
+    await expect(page.locator('[data-peer-id] [data-quality]')).toBeVisible({ timeout: 10_000 });
     await expectNoSeriousA11yProblems(
       page,
-      label(person, 'call with chat, a photo, a file offer, stats and settings'),
+      label(person, 'call with chat, a photo, a file offer, stats, settings and connection quality'),
       testInfo,
     );
+    // The keyboard shortcuts (?), a modal dialog over the page just checked: only it is checked.
+    await page.getByRole('button', { name: named(person.names.shortcuts) }).click();
+    await expect(page.getByRole('dialog', { name: named(person.names.shortcuts) })).toBeVisible();
+    await expectNoSeriousA11yProblems(page, label(person, 'keyboard shortcuts'), testInfo, 'dialog');
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
   }
 });

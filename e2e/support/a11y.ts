@@ -11,10 +11,17 @@ export type Viewport = (typeof VIEWPORTS)[number];
 
 /**
  * Runs axe-core on the page as it is now, with every rule it has, and fails on any serious or
- * critical violation (the report names the rule, the elements and what to fix).
+ * critical violation (the report names the rule, the elements and what to fix). `only`: a CSS
+ * selector of the part to check (a dialog over a page already checked).
  */
-export async function expectNoSeriousA11yProblems(page: Page, where: string, testInfo: TestInfo) {
-  const results = await new AxeBuilder({ page }).analyze();
+export async function expectNoSeriousA11yProblems(
+  page: Page,
+  where: string,
+  testInfo: TestInfo,
+  only?: string,
+) {
+  const builder = new AxeBuilder({ page });
+  const results = await (only ? builder.include(only) : builder).analyze();
   const serious = results.violations.filter(
     (violation) => violation.impact === 'serious' || violation.impact === 'critical',
   );

@@ -12,7 +12,15 @@ export { systemClock, type Clock, type TimerHandle } from './clock.ts';
 export { Emitter } from './events.ts';
 export { randomBase64Url, randomMessageId, randomRoomId } from './ids.ts';
 export { LocalMedia, type LocalMediaOptions, type LocalMediaState } from './media/LocalMedia.ts';
-export { RESOLUTIONS, isResolution, type MediaProblemKind, type Resolution } from './media/constraints.ts';
+export {
+  AUDIO_PROCESSING_KEYS,
+  DEFAULT_AUDIO_PROCESSING,
+  RESOLUTIONS,
+  isResolution,
+  type AudioProcessing,
+  type MediaProblemKind,
+  type Resolution,
+} from './media/constraints.ts';
 export type { DeviceOption } from './media/devices.ts';
 export { EFFECTS, isEffect, type Effect } from './media/effects.ts';
 export { formatBytes, formatSpeed, formatTimeLeft, type TransferProgress } from './files/progress.ts';
@@ -38,3 +46,11 @@ export {
 export { SignalClient, type SignalState, type SocketLike } from './signaling/SignalClient.ts';
 export type { Speaker } from './stats/ActiveSpeaker.ts';
 export type { CandidateType, PeerStats } from './stats/summarize.ts';
+export { connectionQuality, type QualityFigures, type QualityLevel } from './stats/quality.ts';
+export {
+  ShortcutKeys,
+  focusKind,
+  type FocusKind,
+  type KeyPress,
+  type ShortcutHandlers,
+} from './shortcuts/keys.ts';

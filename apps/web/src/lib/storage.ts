@@ -1,11 +1,15 @@
+import { AUDIO_PROCESSING_KEYS, DEFAULT_AUDIO_PROCESSING, type AudioProcessing } from '@app/client';
+
 /**
- * What the browser remembers for a person: their name, language and recent rooms (localStorage), and
+ * What the browser remembers for a person: their name, language, sound processing and recent
+ * rooms (localStorage), and
  * per tab the token that resumes a signaling session after a reload (sessionStorage).
  * Storage can be unavailable (private mode, blocked cookies): every access is guarded.
  */
 const NAME_KEY = 'facetime:name';
 const RECENT_KEY = 'facetime:recent-rooms';
 const LANGUAGE_KEY = 'facetime:language';
+const SOUND_KEY = 'facetime:sound';
 const RESUME_PREFIX = 'facetime:resume:';
 const RECENT_MAX = 6;
 
@@ -44,6 +48,25 @@ export function loadLanguage(): string | null {
 
 export function saveLanguage(language: string): void {
   write(local, LANGUAGE_KEY, language);
+}
+
+/** Echo cancellation, noise suppression, gain control: all on until a person turns one off. */
+export function loadAudioProcessing(): AudioProcessing {
+  const processing = { ...DEFAULT_AUDIO_PROCESSING };
+  try {
+    const saved: unknown = JSON.parse(read(local, SOUND_KEY) ?? '{}');
+    for (const key of AUDIO_PROCESSING_KEYS) {
+      const value = (saved as Partial<Record<string, unknown>> | null)?.[key];
+      if (typeof value === 'boolean') processing[key] = value;
+    }
+  } catch {
+    // Not JSON (written by something else): the defaults stand.
+  }
+  return processing;
+}
+
+export function saveAudioProcessing(processing: AudioProcessing): void {
+  write(local, SOUND_KEY, JSON.stringify(processing));
 }
 
 export interface RecentRoom {

@@ -190,6 +190,7 @@ export class Call {
     this.#media.setPinned(peerId);
   }
 
+  /** The stats panel opened or closed: figures every second while it shows, else every two. */
   setStatsPolling(isOn: boolean): void {
     this.#media.setStatsPolling(isOn);
   }
@@ -276,7 +277,7 @@ export class Call {
     const environment = this.#options.environment;
     const listeners = { online: () => this.recoverNetwork(), pagehide: () => this.#leaveOnUnload() };
     if (environment) this.#cleanups.push(listenToPage(environment, listeners));
-    this.#media.startSpeaker();
+    this.#media.start();
   }
 
   #onServerError(refusal: CallEvents['refused']): void {

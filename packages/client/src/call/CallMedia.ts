@@ -138,13 +138,15 @@ export class CallMedia {
     this.#view.setPinned(peerId);
   }
 
+  /** Figures every second while the stats panel shows, else every two (the quality badge). */
   setStatsPolling(isOn: boolean): void {
-    if (isOn) this.#stats.start();
-    else this.#stats.stop();
+    this.#stats.setDetailed(isOn);
   }
 
-  startSpeaker(): void {
+  /** The active speaker and the stats poll run while in the call. */
+  start(): void {
     this.#speaker.start();
+    this.#stats.start();
   }
 
   /** Every connection, timer and poll ends. */

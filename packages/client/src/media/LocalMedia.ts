@@ -8,8 +8,11 @@ import type { LocalMediaSource } from '../call/CallTypes.ts';
 import { Emitter } from '../events.ts';
 import type { LocalTracks } from '../rtc/MediaSlots.ts';
 import {
+  AUDIO_PROCESSING_KEYS,
+  DEFAULT_AUDIO_PROCESSING,
   audioConstraints,
   classifyMediaError,
+  type AudioProcessing,
   videoConstraints,
   type MediaProblemKind,
   type Resolution,
@@ -22,6 +25,8 @@ export interface LocalMediaOptions {
   mediaDevices?: MediaDevices | undefined;
   createPipeline?: (source: MediaStreamTrack, effect: Effect) => EffectPipeline | null;
   createMicLevel?: (track: MediaStreamTrack) => MicLevel | null;
+  /** The sound processing a person chose earlier (remembered by the page). */
+  audioProcessing?: AudioProcessing;
 }
 
 /** Everything a UI shows of the local media, as one plain object. */
@@ -32,6 +37,9 @@ export interface LocalMediaState {
   microphoneId: string;
   resolution: Resolution;
   effect: Effect;
+  audioProcessing: AudioProcessing;
+  /** The browser did not apply the last sound processing change to the live microphone. */
+  isAudioProcessingRefused: boolean;
   isMicOn: boolean;
   isCameraOn: boolean;
   cameraProblem: MediaProblemKind | null;
@@ -63,6 +71,8 @@ export class LocalMedia implements LocalMediaSource {
     microphoneId: '',
     resolution: '720p',
     effect: 'None',
+    audioProcessing: { ...DEFAULT_AUDIO_PROCESSING },
+    isAudioProcessingRefused: false,
     isMicOn: true,
     isCameraOn: true,
     cameraProblem: null,
@@ -90,6 +100,7 @@ export class LocalMedia implements LocalMediaSource {
       });
     this.#createMicLevel = options.createMicLevel ?? ((track) => tryCreate(() => new MicLevel(track)));
     this.#mediaDevices?.addEventListener?.('devicechange', this.#onDeviceChange);
+    if (options.audioProcessing) this.#state.audioProcessing = { ...options.audioProcessing };
   }
 
   get state(): Readonly<LocalMediaState> {
@@ -116,7 +127,7 @@ export class LocalMedia implements LocalMediaSource {
     try {
       const { resolution, cameraId, microphoneId } = this.#state;
       const stream = await devices.getUserMedia({
-        audio: audioConstraints(microphoneId),
+        audio: audioConstraints(microphoneId, this.#state.audioProcessing),
         video: videoConstraints(resolution, cameraId),
       });
       if (this.#isClosed) return stopAll(stream);
@@ -176,6 +187,42 @@ export class LocalMedia implements LocalMediaSource {
     } catch {
       // The camera keeps its current size; nothing else to do.
     }
+  }
+
+  /**
+   * Echo cancellation, noise suppression, gain control, on the live microphone without
+   * renegotiation. Chromium resolves applyConstraints on a live microphone without changing
+   * its processing (getSettings still reports the old values), so when the settings did not
+   * take, a new microphone track opened with them replaces the old one on every connection
+   * (replaceTrack). Only if that fails too is the choice kept for the next microphone, with
+   * `isAudioProcessingRefused` saying it is not in effect now.
+   */
+  async setAudioProcessing(patch: Partial<AudioProcessing>): Promise<void> {
+    const audioProcessing = { ...this.#state.audioProcessing, ...patch };
+    this.#set({ audioProcessing, isAudioProcessingRefused: false });
+    const track = this.#state.microphoneTrack;
+    if (!track) return;
+    const constraints = audioConstraints(this.#state.microphoneId, audioProcessing);
+    const isApplied = (candidate: MediaStreamTrack): boolean => {
+      const settings: MediaTrackSettings = candidate.getSettings?.() ?? {};
+      return AUDIO_PROCESSING_KEYS.every(
+        (key) => settings[key] === undefined || settings[key] === audioProcessing[key],
+      );
+    };
+    try {
+      await track.applyConstraints(constraints);
+      if (isApplied(track)) return;
+      const stream = await this.#mediaDevices!.getUserMedia({ audio: constraints });
+      const fresh = stream.getAudioTracks()[0];
+      if (this.#isClosed || this.#state.microphoneTrack !== track || !fresh) return stopAll(stream);
+      track.stop();
+      this.#setMicrophoneTrack(fresh);
+      this.#sentTracksChanged();
+      if (isApplied(fresh)) return;
+    } catch {
+      // OverconstrainedError, no second microphone track: the old one keeps going.
+    }
+    if (this.#state.microphoneTrack !== null) this.#set({ isAudioProcessingRefused: true });
   }
 
   setEffect(effect: Effect): void {
@@ -239,7 +286,7 @@ export class LocalMedia implements LocalMediaSource {
   async #startMicrophone(): Promise<void> {
     try {
       const stream = await this.#mediaDevices!.getUserMedia({
-        audio: audioConstraints(this.#state.microphoneId),
+        audio: audioConstraints(this.#state.microphoneId, this.#state.audioProcessing),
       });
       if (this.#isClosed) return stopAll(stream);
       this.#setMicrophoneTrack(stream.getAudioTracks()[0] ?? null);

@@ -28,12 +28,30 @@ export function videoConstraints(resolution: Resolution, deviceId?: string | nul
   };
 }
 
-export function audioConstraints(deviceId?: string | null): MediaTrackConstraints {
+/** The browser's own sound processing of the microphone; all on unless a person turns one off. */
+export interface AudioProcessing {
+  echoCancellation: boolean;
+  noiseSuppression: boolean;
+  autoGainControl: boolean;
+}
+
+export const AUDIO_PROCESSING_KEYS = ['echoCancellation', 'noiseSuppression', 'autoGainControl'] as const;
+
+export const DEFAULT_AUDIO_PROCESSING: Readonly<AudioProcessing> = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+export function audioConstraints(
+  deviceId?: string | null,
+  processing: Readonly<AudioProcessing> = DEFAULT_AUDIO_PROCESSING,
+): MediaTrackConstraints {
   return {
     ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-    echoCancellation: true,
-    noiseSuppression: true,
-    autoGainControl: true,
+    echoCancellation: processing.echoCancellation,
+    noiseSuppression: processing.noiseSuppression,
+    autoGainControl: processing.autoGainControl,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * The figures of the stats panel, polled once a second while it is open: getStats of each
- * person's path, summarised against the previous sample (rates need two).
+ * The figures of each person's path: getStats, summarised against the previous sample (rates
+ * need two). Polled all through a call for the quality indicator on each tile, every two
+ * seconds; once a second while the stats panel is open (`setDetailed`), where figures are read.
  */
 import type { PeerId } from '@app/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
@@ -11,13 +12,17 @@ export interface StatsPollerOptions {
   people: () => PeerId[];
   getStats: (peerId: PeerId) => Promise<RTCStatsReport | null>;
   onStats: (peerId: PeerId, stats: PeerStats) => void;
+  /** While the stats panel is open. */
   intervalMs?: number;
+  /** The rest of the call: enough for a quality indicator, half the getStats work. */
+  backgroundIntervalMs?: number;
 }
 
 export class StatsPoller {
   readonly #options: StatsPollerOptions;
   readonly #samples = new Map<PeerId, StatsSample>();
   #timer: TimerHandle | null = null;
+  #isDetailed = false;
 
   constructor(options: StatsPollerOptions) {
     this.#options = options;
@@ -30,7 +35,18 @@ export class StatsPoller {
   start(): void {
     if (this.#timer !== null) return;
     void this.poll();
-    this.#timer = this.#options.clock.setInterval(() => void this.poll(), this.#options.intervalMs ?? 1000);
+    const { intervalMs = 1000, backgroundIntervalMs = 2000 } = this.#options;
+    const every = this.#isDetailed ? intervalMs : backgroundIntervalMs;
+    this.#timer = this.#options.clock.setInterval(() => void this.poll(), every);
+  }
+
+  /** Faster polling while someone reads the figures; takes effect at once when running. */
+  setDetailed(isDetailed: boolean): void {
+    if (this.#isDetailed === isDetailed) return;
+    this.#isDetailed = isDetailed;
+    if (!this.isRunning) return;
+    this.stop();
+    this.start();
   }
 
   stop(): void {

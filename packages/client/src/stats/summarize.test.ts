@@ -56,6 +56,15 @@ describe('summarizeStats', () => {
     expect(stats.bitrateOutKbps).toBe(2000);
   });
 
+  it('reports the loss since the previous sample apart from the loss since the start', () => {
+    const previous = { atMs: 0, bytesIn: 0, bytesOut: 0, packetsLost: 5, packetsReceived: 890 };
+    const { stats } = summarizeStats(report(0, 0), previous, 1000);
+    // Since the start: 10 of 1000 lost. Since the previous sample: 5 of 105.
+    expect(stats.packetLossPercent).toBe(1);
+    expect(stats.recentPacketLossPercent).toBe(4.8);
+    expect(summarizeStats(report(0, 0), null, 0).stats.recentPacketLossPercent).toBeNull();
+  });
+
   it('falls back to the nominated, succeeded pair when no transport names one', () => {
     const entries = report(0, 0).filter((e) => e.type !== 'transport');
     expect(summarizeStats(entries, null, 0).stats.candidateType).toBe('host');

@@ -11,6 +11,8 @@ export interface PeerStats {
   bitrateOutKbps: number | null;
   rttMs: number | null;
   packetLossPercent: number | null;
+  /** Loss since the previous sample: what the connection is like now, not since it started. */
+  recentPacketLossPercent: number | null;
   codec: string | null;
   resolution: string | null;
   fps: number | null;
@@ -21,6 +23,8 @@ export interface StatsSample {
   atMs: number;
   bytesIn: number;
   bytesOut: number;
+  packetsLost: number;
+  packetsReceived: number;
 }
 
 export type StatsEntry = { id: string; type: string } & Record<string, unknown>;
@@ -106,19 +110,24 @@ export function summarizeStats(
   const height = num(video?.frameHeight);
   const fps = num(video?.framesPerSecond);
   const packetsTotal = packetsLost + packetsReceived;
+  const lossPercent = (lost: number, total: number) =>
+    total > 0 ? Math.round((Math.max(0, lost) / total) * 1000) / 10 : null;
+  const recentLost = packetsLost - (previous?.packetsLost ?? 0);
+  const recentTotal = recentLost + packetsReceived - (previous?.packetsReceived ?? 0);
 
   return {
     stats: {
       bitrateInKbps: rate(bytesIn, previous?.bytesIn),
       bitrateOutKbps: rate(bytesOut, previous?.bytesOut),
       rttMs: rtt === null ? null : Math.round(rtt * 1000),
-      packetLossPercent: packetsTotal > 0 ? Math.round((packetsLost / packetsTotal) * 1000) / 10 : null,
+      packetLossPercent: lossPercent(packetsLost, packetsTotal),
+      recentPacketLossPercent: previous ? lossPercent(recentLost, recentTotal) : null,
       codec: codecNames.length > 0 ? codecNames.join(' / ') : null,
       resolution: width && height ? `${width}×${height}` : null,
       fps: fps === null ? null : Math.round(fps),
       candidateType:
         candidateType && CANDIDATE_TYPES.includes(candidateType) ? (candidateType as CandidateType) : null,
     },
-    sample: { atMs: nowMs, bytesIn, bytesOut },
+    sample: { atMs: nowMs, bytesIn, bytesOut, packetsLost, packetsReceived },
   };
 }

@@ -28,8 +28,16 @@ const SAMPLE_CALLS: Record<string, unknown[][]> = {
   'refusal.tooManyAttempts': [[1], [4], [60], [61]],
 };
 
-/** Korean leaves that are the same in every language (units and symbols only). */
-const SAME_IN_KOREAN = new Set(['stats.framesPerSecond']);
+/** Korean leaves that are the same in every language (units, symbols and key caps only). */
+const SAME_IN_KOREAN = new Set([
+  'stats.framesPerSecond',
+  'shortcuts.keys.microphone',
+  'shortcuts.keys.camera',
+  'shortcuts.keys.chat',
+  'shortcuts.keys.help',
+  'shortcuts.keys.hand',
+  'shortcuts.keys.close',
+]);
 
 type Leaf = string | ((...args: never[]) => string);
 

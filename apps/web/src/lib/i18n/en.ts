@@ -9,6 +9,7 @@
 import type { Effect } from '@app/client';
 import { ERRORS, type ErrorCode, type Reaction } from '@app/protocol';
 import { files } from './en-files.ts';
+import { quality, shortcuts } from './en-keys.ts';
 import { topology } from './en-topology.ts';
 
 /** A device a media problem is about. */
@@ -100,6 +101,12 @@ export const en = {
     effect: 'Video effect',
     noCamera: 'No camera',
     noMicrophone: 'No microphone',
+    sound: 'Sound',
+    echoCancellation: 'Echo cancellation',
+    noiseSuppression: 'Noise suppression',
+    autoGainControl: 'Automatic gain control',
+    soundRefused:
+      'Your browser could not change this during the call. It applies the next time your microphone starts.',
     effects: {
       None: 'None',
       Grayscale: 'Grayscale',
@@ -287,6 +294,8 @@ export const en = {
   },
 
   files,
+  shortcuts,
+  quality,
 
   topology,
 

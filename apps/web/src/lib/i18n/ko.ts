@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from '@app/protocol';
 import type { MediaDevice, Messages } from './en.ts';
+import { quality, shortcuts } from './ko-keys.ts';
 import { topology } from './ko-topology.ts';
 
 const deviceWords: Record<MediaDevice, string> = {
@@ -92,6 +93,11 @@ export const ko: Messages = {
     effect: '영상 효과',
     noCamera: '카메라 없음',
     noMicrophone: '마이크 없음',
+    sound: '오디오',
+    echoCancellation: '에코 제거',
+    noiseSuppression: '소음 제거',
+    autoGainControl: '마이크 볼륨 자동 조정',
+    soundRefused: '통화 중에는 브라우저가 이 설정을 바꾸지 못했어요. 다음에 마이크를 켤 때 적용돼요.',
     effects: {
       None: '없음',
       Grayscale: '흑백',
@@ -311,6 +317,9 @@ export const ko: Messages = {
     lessThanASecond: '1초 안에 끝나요',
     timeLeft: (duration) => `${duration} 남음`,
   },
+
+  shortcuts,
+  quality,
 
   stats: {
     region: '통화 통계',

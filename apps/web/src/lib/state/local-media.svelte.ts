@@ -4,6 +4,7 @@
  */
 import {
   LocalMedia,
+  type AudioProcessing,
   type DeviceOption,
   type Effect,
   type LocalMediaOptions,
@@ -11,6 +12,7 @@ import {
   type MediaProblemKind,
   type Resolution,
 } from '@app/client';
+import { loadAudioProcessing, saveAudioProcessing } from '../storage.ts';
 
 export class LocalMediaView {
   /** The framework-free object the call sends from. */
@@ -21,6 +23,8 @@ export class LocalMediaView {
   microphoneId = $state('');
   resolution: Resolution = $state('720p');
   effect: Effect = $state('None');
+  audioProcessing: AudioProcessing = $state.raw(loadAudioProcessing());
+  isAudioProcessingRefused = $state(false);
   isMicOn = $state(true);
   isCameraOn = $state(true);
   cameraProblem: MediaProblemKind | null = $state(null);
@@ -37,7 +41,7 @@ export class LocalMediaView {
   isSendingVideo = $derived(this.isCameraOn && this.hasCamera);
 
   constructor(options: LocalMediaOptions = {}) {
-    this.source = new LocalMedia(options);
+    this.source = new LocalMedia({ audioProcessing: loadAudioProcessing(), ...options });
     this.source.events.on('change', (state) => this.#mirror(state));
     this.#mirror(this.source.state);
   }
@@ -47,6 +51,11 @@ export class LocalMediaView {
   setMicrophone = (deviceId: string): Promise<void> => this.source.setMicrophone(deviceId);
   setResolution = (resolution: Resolution): Promise<void> => this.source.setResolution(resolution);
   setEffect = (effect: Effect): void => this.source.setEffect(effect);
+  /** Remembered in this browser, and applied to the live microphone. */
+  setAudioProcessing = (patch: Partial<AudioProcessing>): Promise<void> => {
+    saveAudioProcessing({ ...this.audioProcessing, ...patch });
+    return this.source.setAudioProcessing(patch);
+  };
   setMicOn = (isOn: boolean): void => this.source.setMicOn(isOn);
   setCameraOn = (isOn: boolean): void => this.source.setCameraOn(isOn);
   micLevel = (): number => this.source.micLevel();
@@ -60,6 +69,8 @@ export class LocalMediaView {
     this.microphoneId = state.microphoneId;
     this.resolution = state.resolution;
     this.effect = state.effect;
+    this.audioProcessing = state.audioProcessing;
+    this.isAudioProcessingRefused = state.isAudioProcessingRefused;
     this.isMicOn = state.isMicOn;
     this.isCameraOn = state.isCameraOn;
     this.cameraProblem = state.cameraProblem;

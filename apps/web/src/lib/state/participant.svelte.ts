@@ -1,4 +1,11 @@
-import type { Participant as ParticipantRecord, ParticipantPatch, PeerStats, VideoLayer } from '@app/client';
+import {
+  connectionQuality,
+  type Participant as ParticipantRecord,
+  type ParticipantPatch,
+  type PeerStats,
+  type QualityLevel,
+  type VideoLayer,
+} from '@app/client';
 import type { PeerId } from '@app/protocol';
 
 /** One remote person as the page shows them: the client's record, mirrored into runes. */
@@ -25,6 +32,17 @@ export class Participant {
   hasFailed = $state(false);
   /** The server lost them (a frozen browser, a dead network); they may be back any moment. */
   isAway = $state(false);
+
+  /** Good, fair or poor from the last figures of their path; null until there are some. */
+  quality: QualityLevel | null = $derived(
+    this.stats &&
+      connectionQuality({
+        lossPercent: this.stats.recentPacketLossPercent ?? this.stats.packetLossPercent,
+        rttMs: this.stats.rttMs,
+        bitrateInKbps: this.stats.bitrateInKbps,
+        isSending: this.isMicOn || this.isCameraOn,
+      }),
+  );
 
   isRecovering = $derived(
     this.hasConnected &&
