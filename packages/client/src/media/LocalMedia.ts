@@ -209,6 +209,7 @@ export class LocalMedia implements LocalMediaSource {
         (key) => settings[key] === undefined || settings[key] === audioProcessing[key],
       );
     };
+    let live = track;
     try {
       await track.applyConstraints(constraints);
       if (isApplied(track)) return;
@@ -216,13 +217,14 @@ export class LocalMedia implements LocalMediaSource {
       const fresh = stream.getAudioTracks()[0];
       if (this.#isClosed || this.#state.microphoneTrack !== track || !fresh) return stopAll(stream);
       track.stop();
-      this.#setMicrophoneTrack(fresh);
+      this.#setMicrophoneTrack((live = fresh));
       this.#sentTracksChanged();
       if (isApplied(fresh)) return;
     } catch {
       // OverconstrainedError, no second microphone track: the old one keeps going.
     }
-    if (this.#state.microphoneTrack !== null) this.#set({ isAudioProcessingRefused: true });
+    // Only about the microphone this call worked on: another may have replaced it meanwhile.
+    if (this.#state.microphoneTrack === live) this.#set({ isAudioProcessingRefused: true });
   }
 
   setEffect(effect: Effect): void {
