@@ -176,8 +176,9 @@ async function redisServer() {
 }
 
 function hasRedisSupport() {
-  // The Redis registry is the one user of ioredis in the server.
-  return existsSync(SERVERS.ours) && /from\s*["']ioredis["']/.test(readFileSync(SERVERS.ours, 'utf8'));
+  // The Redis registry is the one user of ioredis in the server (imported, or loaded on demand).
+  const source = existsSync(SERVERS.ours) ? readFileSync(SERVERS.ours, 'utf8') : '';
+  return /from\s*["']ioredis["']|import\(\s*["']ioredis["']\s*\)/.test(source);
 }
 
 async function main() {
