@@ -76,11 +76,6 @@ export class Connection implements Beating {
     if (pending !== undefined) this.#follow(pending.catch((error: unknown) => onError(this, error)));
   }
 
-  /** Whether a step is still waiting; later ones queue behind it. */
-  get isBusy(): boolean {
-    return this.#tail !== null;
-  }
-
   #follow(step: Promise<void>): void {
     const tail: Promise<void> = step.then(() => {
       if (this.#tail === tail) this.#tail = null;
