@@ -43,6 +43,7 @@ export const en = {
     goHome: 'Go to the start page',
     leftCall: 'You left the call. Camera and microphone are off.',
     callScreenFailed: 'The call screen could not be loaded. Check your connection, then reload the page.',
+    roomPageFailed: 'This room could not be opened. Check your connection, then reload the page.',
   },
 
   language: {
