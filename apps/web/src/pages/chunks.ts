@@ -2,6 +2,8 @@
  * The pages that load as their own chunks. The landing page is the whole first load; a room's
  * page (the pre-join screen) and, behind it, the call are fetched only when needed, each once.
  */
+import { i18n } from '../lib/i18n/locale.svelte.ts';
+
 type RoomPage = typeof import('./Room.svelte');
 type CallState = typeof import('../lib/state/call.svelte.ts');
 type CallScreen = typeof import('../lib/components/InCall.svelte');
@@ -10,10 +12,14 @@ let roomPage: Promise<RoomPage> | undefined;
 
 /** The room page's chunk; a failed fetch is retried on the next call (e.g. back online). */
 export function loadRoomPage(): Promise<RoomPage> {
-  roomPage ??= import('./Room.svelte').catch((error: unknown) => {
-    roomPage = undefined;
-    throw error;
-  });
+  // Its words come with it: the start page has only its own (see i18n/locale.svelte.ts).
+  roomPage ??= Promise.all([import('./Room.svelte'), i18n.loadAll()]).then(
+    ([page]) => page,
+    (error: unknown) => {
+      roomPage = undefined;
+      throw error;
+    },
+  );
   return roomPage;
 }
 
