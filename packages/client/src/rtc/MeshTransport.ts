@@ -48,6 +48,7 @@ export class MeshTransport implements MediaTransport {
   }
 
   connect(peer: Peer, weStart: boolean): void {
+    console.log('DBG connect', peer.id.slice(0, 6), weStart, (globalThis as any).__pcs?.length);
     this.disconnect(peer.id);
     const { selfId, iceServers, relayOnly, clock, localStream, createPeerConnection } = this.#options;
     const peerId = peer.id;

@@ -16,7 +16,7 @@
 import type { SignalData } from '@app/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
-import { dtlsFingerprint } from './sdp.ts';
+import { answerTo, dtlsFingerprint, sessionOrigin, withAnswerTo } from './sdp.ts';
 
 export interface NegotiatorOptions {
   pc: RTCPeerConnection;
@@ -37,6 +37,12 @@ export type NegotiatorEvents = {
   ready: undefined;
 };
 
+/**
+ * After the other side came back, how long we leave the offering to it before offering
+ * ourselves (its offer lost, or it had nothing to restart).
+ */
+const RETURN_OFFER_WAIT_MS = 3000;
+
 export class Negotiator {
   readonly events = new Emitter<NegotiatorEvents>();
   readonly #options: NegotiatorOptions;
@@ -48,6 +54,10 @@ export class Negotiator {
   #isClosed = false;
   #chain: Promise<void> = Promise.resolve();
   #firstOfferTimer: TimerHandle | null = null;
+  /** Set while the other side, just back, makes the offer (see withdrawPendingOffer). */
+  #returnTimer: TimerHandle | null = null;
+  /** The browser asked for a negotiation while #returnTimer ran. */
+  #isOfferHeld = false;
 
   constructor(options: NegotiatorOptions) {
     this.#options = options;
@@ -93,18 +103,36 @@ export class Negotiator {
   }
 
   /**
-   * The other side was unreachable (dropped by the server) while our offer was out, and is
-   * back: it restarts ICE itself at once, so an offer of ours that it may never have got is
-   * taken back, and its offer finds us ready whichever side is polite.
+   * The other side was unreachable (dropped by the server) and is back: it restarts ICE
+   * itself at once. An offer of ours that it may never have got is taken back, and we make
+   * none until its offer is applied (or RETURN_OFFER_WAIT_MS passed): its offer finds us ready
+   * whichever side is polite, and the two never offer at the same moment (after which
+   * Chromium sometimes gathers no candidates for the polite side's answer). Should it answer
+   * the offer taken back, that answer is ignored (#isStaleAnswer).
    */
   withdrawPendingOffer(): Promise<void> {
+    const clock = this.#options.clock;
+    clock.clearTimeout(this.#returnTimer);
+    this.#returnTimer = clock.setTimeout(() => this.#endReturnWait(true), RETURN_OFFER_WAIT_MS);
     this.#chain = this.#chain
       .then(async () => {
         if (this.#isClosed || this.#pc.signalingState !== 'have-local-offer') return;
+        console.log('DBG withdraw rollback', (globalThis as any).__pcs?.indexOf(this.#pc));
         await this.#pc.setLocalDescription({ type: 'rollback' });
       })
       .catch(() => undefined);
     return this.#chain;
+  }
+
+  /**
+   * An answer to an offer we no longer have out: we took it back (withdrawPendingOffer) and
+   * made a new one, or are stable again. Applied to the new offer it would leave the two
+   * sides with different descriptions; the answer to the new offer follows.
+   */
+  #isStaleAnswer(sdp: string): boolean {
+    if (this.#pc.signalingState !== 'have-local-offer') return true;
+    const to = answerTo(sdp);
+    return to !== null && to !== sessionOrigin(this.#pc.localDescription?.sdp);
   }
 
   #isOtherCertificate(sdp: string): boolean {
@@ -122,11 +150,13 @@ export class Negotiator {
   /** ICE restart: the next offer carries new credentials. Only once media is on the connection. */
   restartIce(): void {
     if (this.#isClosed || !this.#isReady) return;
+    console.log('DBG restartIce', (globalThis as any).__pcs?.indexOf(this.#pc));
     this.#pc.restartIce();
   }
 
   close(): void {
     this.#isClosed = true;
+    this.#options.clock.clearTimeout(this.#returnTimer);
     this.#options.clock.clearTimeout(this.#firstOfferTimer);
     this.#firstOfferTimer = null;
     this.#pc.onnegotiationneeded = null;
@@ -143,9 +173,28 @@ export class Negotiator {
     this.events.emit('ready', undefined);
   }
 
+  /**
+   * The other side's offer was applied (the browser asks again for what is still needed once
+   * stable), or never came: then a negotiation held meanwhile is made now, as the browser
+   * will not ask twice.
+   */
+  #endReturnWait(isTimeout: boolean): void {
+    if (this.#returnTimer === null) return;
+    this.#options.clock.clearTimeout(this.#returnTimer);
+    this.#returnTimer = null;
+    const isHeld = this.#isOfferHeld;
+    this.#isOfferHeld = false;
+    if (isTimeout && isHeld && this.#pc.signalingState === 'stable') void this.#offer();
+  }
+
   async #offer(): Promise<void> {
-    // The waiting side never offers before it is prepared (see the first-offer gate above).
+    // The waiting side never offers before it is prepared (see the first-offer gate above),
+    // nor while the side just back makes the offer.
     if (!this.#isReady || this.#isClosed) return;
+    if (this.#returnTimer !== null) {
+      this.#isOfferHeld = true;
+      return;
+    }
     try {
       this.#makingOffer = true;
       await this.#pc.setLocalDescription();
@@ -160,7 +209,10 @@ export class Negotiator {
   #sendLocalDescription(): void {
     const description = this.#pc.localDescription;
     if (!description || this.#isClosed) return;
-    this.#options.sendSignal({ description: { type: description.type, sdp: description.sdp } });
+    const offer = description.type === 'answer' ? sessionOrigin(this.#pc.remoteDescription?.sdp) : null;
+    const sdp = offer ? withAnswerTo(description.sdp, offer) : description.sdp;
+    console.log('DBG send', description.type, (globalThis as any).__pcs?.indexOf(this.#pc), this.#pc.signalingState);
+    this.#options.sendSignal({ description: { type: description.type, sdp } });
     this.events.emit('negotiated', undefined);
   }
 
@@ -173,15 +225,17 @@ export class Negotiator {
   async #applyDescription(description: RTCSessionDescriptionInit): Promise<void> {
     const pc = this.#pc;
     if (description.type === 'rollback') return;
+    if (description.type === 'answer' && this.#isStaleAnswer(description.sdp ?? '')) { console.log('DBG stale answer ignored', (globalThis as any).__pcs?.indexOf(pc)); return; }
     const isReadyForOffer =
       !this.#makingOffer && (pc.signalingState === 'stable' || this.#isSettingRemoteAnswerPending);
     const isOfferCollision = description.type === 'offer' && !isReadyForOffer;
     this.#ignoreOffer = !this.#options.polite && isOfferCollision;
+    console.log('DBG apply', description.type, (globalThis as any).__pcs?.indexOf(this.#pc), pc.signalingState, 'ignore', this.#ignoreOffer, 'polite', this.#options.polite);
     if (this.#ignoreOffer) return;
     this.#isSettingRemoteAnswerPending = description.type === 'answer';
     try {
       // For the polite side in a collision, the browser rolls back its own offer here.
-      await pc.setRemoteDescription(description);
+      await pc.setRemoteDescription(description).catch((e) => { console.log('DBG srd failed', (globalThis as any).__pcs?.indexOf(this.#pc), String(e).slice(0, 120)); throw e; });
     } finally {
       this.#isSettingRemoteAnswerPending = false;
     }
@@ -193,6 +247,7 @@ export class Negotiator {
     this.#prepare();
     await pc.setLocalDescription();
     this.#sendLocalDescription();
+    this.#endReturnWait(false);
   }
 
   async #applyCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {

@@ -168,6 +168,7 @@ export class PeerSession {
    * backs its restart up later.
    */
   setAway(isAway: boolean): void {
+    console.log('DBG setAway', isAway);
     if (isAway) {
       this.#restarts.hold();
       return;
