@@ -313,18 +313,6 @@ export async function freezeAndThaw(
   const room = uniqueRoom('freeze');
   const names = people.map((p) => p.name);
   for (const { person, name } of people) {
-    await person.page.addInitScript(() => {
-      const pcs: RTCPeerConnection[] = [];
-      (window as any).__pcs = pcs;
-      const Orig = window.RTCPeerConnection;
-      (window as any).RTCPeerConnection = function (this: unknown, ...args: any[]) {
-        const pc = new (Orig as any)(...args);
-        pcs.push(pc);
-        return pc;
-      };
-      (window as any).RTCPeerConnection.prototype = Orig.prototype;
-    });
-    person.page.on('console', (m) => m.text().startsWith('DBG') && console.log(name, Date.now() % 1000000, m.text()));
     // Three browsers encoding video on two cores: pages load slowly.
     person.page.setDefaultNavigationTimeout(SETUP_MS);
     await joinRoom(person.page, room, name);
@@ -364,24 +352,6 @@ export async function freezeAndThaw(
 
   const { ticks, results } = await watch(thawedAt, WATCH_MS);
 
-  for (const [i, { person, name }] of people.entries()) {
-    if (results[i]!.afterMs !== null) continue;
-    const dump = await person.page.evaluate(async () => {
-      const tiles = [...document.querySelectorAll('[data-peer-id]')].map((tile) => {
-        const v = tile.querySelector('video');
-        const s = v?.srcObject as MediaStream | null;
-        return { id: tile.getAttribute('data-peer-id'), paused: v?.paused, ready: v?.readyState, tracks: s?.getTracks().map((t) => `${t.kind}:${t.id.slice(0, 8)}:${t.readyState}:${t.muted}`) };
-      });
-      const pcs = await Promise.all(((window as any).__pcs as RTCPeerConnection[]).map(async (pc) => {
-        const stats = await pc.getStats();
-        const inbound: string[] = [];
-        stats.forEach((r: any) => { if (r.type === 'inbound-rtp' && r.kind === 'video') inbound.push(`${r.ssrc}:${r.framesDecoded}:${r.packetsReceived}`); });
-        return { conn: pc.connectionState, sig: pc.signalingState, recv: pc.getReceivers().map((r) => `${r.track.kind}:${r.track.id.slice(0, 8)}:${r.track.readyState}:${r.track.muted}`), inbound };
-      }));
-      return { tiles, pcs };
-    });
-    console.log('DUMP', name, JSON.stringify(dump, null, 1));
-  }
   const perPerson = people
     .map(
       ({ name }, i) =>

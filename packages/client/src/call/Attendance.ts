@@ -26,6 +26,12 @@ export interface AttendanceOptions {
   onGone: (peerId: PeerId) => void;
 }
 
+/**
+ * A page that stood still longer than this gets new connections when it is back, rather than
+ * an ICE restart of the old ones (see seat). A few seconds' freeze keeps them: faster.
+ */
+const LONG_FREEZE_MS = 10_000;
+
 export class Attendance {
   readonly #options: AttendanceOptions;
   readonly #absences: Absences;
@@ -49,8 +55,11 @@ export class Attendance {
     return this.#learnedAt.get(peerId) ?? null;
   }
 
-  /** Seats the people a `joined` listed, as its kind says (see SeatPolicy). */
-  seat(kind: JoinedKind, peers: Peer[]): void {
+  /**
+   * Seats the people a `joined` listed, as its kind says (see SeatPolicy). `frozenMs`: how
+   * long this page stood still just before (a suspended or frozen browser), 0 if it did not.
+   */
+  seat(kind: JoinedKind, peers: Peer[], frozenMs = 0): void {
     const { roster } = this.#options;
     const transport = this.#options.transport();
     if (!transport) return;
@@ -76,10 +85,12 @@ export class Attendance {
       roster.add(peer);
       const state = transport.connectionState(peer.id);
       const isAlive = state !== null && state !== 'failed' && state !== 'closed';
-      // A live connection survives a resume, and a return after the server lost us (the others
-      // kept theirs; ICE restarts at once, as ours may only look alive after a freeze).
-      // Anything else is offered afresh.
-      if (kind === 'new-identity' || !isAlive) transport.connect(peer, true);
+      // A live connection survives a resume, and a short absence after the server lost us (the
+      // others kept theirs; ICE restarts at once, as ours may only look alive after a freeze).
+      // After a long freeze, Chromium sometimes decodes what arrives on the old connection yet
+      // never shows it, so those are offered afresh, as is anything else.
+      const isLongFrozen = kind === 'returned' && frozenMs > LONG_FREEZE_MS;
+      if (kind === 'new-identity' || !isAlive || isLongFrozen) transport.connect(peer, true);
       else if (kind === 'returned') transport.restart(peer.id);
     }
   }

@@ -260,7 +260,7 @@ export class Call {
       this.#media.keep(kind, topology);
     }
     this.#events.emit('joined', { self: message.self, capacity: message.capacity, kind });
-    this.#attendance.seat(kind, message.peers);
+    this.#attendance.seat(kind, message.peers, this.#signal?.recentFreezeMs ?? 0);
   }
 
   /** Leaving the media server, its session is nothing to take back any more. */

@@ -104,7 +104,6 @@ export class MediaSlots {
 
   #onTrack(event: RTCTrackEvent): void {
     const kind = event.track.kind;
-    console.log('DBG ontrack', (globalThis as any).__pcs?.indexOf(this.#pc), kind, event.track.id.slice(0, 8));
     // On the answering side the two transceivers are created by the remote offer, before we
     // could name them: the first of each kind is the camera or microphone.
     if (kind === 'audio' && !this.#audio) this.#audio = event.transceiver;

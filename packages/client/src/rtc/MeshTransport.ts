@@ -48,7 +48,6 @@ export class MeshTransport implements MediaTransport {
   }
 
   connect(peer: Peer, weStart: boolean): void {
-    console.log('DBG connect', peer.id.slice(0, 6), weStart, (globalThis as any).__pcs?.length);
     this.disconnect(peer.id);
     const { selfId, iceServers, relayOnly, clock, localStream, createPeerConnection } = this.#options;
     const peerId = peer.id;
@@ -107,6 +106,12 @@ export class MeshTransport implements MediaTransport {
       return;
     }
     void this.#sessions.get(from)?.handleSignal(data);
+  }
+
+  offersSent(): Promise<void> {
+    return Promise.all([...this.#sessions.values()].map((session) => session.firstOffer)).then(
+      () => undefined,
+    );
   }
 
   setLocalTracks(tracks: LocalTracks): void {

@@ -117,7 +117,6 @@ export class Negotiator {
     this.#chain = this.#chain
       .then(async () => {
         if (this.#isClosed || this.#pc.signalingState !== 'have-local-offer') return;
-        console.log('DBG withdraw rollback', (globalThis as any).__pcs?.indexOf(this.#pc));
         await this.#pc.setLocalDescription({ type: 'rollback' });
       })
       .catch(() => undefined);
@@ -150,7 +149,6 @@ export class Negotiator {
   /** ICE restart: the next offer carries new credentials. Only once media is on the connection. */
   restartIce(): void {
     if (this.#isClosed || !this.#isReady) return;
-    console.log('DBG restartIce', (globalThis as any).__pcs?.indexOf(this.#pc));
     this.#pc.restartIce();
   }
 
@@ -211,7 +209,6 @@ export class Negotiator {
     if (!description || this.#isClosed) return;
     const offer = description.type === 'answer' ? sessionOrigin(this.#pc.remoteDescription?.sdp) : null;
     const sdp = offer ? withAnswerTo(description.sdp, offer) : description.sdp;
-    console.log('DBG send', description.type, (globalThis as any).__pcs?.indexOf(this.#pc), this.#pc.signalingState);
     this.#options.sendSignal({ description: { type: description.type, sdp } });
     this.events.emit('negotiated', undefined);
   }
@@ -225,17 +222,16 @@ export class Negotiator {
   async #applyDescription(description: RTCSessionDescriptionInit): Promise<void> {
     const pc = this.#pc;
     if (description.type === 'rollback') return;
-    if (description.type === 'answer' && this.#isStaleAnswer(description.sdp ?? '')) { console.log('DBG stale answer ignored', (globalThis as any).__pcs?.indexOf(pc)); return; }
+    if (description.type === 'answer' && this.#isStaleAnswer(description.sdp ?? '')) return;
     const isReadyForOffer =
       !this.#makingOffer && (pc.signalingState === 'stable' || this.#isSettingRemoteAnswerPending);
     const isOfferCollision = description.type === 'offer' && !isReadyForOffer;
     this.#ignoreOffer = !this.#options.polite && isOfferCollision;
-    console.log('DBG apply', description.type, (globalThis as any).__pcs?.indexOf(this.#pc), pc.signalingState, 'ignore', this.#ignoreOffer, 'polite', this.#options.polite);
     if (this.#ignoreOffer) return;
     this.#isSettingRemoteAnswerPending = description.type === 'answer';
     try {
       // For the polite side in a collision, the browser rolls back its own offer here.
-      await pc.setRemoteDescription(description).catch((e) => { console.log('DBG srd failed', (globalThis as any).__pcs?.indexOf(this.#pc), String(e).slice(0, 120)); throw e; });
+      await pc.setRemoteDescription(description);
     } finally {
       this.#isSettingRemoteAnswerPending = false;
     }

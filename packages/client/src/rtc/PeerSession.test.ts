@@ -1,6 +1,8 @@
 import type { SignalData } from '@app/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isPolite, PeerSession, type PeerSessionOptions } from './PeerSession.ts';
+import { ManualClock } from '../testing/ManualClock.ts';
+import { answerTo, sessionOrigin } from './sdp.ts';
 import { FakePeerConnection } from './testing/FakePeerConnection.ts';
 
 const LOW = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -264,6 +266,51 @@ describe('someone the server lost, coming back', () => {
     expect(stayed.pc.signalingState).toBe('stable');
     expect(returning.pc.signalingState).toBe('stable');
     expect(returning.pc.remoteDescriptionsApplied.at(-1)?.type).toBe('answer');
+  });
+
+  it('ignores their answer to the offer taken back, and leaves the offering to them', async () => {
+    const stayed = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    const returning = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await link(stayed, returning)();
+    stayed.session.setAway(true);
+    stayed.session.restartIce();
+    await settle();
+    // This offer did reach them (it sat in their socket while they were frozen).
+    const [takenBack] = stayed.sent.splice(0);
+    await returning.session.handleSignal(takenBack!);
+    await settle();
+    const staleAnswer = returning.sent.splice(0).find((data) => 'description' in data)!;
+    stayed.session.setAway(false);
+    await settle();
+    const appliedBefore = stayed.pc.remoteDescriptionsApplied.length;
+    await stayed.session.handleSignal(staleAnswer);
+    expect(stayed.pc.remoteDescriptionsApplied.length, 'the stale answer is not applied').toBe(appliedBefore);
+    // Our own need to negotiate waits: they restart, and we answer rather than offer at once.
+    stayed.session.restartIce();
+    await settle();
+    expect(stayed.sent.filter((data) => 'description' in data)).toEqual([]);
+    returning.session.restartIce();
+    await link(stayed, returning)();
+    expect(stayed.pc.signalingState).toBe('stable');
+    expect(returning.pc.signalingState).toBe('stable');
+    const applied = returning.pc.remoteDescription!;
+    expect(applied.type).toBe('answer');
+    expect(answerTo(applied.sdp)).toBe(sessionOrigin(returning.pc.localDescription?.sdp));
+  });
+
+  it('offers itself when they do not within the wait', async () => {
+    const clock = new ManualClock();
+    const stayed = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true, clock });
+    const returning = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false, clock });
+    await link(stayed, returning)();
+    stayed.session.setAway(true);
+    stayed.session.setAway(false);
+    stayed.session.restartIce();
+    await settle();
+    expect(stayed.sent.filter((data) => 'description' in data)).toEqual([]);
+    clock.advance(3000);
+    await settle();
+    expect(stayed.sent.some((data) => 'description' in data && data.description.type === 'offer')).toBe(true);
   });
 
   it('recognises an answer from another connection than the one negotiated (they had given up on ours)', async () => {

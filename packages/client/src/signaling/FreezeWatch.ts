@@ -16,6 +16,7 @@ export class FreezeWatch {
   #timer: TimerHandle | null = null;
   #lastTick = 0;
   #wokeAt = Number.NEGATIVE_INFINITY;
+  #lastGapMs = 0;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -26,7 +27,10 @@ export class FreezeWatch {
     this.#timer ??= this.#clock.setInterval(() => {
       const now = this.#clock.now();
       // The late tick may run before the socket's close event does: remember the wake-up.
-      if (now - this.#lastTick > FROZEN_GAP_MS) this.#wokeAt = now;
+      if (now - this.#lastTick > FROZEN_GAP_MS) {
+        this.#wokeAt = now;
+        this.#lastGapMs = now - this.#lastTick;
+      }
       this.#lastTick = now;
     }, WATCH_TICK_MS);
   }
@@ -35,6 +39,14 @@ export class FreezeWatch {
   get wasFrozen(): boolean {
     const now = this.#clock.now();
     return this.#timer !== null && (now - this.#lastTick > FROZEN_GAP_MS || now - this.#wokeAt < WOKE_MS);
+  }
+
+  /** How long the page stood still, when it just woke up (see wasFrozen); else 0. */
+  get recentFreezeMs(): number {
+    if (this.#timer === null) return 0;
+    const now = this.#clock.now();
+    if (now - this.#lastTick > FROZEN_GAP_MS) return now - this.#lastTick;
+    return now - this.#wokeAt < WOKE_MS ? this.#lastGapMs : 0;
   }
 
   stop(): void {

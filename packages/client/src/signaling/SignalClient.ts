@@ -73,6 +73,11 @@ export class SignalClient {
     return this.#state;
   }
 
+  /** How long the page stood still, when it just woke up from a freeze (see FreezeWatch); else 0. */
+  get recentFreezeMs(): number {
+    return this.#watch.recentFreezeMs;
+  }
+
   get selfId(): PeerId | null {
     return this.#selfId;
   }

@@ -140,6 +140,8 @@ export class FakePeerConnection {
   #isNegotiationQueued = false;
   #isIceRestartWanted = false;
   #iceGeneration = 1;
+  /** The `o=` line's version: one more for every local description, as in a browser. */
+  #version = 0;
 
   constructor(readonly config: RTCConfiguration) {
     this.fingerprint = `AA:${String(nextFingerprint++).padStart(2, '0')}`;
@@ -184,7 +186,9 @@ export class FakePeerConnection {
     const media = this.transceivers
       .map((t) => `m=${t.kind} 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:${t.mid}\r\na=${t.direction}\r\n`)
       .join('');
-    const header = `v=0\r\na=fingerprint:sha-256 ${this.fingerprint}\r\na=ice-ufrag:u${this.#iceGeneration}\r\n`;
+    this.#version += 1;
+    const origin = `o=- ${this.fingerprint.replace(/\D/g, '')} ${this.#version} IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n`;
+    const header = `v=0\r\n${origin}a=fingerprint:sha-256 ${this.fingerprint}\r\na=ice-ufrag:u${this.#iceGeneration}\r\n`;
     const sdp = `${header}${media}a=type:${type}\r\n`;
     this.localDescription = { type, sdp };
     if (type === 'offer') {
