@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { Emitter } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
 import { randomMessageId } from '../ids.ts';
+import { warmUpPeerConnections } from '../rtc/warmUp.ts';
 import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
 import type { Speaker } from '../stats/ActiveSpeaker.ts';
 import { Attendance } from './Attendance.ts';
@@ -136,9 +137,14 @@ export class Call {
     return this.#roster.name(id);
   }
 
-  /** Opens the signaling socket ahead of Join, so that Join only sends one frame. */
+  /**
+   * Everything Join does not need to wait for, done on the pre-join screen: the signaling
+   * socket opens, so Join only sends one frame, and the browser's WebRTC machinery starts,
+   * so the first offer is made warm (see warmUp.ts).
+   */
   preconnect(): void {
     this.#signalClient().connect();
+    void warmUpPeerConnections(this.#options.createPeerConnection);
   }
 
   /** Asks for a seat. Returns false (and sends nothing) when `name` is not a valid display name. */

@@ -59,6 +59,10 @@ export class Negotiator {
     };
     if (options.isInitiator) {
       this.#prepare();
+      // The first offer goes at once rather than from negotiationneeded, a task later: on a
+      // busy page (the call screen being drawn) that task can wait a long time, and the whole
+      // set-up with it.
+      void this.#offer();
     } else if (options.firstOfferWaitMs > 0) {
       this.#firstOfferTimer = options.clock.setTimeout(() => {
         this.#firstOfferTimer = null;
@@ -144,8 +148,9 @@ export class Negotiator {
   }
 
   async #offer(): Promise<void> {
-    // The waiting side never offers before it is prepared (see the first-offer gate above).
-    if (!this.#isReady || this.#isClosed) return;
+    // The waiting side never offers before it is prepared (see the first-offer gate above);
+    // an offer already being made carries every change so far.
+    if (!this.#isReady || this.#isClosed || this.#makingOffer) return;
     try {
       this.#makingOffer = true;
       await this.#pc.setLocalDescription();
