@@ -160,6 +160,14 @@ export class Call {
     return true;
   }
 
+  /**
+   * Settles once the offers of the call's first connections are sent: a page draws the call
+   * screen after it, so the offers do not wait behind the drawing (see MediaTransport).
+   */
+  offersSent(): Promise<void> {
+    return this.#media.transport?.offersSent() ?? Promise.resolve();
+  }
+
   /** Sends a chat line to everyone; returns the message sent, or null if it is not valid. */
   sendChat(text: string): ChatMessage | null {
     const parsed = ChatMessage.safeParse({ type: 'chat', id: randomMessageId(), text, sentAt: Date.now() });
@@ -261,12 +269,13 @@ export class Call {
     if (kind === 'entered' || isNewIdentity) {
       if (kind !== 'entered') this.#attendance.clear();
       this.#media.renew(message.self, this.#iceServers, topology);
-      if (kind === 'entered') this.#enterCall();
     } else {
       this.#media.keep(kind, topology);
     }
     this.#events.emit('joined', { self: message.self, capacity: message.capacity, kind });
     this.#attendance.seat(kind, message.peers);
+    // After the offers to everyone here have started, so `offersSent` covers them.
+    if (kind === 'entered') this.#enterCall();
   }
 
   /** Leaving the media server, its session is nothing to take back any more. */

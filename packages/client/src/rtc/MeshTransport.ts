@@ -108,6 +108,10 @@ export class MeshTransport implements MediaTransport {
     void this.#sessions.get(from)?.handleSignal(data);
   }
 
+  offersSent(): Promise<void> {
+    return Promise.all([...this.#sessions.values()].map((session) => session.firstOffer)).then(() => undefined);
+  }
+
   setLocalTracks(tracks: LocalTracks): void {
     if (this.#isRetired) return;
     for (const session of this.#sessions.values()) session.setLocalTracks(tracks);

@@ -48,6 +48,8 @@ export class Negotiator {
   #isClosed = false;
   #chain: Promise<void> = Promise.resolve();
   #firstOfferTimer: TimerHandle | null = null;
+  /** Settles when the initiator's first offer was sent (or could not be made). */
+  readonly #firstOffer: Promise<void>;
 
   constructor(options: NegotiatorOptions) {
     this.#options = options;
@@ -62,7 +64,7 @@ export class Negotiator {
       // The first offer goes at once rather than from negotiationneeded, a task later: on a
       // busy page (the call screen being drawn) that task can wait a long time, and the whole
       // set-up with it.
-      void this.#offer();
+      this.#firstOffer = this.#offer();
     } else if (options.firstOfferWaitMs > 0) {
       this.#firstOfferTimer = options.clock.setTimeout(() => {
         this.#firstOfferTimer = null;
@@ -70,6 +72,12 @@ export class Negotiator {
         if (!this.#isReady && !this.#isClosed) this.#prepare();
       }, options.firstOfferWaitMs);
     }
+    this.#firstOffer ??= Promise.resolve();
+  }
+
+  /** Settles once the first offer this side started is sent, or given up; at once if it waits for one. */
+  get firstOffer(): Promise<void> {
+    return this.#firstOffer;
   }
 
   get isReady(): boolean {

@@ -132,6 +132,11 @@ export class PeerSession {
     return this.#negotiator.isReady;
   }
 
+  /** Settles once our first offer is sent (the side that starts), or at once (the side that answers). */
+  get firstOffer(): Promise<void> {
+    return this.#negotiator.firstOffer;
+  }
+
   get badMessages(): number {
     return this.#chat.badMessages;
   }
