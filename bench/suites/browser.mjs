@@ -111,8 +111,7 @@ function pageNotes(page) {
   }, FIRST_FRAME);
 }
 
-const relative = (notes, clickAt) =>
-  notes.map(({ at, event }) => ({ ms: Math.round(at - clickAt), event }));
+const relative = (notes, clickAt) => notes.map(({ at, event }) => ({ ms: Math.round(at - clickAt), event }));
 
 /** One call: A joins and waits, then B joins; B's join click to B's first remote frame. */
 async function oneCall(browsers, origin, room) {

@@ -100,6 +100,19 @@ describe('Call', () => {
     expect(tokens.get('standup')).toBe('token-1');
   });
 
+  it('says when the offers to everyone already there are sent (the page draws the call after)', async () => {
+    const { call, joinAs, signals } = makeCall();
+    current = call;
+    joinAs([
+      { id: BOB, name: 'Bob' },
+      { id: CAROL, name: 'Carol' },
+    ]);
+    expect(signals()).toHaveLength(0);
+    await call.offersSent();
+    const offers = signals().filter((m) => m.data && 'description' in m.data);
+    expect(offers.map((m) => m.to).sort()).toEqual([BOB, CAROL].sort());
+  });
+
   it('waits for a newcomer to offer, answers it, and reports chat and status', async () => {
     const { call, socket, joinAs, signals, announcements } = makeCall();
     current = call;

@@ -109,7 +109,9 @@ export class MeshTransport implements MediaTransport {
   }
 
   offersSent(): Promise<void> {
-    return Promise.all([...this.#sessions.values()].map((session) => session.firstOffer)).then(() => undefined);
+    return Promise.all([...this.#sessions.values()].map((session) => session.firstOffer)).then(
+      () => undefined,
+    );
   }
 
   setLocalTracks(tracks: LocalTracks): void {

@@ -52,6 +52,27 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe('first offer', () => {
+  it('goes out from the starting side without waiting a task for negotiationneeded', async () => {
+    const { session, sent, pc } = makeSession();
+    // Only microtasks run here: a busy page's next task (negotiationneeded) may be far off.
+    await session.firstOffer;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ description: { type: 'offer' } });
+    expect(pc.signalingState).toBe('have-local-offer');
+    // negotiationneeded, when its task comes, makes no second offer.
+    await settle();
+    expect(sent.filter((data) => 'description' in data)).toHaveLength(1);
+  });
+
+  it('settles at once on the side that waits for the offer', async () => {
+    const { session, sent } = makeSession({ isInitiator: false });
+    await session.firstOffer;
+    expect(sent).toHaveLength(0);
+    session.close();
+  });
+});
+
 describe('roles', () => {
   it('makes the side with the lower PeerId polite', () => {
     expect(isPolite(LOW, HIGH)).toBe(true);
