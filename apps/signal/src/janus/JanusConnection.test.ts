@@ -97,6 +97,36 @@ describe('JanusConnection', () => {
     expect(candidates).toEqual([{ candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 }, null]);
   });
 
+  it('keeps Janus’s candidates that come before the reply carrying its offer, until someone listens', async () => {
+    answer = (request, socket) => {
+      const addressed = { session_id: 11, sender: 22 };
+      reply(socket, {
+        janus: 'trickle',
+        ...addressed,
+        candidate: { candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 },
+      });
+      reply(socket, { janus: 'trickle', ...addressed, candidate: { completed: true } });
+      // Janus's full trickle: the event with the offer after a pause, in a later read.
+      setTimeout(
+        () =>
+          reply(socket, {
+            janus: 'event',
+            ...addressed,
+            transaction: request.transaction,
+            plugindata: { plugin: 'p', data: {} },
+            jsep: { type: 'offer', sdp: 'v=0\r\n' },
+          }),
+        30,
+      );
+    };
+    const handle = await (await connection.createSession()).attach('p');
+    await handle.message({ request: 'join' }, 'p.join');
+    const candidates: unknown[] = [];
+    handle.on('candidate', (candidate) => candidates.push(candidate));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(candidates).toEqual([{ candidate: 'candidate:1', sdpMid: '0', sdpMLineIndex: 0 }, null]);
+  });
+
   it('fails a request nobody answers once its time is up, by the injected clock', async () => {
     const pending = connection.info();
     clock.advance(9_999);

@@ -40,6 +40,12 @@ export type HandleEvents = {
 /** One attachment to a plugin inside a session: one PeerConnection at most. */
 export class JanusHandle extends EventEmitter<HandleEvents> {
   #isDetached = false;
+  /**
+   * Janus's candidates that came before anyone listened. With full trickle, Janus may send
+   * the first ones before its reply carrying the offer: those are its only candidates, and a
+   * browser that never gets them stays in ICE `new` for good.
+   */
+  #heldCandidates: (Candidate | null)[] = [];
 
   constructor(
     readonly transport: JanusTransport,
@@ -49,6 +55,12 @@ export class JanusHandle extends EventEmitter<HandleEvents> {
     private readonly onDetached: (handle: JanusHandle) => void,
   ) {
     super();
+    // `newListener` is Node's own event, outside HandleEvents.
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      // Handed over once the listener's owner is set up (after the reply's continuations).
+      if (event === 'candidate' && this.#heldCandidates.length > 0)
+        setImmediate(() => this.#releaseCandidates());
+    });
   }
 
   get isDetached(): boolean {
@@ -125,6 +137,11 @@ export class JanusHandle extends EventEmitter<HandleEvents> {
     setImmediate(() => this.#emitFor(message));
   }
 
+  #releaseCandidates(): void {
+    if (this.#isDetached || this.listenerCount('candidate') === 0) return;
+    for (const candidate of this.#heldCandidates.splice(0)) this.emit('candidate', candidate);
+  }
+
   #emitFor(message: HandleMessage): void {
     if (this.#isDetached) return;
     switch (message.janus) {
@@ -135,7 +152,8 @@ export class JanusHandle extends EventEmitter<HandleEvents> {
         });
         break;
       case 'trickle':
-        this.emit('candidate', 'completed' in message.candidate ? null : message.candidate);
+        this.#heldCandidates.push('completed' in message.candidate ? null : message.candidate);
+        this.#releaseCandidates();
         break;
       case 'webrtcup':
         this.emit('webrtcup');
