@@ -35,6 +35,8 @@ export type NegotiatorEvents = {
   negotiated: undefined;
   /** The connection got its media and channels (at once for the initiator). */
   ready: undefined;
+  /** A remote offer was answered (or could not be): see `isAnswering`. */
+  answered: undefined;
 };
 
 export class Negotiator {
@@ -45,6 +47,7 @@ export class Negotiator {
   #ignoreOffer = false;
   #isSettingRemoteAnswerPending = false;
   #isReady = false;
+  #isAnswering = false;
   #isClosed = false;
   #chain: Promise<void> = Promise.resolve();
   #firstOfferTimer: TimerHandle | null = null;
@@ -82,6 +85,11 @@ export class Negotiator {
 
   get isReady(): boolean {
     return this.#isReady;
+  }
+
+  /** A remote offer is being applied and answered; `answered` follows. */
+  get isAnswering(): boolean {
+    return this.#isAnswering;
   }
 
   /**
@@ -179,8 +187,17 @@ export class Negotiator {
 
   async #apply(data: SignalData): Promise<void> {
     if (this.#isClosed) return;
-    if ('description' in data) await this.#applyDescription(data.description);
-    else await this.#applyCandidate(data.candidate);
+    if (!('description' in data)) return this.#applyCandidate(data.candidate);
+    const isOffer = data.description.type === 'offer';
+    this.#isAnswering = isOffer;
+    try {
+      await this.#applyDescription(data.description);
+    } finally {
+      if (isOffer) {
+        this.#isAnswering = false;
+        this.events.emit('answered', undefined);
+      }
+    }
   }
 
   async #applyDescription(description: RTCSessionDescriptionInit): Promise<void> {

@@ -1,6 +1,7 @@
 import type { SignalData } from '@app/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isPolite, PeerSession, type PeerSessionOptions } from './PeerSession.ts';
+import { FakeMediaStream } from './testing/FakeMediaStream.ts';
 import { FakePeerConnection } from './testing/FakePeerConnection.ts';
 
 const LOW = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -70,6 +71,31 @@ describe('first offer', () => {
     await session.firstOffer;
     expect(sent).toHaveLength(0);
     session.close();
+  });
+});
+
+describe('their stream while answering', () => {
+  it('is shown once the answer is sent, so drawing it does not hold the answer up', async () => {
+    vi.stubGlobal('MediaStream', FakeMediaStream);
+    const offerer = makeSession();
+    await offerer.session.firstOffer;
+    const answerer = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: false });
+    const { pc } = answerer;
+    const applyRemote = pc.setRemoteDescription.bind(pc);
+    // As a browser does: the remote tracks are announced while their offer is applied.
+    pc.setRemoteDescription = async (description) => {
+      await applyRemote(description);
+      for (const transceiver of pc.getTransceivers())
+        pc.ontrack?.({ track: transceiver.receiver.track, transceiver, streams: [] });
+    };
+    const sentWhenShown: number[] = [];
+    answerer.session.on('remote-stream', () => sentWhenShown.push(answerer.sent.length));
+    await answerer.session.handleSignal(offerer.sent[0]!);
+    expect(answerer.sent[0]).toMatchObject({ description: { type: 'answer' } });
+    expect(sentWhenShown).toEqual([1]);
+    offerer.session.close();
+    answerer.session.close();
+    vi.unstubAllGlobals();
   });
 });
 

@@ -80,6 +80,8 @@ export class PeerSession {
   #fileChannels: RTCDataChannel[] = [];
   #hasConnected = false;
   #isClosed = false;
+  /** Their stream as it came while we were answering, shown once the answer is out. */
+  #heldStream: MediaStream | null = null;
 
   constructor(options: PeerSessionOptions) {
     const clock = options.clock ?? systemClock;
@@ -114,6 +116,11 @@ export class PeerSession {
       firstOfferWaitMs: options.firstOfferWaitMs ?? FIRST_OFFER_WAIT_MS,
     });
     this.#negotiator.events.on('negotiated', () => this.#events.emit('negotiated', undefined));
+    this.#negotiator.events.on('answered', () => {
+      const stream = this.#heldStream;
+      this.#heldStream = null;
+      if (stream) this.#events.emit('remote-stream', stream);
+    });
   }
 
   on<K extends keyof SessionEvents>(event: K, listener: (payload: SessionEvents[K]) => void): () => void {
@@ -250,7 +257,12 @@ export class PeerSession {
 
   #wire(): void {
     const pc = this.#pc;
-    this.#media?.events.on('remote-stream', (stream) => this.#events.emit('remote-stream', stream));
+    this.#media?.events.on('remote-stream', (stream) => {
+      // Their tracks come while their offer is applied. Showing them makes the page draw, and
+      // the answer they wait for would wait behind the drawing: it goes first.
+      if (this.#negotiator.isAnswering) this.#heldStream = stream;
+      else this.#events.emit('remote-stream', stream);
+    });
     this.#media?.events.on('extra-track', (event) => this.#events.emit('extra-track', event));
     this.#media?.events.on('media-arrived', (kind) => this.#events.emit('media-arrived', kind));
     this.#chat.events.on('message', (message) => this.#events.emit('message', message));
