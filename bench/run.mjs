@@ -346,6 +346,8 @@ async function main() {
       }
       const { loopback, calls } = measured;
       out.runs.loopback = loopback;
+      // The same loopback call with the camera at 360p, as the baseline was measured before.
+      out.runs.loopback360 = measured.loopback360 ?? [];
       out.runs.calls = calls;
       // Each set-up's steps in ms after the click, the median of each step, and the last
       // set-up's every note of each kind (the newcomer's and the other side's).
@@ -353,6 +355,8 @@ async function main() {
       out.runs.callStepMedians = stepTable(measured.steps);
       out.runs.callTimeline = measured.notes;
       if (calls.length) console.log(`\n${formatSteps(out.runs.callStepMedians)}\n`);
+      if (out.runs.loopback360.length)
+        log(`browser: loopback with the camera at 360p: ${Math.round(median(out.runs.loopback360))} ms`);
       rows.push(
         calls.length
           ? {

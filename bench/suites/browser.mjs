@@ -21,19 +21,26 @@ export const LAUNCH = {
 const LOOPBACK_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Loopback</title></head><body></body></html>`;
 
 /**
+ * The camera as the web app asks for it by default (720p, 30 fps: @app/client's
+ * videoConstraints): the encoder's start at 720p is part of the floor (its first frame comes
+ * about 300 ms after the connection, against 50 ms at 360p), so the baseline sends the same.
+ */
+export const CALL_VIDEO = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 30, max: 30 },
+};
+/** What the baseline sent before (for comparison: `runs.loopback360`). */
+export const SMALL_VIDEO = { width: 640, height: 360 };
+
+/**
  * Runs in the page: camera + mic already open (as on the pre-join screen), then time a call.
  * The probe numbers connections in creation order: the caller's is even, the callee's odd.
  */
-async function loopbackCall() {
+async function loopbackCall(video) {
   window.__setup.length = 0;
-  const local = await navigator.mediaDevices.getUserMedia({
-    video: { width: 640, height: 360 },
-    audio: true,
-  });
-  const remoteSide = await navigator.mediaDevices.getUserMedia({
-    video: { width: 640, height: 360 },
-    audio: true,
-  });
+  const local = await navigator.mediaDevices.getUserMedia({ video, audio: true });
+  const remoteSide = await navigator.mediaDevices.getUserMedia({ video, audio: true });
   const started = performance.now();
   window.__setupNote('click');
   const caller = new RTCPeerConnection();
@@ -69,8 +76,8 @@ async function loopbackCall() {
   return { setupMs: frameAt - started, notes: window.__setup.slice() };
 }
 
-async function loopbackSample(page) {
-  const { setupMs, notes } = await page.evaluate(loopbackCall);
+async function loopbackSample(page, video = CALL_VIDEO) {
+  const { setupMs, notes } = await page.evaluate(loopbackCall, video);
   const clickAt = notes.find((entry) => entry.event === 'click').at;
   const isCallee = (entry) => /^pc\d*[13579] /.test(entry.event);
   const steps = setupSteps({
@@ -173,7 +180,14 @@ export async function setupSamples(origin, repetitions) {
   const http = await servePage(LOOPBACK_PAGE);
   const launches = origin ? 3 : 1;
   const browsers = await Promise.all(Array.from({ length: launches }, () => chromium.launch(LAUNCH)));
-  const result = { loopback: [], calls: [], steps: { loopback: [], ours: [] }, notes: {}, error: null };
+  const result = {
+    loopback: [],
+    loopback360: [],
+    calls: [],
+    steps: { loopback: [], ours: [] },
+    notes: {},
+    error: null,
+  };
   try {
     const loopbackContext = await browsers[0].newContext();
     await loopbackContext.addInitScript(setupProbe);
@@ -187,6 +201,7 @@ export async function setupSamples(origin, repetitions) {
       result.loopback.push(loop.setupMs);
       result.steps.loopback.push(loop.steps);
       result.notes.loopback = loop.notes;
+      result.loopback360.push((await loopbackSample(loopbackPage, SMALL_VIDEO)).setupMs);
       if (!origin || result.error) continue;
       try {
         const call = await oneCall(callBrowsers, origin, `bench-call-${Date.now()}-${i}`);
