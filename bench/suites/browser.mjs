@@ -37,10 +37,10 @@ export const SMALL_VIDEO = { width: 640, height: 360 };
  * Runs in the page: camera + mic already open (as on the pre-join screen), then time a call.
  * The probe numbers connections in creation order: the caller's is even, the callee's odd.
  */
-async function loopbackCall(video) {
+async function loopbackCall(camera) {
   window.__setup.length = 0;
-  const local = await navigator.mediaDevices.getUserMedia({ video, audio: true });
-  const remoteSide = await navigator.mediaDevices.getUserMedia({ video, audio: true });
+  const local = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
+  const remoteSide = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
   const started = performance.now();
   window.__setupNote('click');
   const caller = new RTCPeerConnection();
