@@ -12,6 +12,7 @@ export default ts.config(
       'e2e/test-results/',
       'e2e/playwright-report/',
       'e2e/.cache/',
+      'bench/.cache/',
     ],
   },
   js.configs.recommended,

@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
+import { visualizer } from 'rollup-plugin-visualizer';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 // A relative path: Vite bundles the config with relative imports only (bare ones stay external,
@@ -59,10 +60,23 @@ const installableApp = VitePWA({
   },
 });
 
-export default defineConfig({
+/**
+ * `pnpm --filter @app/web analyze`: the production build, and beside it `bundle-stats.yml`, each
+ * chunk's modules with their sizes (rendered and gzipped), to see what a chunk is made of.
+ */
+const bundleStats = visualizer({ filename: 'bundle-stats.yml', template: 'list', gzipSize: true });
+
+export default defineConfig(({ mode }) => ({
   // LAN=1 / HTTPS=1: HTTPS with the generated certificate, on every interface (see @app/lan).
   // The production server's Content-Security-Policy, so a violation shows up in development.
-  plugins: [svelte(), svelteTesting(), lanDevServer(), contentSecurityPolicyDevServer(), installableApp],
+  plugins: [
+    svelte(),
+    svelteTesting(),
+    lanDevServer(),
+    contentSecurityPolicyDevServer(),
+    installableApp,
+    mode === 'analyze' ? bundleStats : null,
+  ],
   server: {
     host: '127.0.0.1',
     port: 5173,
@@ -82,6 +96,7 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-setup.ts'],
     restoreMocks: true,
   },
-});
+}));

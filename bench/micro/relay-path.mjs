@@ -99,6 +99,7 @@ async function ours(srcDir, label) {
     stunUrls: [],
     turnUrls: [],
     turnTtlSeconds: 3600,
+    janusUrls: [], // every room a mesh
     // The same for a source folder from before the configuration became one shape, so that
     // an older checkout can still be measured against this one.
     ice: { stunUrls: [], turnUrls: [], turnTtlSeconds: 3600 },

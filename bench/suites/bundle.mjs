@@ -56,5 +56,5 @@ export async function emptySvelteApp() {
     plugins: [svelte()],
     build: { outDir, emptyOutDir: true },
   });
-  return gzippedSize(outDir);
+  return { ...gzippedSize(outDir), dist: outDir };
 }

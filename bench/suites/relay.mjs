@@ -135,9 +135,14 @@ export async function relayRepetition({
   }
 }
 
-/** Idle memory per joined peer: heap and RSS after a full GC, before and after `sockets` peers join. */
+/**
+ * Memory after a full GC: RSS and heap of the server just started, before any socket, and
+ * idle memory per joined peer (before and after `sockets` peers join).
+ */
 export async function idleRepetition({ kind, config, env = {}, heapSnapshotPath }) {
   const [server] = await startServers({ kind, env, label: `${kind}-idle` });
+  // What the process costs before anyone connects: modules loaded, pools and caches built.
+  const start = await server.probe('memory');
   const generators = await startGenerators(config.idleGenerators);
   const target = { targets: [{ port: server.port, origin: server.origin }] };
   try {
@@ -157,6 +162,8 @@ export async function idleRepetition({ kind, config, env = {}, heapSnapshotPath 
     return {
       kind,
       peers,
+      rssStartBytes: start.memory.rss,
+      heapStartBytes: start.memory.heapUsed,
       heapPerPeerBytes: (after.memory.heapUsed - before.memory.heapUsed) / peers,
       rssPerPeerBytes: (after.memory.rss - before.memory.rss) / peers,
       heapBefore: before.memory.heapUsed,

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
 import { test, expect } from '../fixtures.ts';
 import {
   chatLog,
+  expectPlaying,
   expectRemoteColour,
   hangUpButton,
   joinRoom,
@@ -36,13 +38,38 @@ const SIGNAL_PORT = 3080;
 /** The room has to stay at or below MESH_MAX this long before it moves back. */
 const MESH_RETURN_MS = 10_000;
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 180_000 });
 
 let lab: NetLab;
 let janus: JanusServer;
 let server: OwnedProcess;
+/** Every server process of the run, the crashed one too, for a failure's log. */
+const servers: OwnedProcess[] = [];
 let edge: string;
 const origin = `http://127.0.0.1:${SIGNAL_PORT}`;
+/** Shared by the server and its restarted self: seats and media sessions are taken back. */
+const RESUME_SECRET = randomBytes(24).toString('hex');
+
+/** The production server in the edge namespace, once it has reached Janus. */
+async function startServer(): Promise<OwnedProcess> {
+  const started = lab.spawn(edge, 'signal', process.execPath, [SERVER_ENTRY], {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(SIGNAL_PORT),
+    HEARTBEAT_MS: '3000',
+    JANUS_URLS: janus.url,
+    MESH_MAX: String(MESH_MAX),
+    RESUME_SECRET,
+  });
+  servers.push(started);
+  // A cold start takes seconds on a loaded two-core machine.
+  const deadline = Date.now() + 30_000;
+  while (!/media server reached/.test(started.output())) {
+    if (started.hasExited || Date.now() > deadline) throw new Error(`no media server:\n${started.output()}`);
+    await sleep(50);
+  }
+  return started;
+}
 
 test.beforeAll(async () => {
   removeStaleNamespaces('sfu');
@@ -52,25 +79,17 @@ test.beforeAll(async () => {
     lab,
     link: { ns: edge, janusCidr: `${JANUS_ADDRESS}/24`, peerCidr: `${EDGE.address}/24` },
   });
-  server = lab.spawn(edge, 'signal', process.execPath, [SERVER_ENTRY], {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(SIGNAL_PORT),
-    HEARTBEAT_MS: '3000',
-    JANUS_URLS: janus.url,
-    MESH_MAX: String(MESH_MAX),
-  });
-  const deadline = Date.now() + 15_000;
-  while (!/media server reached/.test(server.output())) {
-    if (server.hasExited || Date.now() > deadline) throw new Error(`no media server:\n${server.output()}`);
-    await sleep(50);
-  }
+  server = await startServer();
 });
 
 test.afterAll(async () => {
   await janus?.destroy().catch(() => undefined);
   await lab?.destroy();
 });
+
+function reconnecting(page: Page) {
+  return page.getByRole('status').filter({ hasText: /reconnecting/i });
+}
 
 type InRoom = NamespacePerson & { name: string; colour: Colour };
 
@@ -157,6 +176,31 @@ test('a room past MESH_MAX moves to Janus, everyone sees and hears from everyone
     await cy.page.getByRole('button', { name: named('Take photo') }).click();
     for (const person of [ada, ben]) await expect(chatLog(person.page).locator('img')).toHaveCount(1);
 
+    // The signaling server crashes and comes back: media through Janus never stops, and the
+    // restarted process takes the seats and their Janus sessions back.
+    const crashed = Date.now();
+    await server.stop('SIGKILL');
+    for (const person of people) {
+      await expect(reconnecting(person.page)).toBeVisible();
+      for (const other of people) {
+        if (other === person) continue;
+        await expectPlaying(person.page, remoteTile(person.page, other.name), COLOURS[other.colour], 500);
+      }
+    }
+    server = await startServer();
+    const serverBack = Date.now();
+    for (const person of people) {
+      await expect(reconnecting(person.page)).toHaveCount(0, { timeout: 20_000 });
+      await expect(call(person.page)).toHaveAttribute('data-topology', 'sfu');
+    }
+    console.info(
+      `signaling restart in a media-server room: everyone back ${Date.now() - serverBack} ms after ` +
+        `the server was (${serverBack - crashed} ms after the crash)`,
+    );
+    await everyoneSeesEveryone(people, 10_000);
+    await sendChat(ben.page, 'after the restart');
+    for (const person of [ada, cy]) await expect(chatLog(person.page)).toContainText('after the restart');
+
     // Cy leaves: two people fit the mesh, after MESH_RETURN_MS.
     people.pop();
     const left = Date.now();
@@ -178,7 +222,10 @@ test('a room past MESH_MAX moves to Janus, everyone sees and hears from everyone
       `Janus → mesh: ${Date.now() - left - toldMs} ms after the move was told (${toldMs} ms after the leave)`,
     );
   } catch (error) {
-    await testInfo.attach('signal.log', { body: server.output(), contentType: 'text/plain' });
+    await testInfo.attach('signal.log', {
+      body: servers.map((process) => process.output()).join('\n'),
+      contentType: 'text/plain',
+    });
     await testInfo.attach('janus.log', { body: janus.output(), contentType: 'text/plain' });
     for (const person of people) {
       const text = await person.page

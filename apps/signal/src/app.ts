@@ -44,7 +44,7 @@ export async function build(overrides: Partial<AppOptions> = {}): Promise<Fastif
   await app.register(metricsPlugin);
   await app.register(signalingPlugin, {
     config: options,
-    createRegistry: options.createRegistry ?? registryFactory(options, app.log),
+    createRegistry: options.createRegistry ?? (await registryFactory(options, app.log)),
   });
   await app.register(healthPlugin);
   if (options.faultInjection) await app.register(faultsPlugin);

@@ -1,7 +1,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { generate } from 'selfsigned';
 import { lanAddresses, type InterfaceTable } from './network.ts';
 
 /** A PEM private key and the PEM certificate it belongs to, as `https.createServer` takes them. */
@@ -65,6 +64,9 @@ export async function ensureCertificate(
 
 async function generatePair(names: string[], now: Date, validDays: number): Promise<TlsPair> {
   const isIp = (name: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
+  // Loaded only to make a certificate (with its X.509 and ASN.1 libraries, several MB of
+  // memory): a server over plain HTTP, or one reusing a stored certificate, never loads it.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keySize: 2048,
     algorithm: 'sha256',

@@ -4,10 +4,11 @@
  */
 import * as z from 'zod/mini';
 import { LIMITS } from './limits.ts';
+import { ROOM_ID_PATTERN } from './room-id.ts';
 
 export const RoomId = z
   .string()
-  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'A room name uses 1 to 64 letters, digits, "-" or "_".'));
+  .check(z.regex(ROOM_ID_PATTERN, 'A room name uses 1 to 64 letters, digits, "-" or "_".'));
 export type RoomId = z.infer<typeof RoomId>;
 
 /** Assigned by the server: 128 random bits as base64url (22 characters). */

@@ -86,7 +86,7 @@ export class RoomMedia {
         seals: this.#ctx.seals,
         feeds: this.feeds,
         mediaRoom: () => this.mediaRoom(),
-        refreshFeeds: () => this.#refreshFeeds(),
+        refreshFeeds: (unless) => this.#refreshFeeds(unless),
         send: (event) => this.#ctx.send(peerId, event),
         keyframe: (peer) => this.#seats.get(peer)?.requestKeyframe(),
       });
@@ -207,7 +207,10 @@ export class RoomMedia {
     }
   }
 
-  async #refreshFeeds(): Promise<void> {
+  /** `unless`: feeds to know, for a restarted process that has not listed the room yet. */
+  async #refreshFeeds(unless?: readonly number[]): Promise<void> {
+    if (unless !== undefined) await this.mediaRoom();
+    if (unless?.every((id) => this.feeds.has(id))) return;
     const watcher = this.#watcher;
     if (watcher === undefined) return;
     const participants = await watcher.participants();

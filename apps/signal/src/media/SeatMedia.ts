@@ -25,8 +25,8 @@ export interface SeatMediaContext {
   mediaRoom(): Promise<{ room: MediaRoom; serverRoom: ServerRoom }>;
   /** Who publishes in the room now: feed id → PeerId. */
   readonly feeds: ReadonlyMap<number, PeerId>;
-  /** Asks the media server again who publishes (a feed we asked for was gone). */
-  refreshFeeds(): Promise<void>;
+  /** Asks the media server again who publishes; with `unless`, only if one of those is unknown. */
+  refreshFeeds(unless?: readonly number[]): Promise<void>;
   send(event: SeatEvent): void;
   /** Asks `peer`'s browser for a keyframe, when its seat is on this process. */
   keyframe(peer: PeerId): void;
@@ -34,7 +34,7 @@ export interface SeatMediaContext {
 
 /** A chosen layer missing this long gives way to a lower one (see `selectSubstreams`). */
 const LAYER_FALLBACK_MS = 2000;
-/** When to ask for a keyframe after someone moved up a layer of this seat's video. */
+/** Keyframe requests after a move up: a busy sender may skip one, an early one may beat the switch. */
 const KEYFRAME_REPEATS_MS = [0, 700, 2000];
 
 type IceCandidate = NonNullable<MediaCandidateMessage['candidate']>;
@@ -156,7 +156,6 @@ export class SeatMedia {
 
   /** Someone receiving this seat's video moved up a layer: a keyframe lets them switch at once. */
   requestKeyframe(): void {
-    // One that overtakes the switch is of no use, and a busy sender may skip one: ask thrice.
     for (const ms of KEYFRAME_REPEATS_MS) {
       setTimeout(() => {
         const publisher = this.#publisher;
@@ -188,7 +187,8 @@ export class SeatMedia {
           if (stream.active !== false && stream.feed_id !== undefined) this.#subscribed.add(stream.feed_id);
         }
         this.#setSubscriber(subscriber);
-        // The same streams again, on the client's existing connection: no media stops.
+        // Same streams, same connection; the offer says whose each is: know who publishes.
+        await this.#ctx.refreshFeeds(subscriber.streams.flatMap((stream) => stream.feed_id ?? []));
         this.#sendOffer(subscriber.offer);
       }
       await this.#issueToken();

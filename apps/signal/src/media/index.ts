@@ -12,6 +12,8 @@ import { MediaSeals } from './tokens.ts';
 
 export { MediaRooms } from './MediaRooms.ts';
 
+export type CreateMediaRooms = typeof createMediaRooms;
+
 export type MediaConfig = MediaRoomsConfig & MediaServerConfig & Pick<Config, 'resumeSecret'>;
 
 export interface MediaParts {

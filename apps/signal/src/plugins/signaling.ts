@@ -6,7 +6,9 @@ import type { Config } from '../config.ts';
 import { addressKey } from '../limits/addressKey.ts';
 import { SocketAdmission } from '../limits/SocketAdmission.ts';
 import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
+import { loadMediaRooms } from '../media/load.ts';
 import { isOriginAllowed } from '../signaling/origin.ts';
+import { systemScheduler } from '../signaling/scheduler.ts';
 import { SignalingService, type SignalingConfig } from '../signaling/SignalingService.ts';
 
 export interface SignalingPluginOptions {
@@ -34,7 +36,14 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
   app,
   { config, createRegistry },
 ) => {
-  const service = new SignalingService(config, createRegistry, app.metrics, app.log);
+  const service = new SignalingService(
+    config,
+    createRegistry,
+    app.metrics,
+    app.log,
+    systemScheduler,
+    await loadMediaRooms(config),
+  );
   const admission = new SocketAdmission({
     maxSockets: config.addressMaxSockets,
     newPerMinute: config.addressNewSocketsPerMinute,

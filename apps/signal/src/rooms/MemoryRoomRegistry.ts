@@ -78,7 +78,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
     return this.#departures.has(`${roomId}\n${peerId}`);
   }
 
-  async relay(roomId: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean> {
+  relay(roomId: RoomId, from: PeerId, to: PeerId, data: SignalData): boolean {
     const room = this.#rooms.get(roomId);
     if (room === undefined || to === from || !room.has(to) || !room.has(from)) return false;
     this.#deliver(to, { type: 'signal', from, data });

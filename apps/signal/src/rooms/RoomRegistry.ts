@@ -99,8 +99,12 @@ export interface RoomRegistry {
    * restart nobody was told anything, and the client's connections still stand.
    */
   hasDeparted(room: RoomId, peerId: PeerId): Promise<boolean>;
-  /** Relays to `to` if it sits in `room`; false means `unknown-peer`. `from` is set here. */
-  relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean>;
+  /**
+   * Relays to `to` if it sits in `room`; false means `unknown-peer`. `from` is set here.
+   * The one method that may answer synchronously: it runs for every signal of every call,
+   * and between two peers of this process it needs no store (no promise, no microtask).
+   */
+  relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): boolean | Promise<boolean>;
   /**
    * Raises or lowers `peerId`'s hand. When that changes it, everyone in the room (`peerId`
    * included) gets `hand`; the seat keeps it for joiners (`Peer.hand`) and resumes until it

@@ -25,7 +25,8 @@ export class Connection implements Beating {
   isAlive = true;
   session: Session | null = null;
   closeReason: CloseReason | undefined;
-  #chain: Promise<void> = Promise.resolve();
+  /** The last step still waiting (on the room store); null while nothing is. */
+  #tail: Promise<void> | null = null;
 
   constructor(
     readonly socket: WebSocket,
@@ -48,12 +49,38 @@ export class Connection implements Beating {
   }
 
   /**
-   * Runs `task` after every earlier one from this connection: what a client sends is
-   * handled strictly in order even when a step awaits the registry, so messages from A to B
-   * arrive in the order A sent them.
+   * Runs `step(this, arg)` after every earlier step of this connection: what a client sends
+   * is handled strictly in order even when a step awaits the registry, so messages from A
+   * to B arrive in the order A sent them. A step that finishes synchronously (a relay
+   * between two peers in this process's memory) runs at once, with no promise and no
+   * microtask; only while an earlier step is still waiting does a later one queue behind
+   * it. `step` and `onError` are meant to be long-lived functions, so nothing is allocated
+   * per message on the synchronous path.
    */
-  enqueue(task: () => Promise<void>, onError: (error: unknown) => void): void {
-    this.#chain = this.#chain.then(task).catch(onError);
+  run<A>(
+    step: (connection: Connection, arg: A) => void | Promise<void>,
+    arg: A,
+    onError: (connection: Connection, error: unknown) => void,
+  ): void {
+    if (this.#tail !== null) {
+      this.#follow(this.#tail.then(() => step(this, arg)).catch((error: unknown) => onError(this, error)));
+      return;
+    }
+    let pending: void | Promise<void>;
+    try {
+      pending = step(this, arg);
+    } catch (error) {
+      onError(this, error);
+      return;
+    }
+    if (pending !== undefined) this.#follow(pending.catch((error: unknown) => onError(this, error)));
+  }
+
+  #follow(step: Promise<void>): void {
+    const tail: Promise<void> = step.then(() => {
+      if (this.#tail === tail) this.#tail = null;
+    });
+    this.#tail = tail;
   }
 
   ping(): void {

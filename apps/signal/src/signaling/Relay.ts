@@ -12,11 +12,17 @@ export class Relay {
     private readonly metrics: SignalMetrics,
   ) {}
 
-  async signal(connection: Occupant & Outbox, message: SignalMessage): Promise<void> {
+  /** Synchronous when the registry answers synchronously (both peers in this process). */
+  signal(connection: Occupant & Outbox, message: SignalMessage): void | Promise<void> {
     const session = connection.session;
     if (session === null) return sendError(connection, 'not-joined', this.metrics);
     // `from` is always this connection's own PeerId, whatever the frame claimed.
-    const isRelayed = await this.rooms.relay(session.room, session.peerId, message.to, message.data);
+    const isRelayed = this.rooms.relay(session.room, session.peerId, message.to, message.data);
+    if (typeof isRelayed === 'boolean') return this.#relayed(connection, isRelayed);
+    return isRelayed.then((answer) => this.#relayed(connection, answer));
+  }
+
+  #relayed(connection: Outbox, isRelayed: boolean): void {
     if (isRelayed) this.metrics.messagesRelayed.inc();
     else sendError(connection, 'unknown-peer', this.metrics);
   }

@@ -9,10 +9,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { Config } from '../config.ts';
 import { PasswordBackoff } from '../limits/PasswordBackoff.ts';
-import { createMediaRooms, type MediaConfig, type MediaRooms } from '../media/index.ts';
+import type { CreateMediaRooms, MediaConfig, MediaRooms } from '../media/index.ts';
 import type { SignalMetrics } from '../plugins/metrics.ts';
 import type { RegistryFactory, RoomRegistry } from '../rooms/RoomRegistry.ts';
-import { reasonOfClose, reasonOfSocketError } from './closeReason.ts';
+import { reasonOfClose, reasonOfSocketError, type CloseReason } from './closeReason.ts';
 import { Connection } from './Connection.ts';
 import { dispatch, type MessageHandlers } from './dispatch.ts';
 import { Gestures } from './Gestures.ts';
@@ -37,6 +37,8 @@ const SHUTDOWN_CLOSE_WAIT_MS = 300;
 
 /** Resume tokens outlive any one connection; a day covers the longest call. */
 const RESUME_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+const BINARY_FRAME: ParseResult<ClientMessage> = { ok: false, reason: 'binary frame' };
 
 function frameText(raw: RawData): string {
   if (Buffer.isBuffer(raw)) return raw.toString('utf8');
@@ -70,6 +72,8 @@ export class SignalingService {
     private readonly metrics: SignalMetrics,
     private readonly log: FastifyBaseLogger,
     scheduler: Scheduler = systemScheduler,
+    /** The media server's side, loaded by `loadMediaRooms` when JANUS_URLS names one. */
+    createMediaRooms?: CreateMediaRooms,
   ) {
     this.#scheduler = scheduler;
     this.rooms = createRegistry({
@@ -80,7 +84,7 @@ export class SignalingService {
       release: (peerId) => this.#seating.release(peerId),
       roomClosed: (room, record) => this.media?.roomClosed(room, record),
     });
-    const media = createMediaRooms(config, {
+    const media = createMediaRooms?.(config, {
       rooms: this.rooms,
       metrics,
       log,
@@ -213,21 +217,13 @@ export class SignalingService {
       case 'accept':
         break;
     }
-    const parsed: ParseResult<ClientMessage> = isBinary
-      ? { ok: false, reason: 'binary frame' }
-      : parseClientMessage(frameText(raw));
-    connection.enqueue(
-      () => this.#handle(connection, parsed),
-      (error) => {
-        // Only the room store failing gets here (e.g. Redis away): close with 1011 so the
-        // client reconnects with backoff and resumes, rather than wait for an answer.
-        this.log.error({ event: 'handling-failed', connection: connection.id, err: String(error) }, 'failed');
-        connection.close('server-error', 1011, 'Temporarily unavailable, reconnect');
-      },
-    );
+    // Parsed once, here, in the order frames arrive; handled in order by `run`.
+    const parsed: ParseResult<ClientMessage> = isBinary ? BINARY_FRAME : parseClientMessage(frameText(raw));
+    connection.run(this.#handle, parsed, this.#handlingFailed);
   }
 
-  async #handle(connection: Connection, parsed: ParseResult<ClientMessage>): Promise<void> {
+  /** One frame's handling: synchronous for a relay in memory, a promise when it awaits the store. */
+  readonly #handle = (connection: Connection, parsed: ParseResult<ClientMessage>): void | Promise<void> => {
     if (!parsed.ok) {
       this.log.debug({ event: 'bad-message', connection: connection.id, reason: parsed.reason }, 'refused');
       sendError(connection, 'bad-message', this.metrics);
@@ -235,7 +231,14 @@ export class SignalingService {
     }
     const message = parsed.value;
     return dispatch(this.#handlers, connection, message.type, message);
-  }
+  };
+
+  // Only the room store failing gets here (e.g. Redis away): close with 1011 so the client
+  // reconnects with backoff and resumes, rather than wait for an answer.
+  readonly #handlingFailed = (connection: Connection, error: unknown): void => {
+    this.log.error({ event: 'handling-failed', connection: connection.id, err: String(error) }, 'failed');
+    connection.close('server-error', 1011, 'Temporarily unavailable, reconnect');
+  };
 
   #onSocketError(connection: Connection, error: Error & { code?: unknown }): void {
     connection.closeReason ??= reasonOfSocketError(error.code);
@@ -247,17 +250,16 @@ export class SignalingService {
     this.metrics.connections.dec();
     const reason = reasonOfClose(connection.closeReason, code);
     this.metrics.closes.inc({ reason });
-    connection.enqueue(
-      async () => {
-        if (this.#isShuttingDown) return;
-        await this.#seating.connectionLost(connection, reason);
-      },
-      // String(error): the logger would copy every field of a store error, including the command it ran.
-      (error) =>
-        this.log.error(
-          { event: 'close-failed', connection: connection.id, err: String(error) },
-          'close handling failed',
-        ),
-    );
+    connection.run(this.#lost, reason, this.#lostFailed);
   }
+
+  readonly #lost = (connection: Connection, reason: CloseReason): void | Promise<void> =>
+    this.#isShuttingDown ? undefined : this.#seating.connectionLost(connection, reason);
+
+  // String(error): the logger would copy every field of a store error, including the command it ran.
+  readonly #lostFailed = (connection: Connection, error: unknown): void =>
+    this.log.error(
+      { event: 'close-failed', connection: connection.id, err: String(error) },
+      'close handling failed',
+    );
 }

@@ -10,7 +10,7 @@ type ClientMessages = { [M in ClientMessage as M['type']]: M };
  * protocol does not compile until it has a handler here.
  */
 export type MessageHandlers<C> = {
-  readonly [T in keyof ClientMessages]: (connection: C, message: ClientMessages[T]) => Promise<void>;
+  readonly [T in keyof ClientMessages]: (connection: C, message: ClientMessages[T]) => void | Promise<void>;
 };
 
 /** Hands `message` to the handler of its type. */
@@ -19,6 +19,6 @@ export function dispatch<C, T extends keyof ClientMessages>(
   connection: C,
   type: T,
   message: ClientMessages[T],
-): Promise<void> {
+): void | Promise<void> {
   return handlers[type](connection, message);
 }

@@ -2,7 +2,7 @@
  * Paths of the app. The production server answers `/` and `/r/<room>` with the same page,
  * so the client decides what to show from `location.pathname`.
  */
-import { RoomId } from '@app/protocol';
+import { isRoomId } from '@app/protocol';
 
 export type Route =
   | { page: 'landing' }
@@ -20,7 +20,7 @@ export function matchRoute(pathname: string): Route {
   } catch {
     return { page: 'invalid-room', room: match[1] ?? '' };
   }
-  return RoomId.safeParse(room).success ? { page: 'room', room } : { page: 'invalid-room', room };
+  return isRoomId(room) ? { page: 'room', room } : { page: 'invalid-room', room };
 }
 
 export function roomPath(room: string): string {

@@ -236,6 +236,30 @@ describe('TopologySwitch: messages and signals while both paths run', () => {
     expect(got).toEqual(['chat', 'status', 'photo-chunk', 'status', 'photo-chunk']);
   });
 
+  it('passes on a message repeated on purpose: a second file-resume of one transfer asks again', () => {
+    const { transport, made, join } = makeSwitch();
+    join(ANN);
+    transport.moveTo('sfu');
+    const [mesh, sfu] = made as [FakeTransport, FakeTransport];
+    const attempts: number[] = [];
+    transport.on(
+      'message',
+      ({ message }) => message.type === 'file-resume' && attempts.push(message.attempt),
+    );
+    const resume = (attempt: number): PeerMessage => ({
+      type: 'file-resume',
+      id: 'abcdefgh14',
+      key: 'k'.repeat(22),
+      from: 16,
+      prefix: 'a'.repeat(64),
+      attempt,
+    });
+    mesh.emit('message', { peerId: ANN, message: resume(1) });
+    mesh.emit('message', { peerId: ANN, message: resume(2) });
+    sfu.emit('message', { peerId: ANN, message: resume(2) });
+    expect(attempts).toEqual([1, 2]);
+  });
+
   it('adds up the bad messages both paths counted', () => {
     const { transport, made, join } = makeSwitch();
     join(ANN);

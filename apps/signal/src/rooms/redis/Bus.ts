@@ -34,6 +34,11 @@ const BusMessage = z.discriminatedUnion('kind', [
 ]);
 export type BusMessage = z.infer<typeof BusMessage>;
 
+/** Compiled once, on first use: every relayed signal between processes goes through it. */
+let compiledBusMessage: typeof BusMessage | undefined;
+const checkBusMessage = (item: unknown): z.ZodSafeParseResult<BusMessage> =>
+  (compiledBusMessage ??= z.compile(BusMessage)).safeParse(item);
+
 export interface BusOptions {
   /** Publishes. */
   commands: Redis;
@@ -45,9 +50,18 @@ export interface BusOptions {
   onMessage(message: BusMessage): void;
 }
 
+/** What is queued for one process during this turn, and who waits for it to be published. */
+interface Batch {
+  messages: BusMessage[];
+  published?: { promise: Promise<void>; resolve(): void; reject(error: unknown): void } | undefined;
+}
+
 /**
- * Messages between processes: one channel per process. Redis keeps the order of one
- * publisher's messages on a channel, which is all the A-to-B order promise needs.
+ * Messages between processes: one channel per process. What is sent to one process during
+ * one turn of the event loop goes out as one PUBLISH of a JSON array, in the order it was
+ * sent (a call's candidates come in bursts, and a PUBLISH per signal cost more than the
+ * signal itself). Redis keeps the order of one publisher's messages on a channel, so the
+ * A-to-B order promise holds across batches too.
  */
 export class Bus {
   readonly #commands: Redis;
@@ -56,6 +70,8 @@ export class Bus {
   readonly #processId: string;
   readonly #log: FastifyBaseLogger;
   readonly #onMessage: (message: BusMessage) => void;
+  readonly #batches = new Map<string, Batch>();
+  #isFlushScheduled = false;
 
   constructor(options: BusOptions) {
     this.#commands = options.commands;
@@ -73,22 +89,81 @@ export class Bus {
     await this.#subscriber.subscribe(this.#keys.channel(this.#processId));
   }
 
-  async publish(to: string, message: BusMessage): Promise<void> {
-    await this.#commands.publish(this.#keys.channel(to), JSON.stringify(message));
+  /**
+   * Queues `message` for process `to`, published with the rest of this turn's. Throws at
+   * once while Redis is unreachable, like a command would, so the sender's socket closes
+   * (1011) and its client resumes instead of losing the message unseen.
+   */
+  send(to: string, message: BusMessage): void {
+    this.#batchFor(to).messages.push(message);
   }
 
+  /** Like `send`; settles once the batch it went out in was published. */
+  publish(to: string, message: BusMessage): Promise<void> {
+    const batch = this.#batchFor(to);
+    batch.messages.push(message);
+    if (batch.published === undefined) {
+      let resolve!: () => void;
+      let reject!: (error: unknown) => void;
+      const promise = new Promise<void>((yes, no) => {
+        resolve = yes;
+        reject = no;
+      });
+      batch.published = { promise, resolve, reject };
+    }
+    return batch.published.promise;
+  }
+
+  /** Publishes what is queued now (also before disconnecting). */
+  flush(): void {
+    this.#isFlushScheduled = false;
+    for (const [to, batch] of this.#batches) {
+      const published = this.#commands.publish(this.#keys.channel(to), JSON.stringify(batch.messages));
+      published.then(
+        () => batch.published?.resolve(),
+        (error: unknown) => {
+          this.#log.warn(
+            { event: 'bus-publish-failed', messages: batch.messages.length, err: String(error) },
+            'bus messages lost',
+          );
+          batch.published?.reject(error);
+        },
+      );
+    }
+    this.#batches.clear();
+  }
+
+  #batchFor(to: string): Batch {
+    if (this.#commands.status !== 'ready') throw new Error(`redis is ${this.#commands.status}`);
+    let batch = this.#batches.get(to);
+    if (batch === undefined) {
+      batch = { messages: [] };
+      this.#batches.set(to, batch);
+      if (!this.#isFlushScheduled) {
+        this.#isFlushScheduled = true;
+        // After the poll phase: every socket read in this turn adds to the same batches.
+        setImmediate(() => this.flush());
+      }
+    }
+    return batch;
+  }
+
+  /** One JSON parse per batch; each message is checked once, an invalid one skipped alone. */
   #receive(payload: Buffer): void {
     let json: unknown;
     try {
       json = JSON.parse(payload.toString('utf8'));
     } catch {
-      return;
+      json = undefined;
     }
-    const parsed = BusMessage.safeParse(json);
-    if (!parsed.success) {
+    if (!Array.isArray(json)) {
       this.#log.warn({ event: 'bus-invalid' }, 'ignored an invalid bus message');
       return;
     }
-    this.#onMessage(parsed.data);
+    for (const item of json) {
+      const parsed = checkBusMessage(item);
+      if (parsed.success) this.#onMessage(parsed.data);
+      else this.#log.warn({ event: 'bus-invalid' }, 'ignored an invalid bus message');
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LeaveReason, Peer, PeerId, Reaction, RoomId, SignalData, TopologyMessage } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { hashPassword, verifyPassword } from '../password.ts';
 import {
   DEPARTURE_MEMORY_MS,
@@ -18,10 +18,12 @@ import { RedisKeys } from './keys.ts';
 import { LocalSeats } from './LocalSeats.ts';
 import { OwnerCache } from './OwnerCache.ts';
 import { Presence } from './Presence.ts';
-import { encodeMedia, parseMedia, parseMember, parseMembers, type Member } from './records.ts';
+import { encodeMedia, flatten, parseMedia, parseMember, parseMembers, type Member } from './records.ts';
 import { SeatScripts } from './scripts.ts';
 
 export interface RedisRoomRegistryOptions {
+  /** ioredis's client class, which the caller loads only when Redis is configured. */
+  Redis: typeof Redis;
   url: string;
   capacity: number;
   hooks: RegistryHooks;
@@ -72,8 +74,8 @@ export class RedisRoomRegistry implements RoomRegistry {
     this.#hooks = options.hooks;
     this.#log = options.log;
     this.#keys = new RedisKeys(options.prefix);
-    this.#commands = new Redis(options.url, CLIENT_OPTIONS);
-    this.#subscriber = new Redis(options.url, { ...CLIENT_OPTIONS, enableOfflineQueue: true });
+    this.#commands = new options.Redis(options.url, CLIENT_OPTIONS);
+    this.#subscriber = new options.Redis(options.url, { ...CLIENT_OPTIONS, enableOfflineQueue: true });
     for (const client of [this.#commands, this.#subscriber]) {
       client.on('error', (error: Error) =>
         this.#log.warn({ event: 'redis-error', err: error.message }, 'redis'),
@@ -167,11 +169,12 @@ export class RedisRoomRegistry implements RoomRegistry {
     return (await this.#commands.exists(this.#keys.departed(room, peerId))) === 1;
   }
 
-  async relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): Promise<boolean> {
+  relay(room: RoomId, from: PeerId, to: PeerId, data: SignalData): boolean | Promise<boolean> {
     if (to === from) return false;
     const signal: RoomEvent = { type: 'signal', from, data };
     // The sender's seat is this process's own (it restores it into Redis after an outage),
-    // and the target's owner is known: no Redis round trip before delivering.
+    // and the target's owner is known: no Redis round trip, and no promise, before
+    // delivering it here or queueing it for the owner's batch.
     const isSenderLocal = this.#local.roomOf(from) === room;
     if (isSenderLocal) {
       if (this.#local.roomOf(to) === room) {
@@ -180,10 +183,21 @@ export class RedisRoomRegistry implements RoomRegistry {
       }
       const owner = this.#owners.ownerOf(to, room);
       if (owner !== undefined) {
-        await this.#bus.publish(owner, { kind: 'event', to, event: signal });
+        this.#bus.send(owner, { kind: 'event', to, event: signal });
         return true;
       }
     }
+    return this.#relayAsked(room, from, to, signal, isSenderLocal);
+  }
+
+  /** A relay to a peer whose owner this process does not know yet: Redis says. */
+  async #relayAsked(
+    room: RoomId,
+    from: PeerId,
+    to: PeerId,
+    signal: RoomEvent,
+    isSenderLocal: boolean,
+  ): Promise<boolean> {
     const epoch = this.#owners.epoch;
     const [sender, target] = await this.#commands.hmget(this.#keys.members(room), from, to);
     if (sender == null || target == null) return false;
@@ -233,7 +247,7 @@ export class RedisRoomRegistry implements RoomRegistry {
 
   async react(room: RoomId, from: PeerId, emoji: Reaction): Promise<boolean> {
     const records = await this.#commands.hgetall(this.#keys.members(room));
-    const members = parseMembers(Object.entries(records).flat());
+    const members = parseMembers(flatten(records));
     if (!members.some(({ peer }) => peer.id === from)) return false;
     await this.#broadcast(members, { type: 'reaction', from, emoji });
     return true;
@@ -270,6 +284,8 @@ export class RedisRoomRegistry implements RoomRegistry {
    */
   async close(): Promise<void> {
     this.#presence.stop();
+    // What this turn queued still goes: the socket writes it before closing.
+    if (this.#commands.status === 'ready') this.#bus.flush();
     this.#subscriber.disconnect();
     this.#commands.disconnect();
   }
@@ -329,9 +345,4 @@ export class RedisRoomRegistry implements RoomRegistry {
     // No seat here hears this room's peer-left any more: its cached owners would go stale.
     if (emptied !== undefined) this.#owners.forgetRoom(emptied);
   }
-}
-
-/** HGETALL's object reply as the flat `[field, value, ...]` list the record parsers read. */
-function flatten(record: Record<string, string>): string[] {
-  return Object.entries(record).flat();
 }

@@ -49,6 +49,11 @@ export function parseMember(text: string): MemberRecord | undefined {
 }
 
 /** HGETALL's flat `[id, record, id, record, ...]`; unreadable records are left out. */
+/** HGETALL's object reply as the flat `[field, value, ...]` list the record parsers read. */
+export function flatten(record: Record<string, string>): string[] {
+  return Object.entries(record).flat();
+}
+
 export function parseMembers(flat: readonly string[]): Member[] {
   const members: Member[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {

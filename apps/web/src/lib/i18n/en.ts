@@ -9,6 +9,7 @@
 import type { Effect } from '@app/client';
 import { ERRORS, type ErrorCode, type Reaction } from '@app/protocol';
 import { files } from './en-files.ts';
+import { shell } from './en-shell.ts';
 import { quality, shortcuts } from './en-keys.ts';
 import { topology } from './en-topology.ts';
 
@@ -35,46 +36,7 @@ function waitWords(seconds: number): string {
 }
 
 export const en = {
-  app: {
-    title: 'Callroom · video calls by link',
-    invalidRoom: (room: string) =>
-      `“${room}” is not a valid room name. A room name uses 1 to 64 letters, digits, “-” or “_”. Check the link, or start a new room.`,
-    notFound: 'Page not found',
-    goHome: 'Go to the start page',
-    leftCall: 'You left the call. Camera and microphone are off.',
-    callScreenFailed: 'The call screen could not be loaded. Check your connection, then reload the page.',
-  },
-
-  language: {
-    label: 'Language',
-  },
-
-  update: {
-    ready: 'A new version of Callroom is ready.',
-    reload: 'Reload',
-    notNow: 'Not now',
-  },
-
-  landing: {
-    heading: 'Face to face, one link away',
-    lead: (capacity: number) =>
-      `Video calls for up to ${capacity} people, right in the browser. No account, no app. Video, sound, chat, photos and files go directly between your browsers.`,
-    offline:
-      'You are offline. Callroom opened from this device, but a call needs the network: connect to the internet to create or join a room.',
-    serverUnreachable:
-      'The Callroom server cannot be reached, and a call needs it. Check your connection, then try again.',
-    createRoom: 'Create room',
-    or: 'or',
-    room: 'Room',
-    roomPlaceholder: 'e.g. team-standup',
-    join: 'Join',
-    roomEmpty: 'Enter a room name, or press Create room for a new one.',
-    roomInvalid: 'That room name is not valid: use 1 to 64 letters, digits, "-" or "_" (no spaces).',
-    stillUnreachable:
-      'The server still cannot be reached. Check your connection, then press Create room or Join again.',
-    needsNetwork: 'A call needs the network. Connect to the internet, then press Create room or Join again.',
-    recent: 'Recently joined',
-  },
+  ...shell,
 
   prejoin: {
     heading: 'Ready to join?',
@@ -330,3 +292,6 @@ type Words<T> = T extends string
 
 /** The shape every language's catalogue has: the same keys, the same function parameters. */
 export type Messages = Words<typeof en>;
+
+/** The words of the pages shown before a room's: start page, update prompt, language picker. */
+export type ShellMessages = Pick<Messages, keyof typeof shell>;

@@ -36,6 +36,7 @@ export const ko: Messages = {
     goHome: '처음 화면으로 가기',
     leftCall: '통화에서 나왔어요. 카메라와 마이크가 꺼졌어요.',
     callScreenFailed: '통화 화면을 불러오지 못했어요. 연결 상태를 확인한 뒤 페이지를 새로고침하세요.',
+    roomPageFailed: '이 방을 열지 못했어요. 연결 상태를 확인한 뒤 페이지를 새로고침하세요.',
   },
 
   language: {
