@@ -384,32 +384,36 @@ async function main() {
 
   if (wants('browser')) {
     await guarded('browser', async () => {
-      const { callSetupSamples, loopbackSamples } = await import('./suites/browser.mjs');
-      log(`browser: loopback RTCPeerConnection pair, ${config.browserRepetitions} calls`);
+      const { formatSteps, setupSamples, stepTable } = await import('./suites/browser.mjs');
       const figure = 'call set-up time (Join click to first remote frame)';
-      let loopback = [];
-      try {
-        loopback = await loopbackSamples(config.browserRepetitions);
-      } catch (error) {
-        out.errors = { ...out.errors, loopback: String(error?.message ?? error) };
-      }
-      out.runs.loopback = loopback;
-      let calls = [];
       let reason = missing.ours ?? missing.web;
-      if (!reason) {
-        log(`browser: ${config.browserRepetitions} two-browser calls through the production server`);
-        const server = await startServer({ kind: 'ours', label: 'ours-browser' });
-        try {
-          const measured = await callSetupSamples(server.origin, config.browserRepetitions);
-          calls = measured.samples;
-          out.runs.callTimeline = measured.timeline;
-        } catch (error) {
-          reason = String(error?.message ?? error).split('\n')[0];
-        } finally {
-          await server.stop();
-        }
+      const server = reason ? null : await startServer({ kind: 'ours', label: 'ours-browser' });
+      log(
+        `browser: ${config.browserRepetitions} loopback RTCPeerConnection pairs` +
+          (server ? ', each followed by a two-browser call through the production server' : ''),
+      );
+      let measured = { loopback: [], calls: [], steps: { loopback: [], ours: [] }, notes: {} };
+      try {
+        measured = await setupSamples(server?.origin, config.browserRepetitions);
+        reason ??= measured.error ?? undefined;
+      } catch (error) {
+        reason ??= String(error?.message ?? error).split('\n')[0];
+      } finally {
+        await server?.stop();
       }
+      const { loopback, calls } = measured;
+      out.runs.loopback = loopback;
+      // The same loopback call with the camera at 360p, as the baseline was measured before.
+      out.runs.loopback360 = measured.loopback360 ?? [];
       out.runs.calls = calls;
+      // Each set-up's steps in ms after the click, the median of each step, and the last
+      // set-up's every note of each kind (the newcomer's and the other side's).
+      out.runs.callSteps = measured.steps;
+      out.runs.callStepMedians = stepTable(measured.steps);
+      out.runs.callTimeline = measured.notes;
+      if (calls.length) console.log(`\n${formatSteps(out.runs.callStepMedians)}\n`);
+      if (out.runs.loopback360.length)
+        log(`browser: loopback with the camera at 360p: ${Math.round(median(out.runs.loopback360))} ms`);
       rows.push(
         calls.length
           ? {

@@ -2,10 +2,14 @@
  * Browser figures with headless Debian Chromium and fake media: call set-up time through
  * the production server (the newcomer's Join click to its first remote video frame, from
  * the web app's performance marks) against one page connecting two RTCPeerConnections to
- * each other, which is the floor any signaling path adds to.
+ * each other, which is the floor any signaling path adds to. Both are timed step by step
+ * (lib/setup-probe.mjs), one loopback call and one two-browser call in turn, so a change
+ * in the machine's load falls on both alike.
  */
 import { createServer } from 'node:http';
 import { chromium } from '@playwright/test';
+import { setupProbe, setupSteps, STEPS } from '../lib/setup-probe.mjs';
+import { median } from '../lib/stats.mjs';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const LAUNCH = {
@@ -16,17 +20,29 @@ export const LAUNCH = {
 
 const LOOPBACK_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Loopback</title></head><body></body></html>`;
 
-/** Runs in the page: camera + mic already open (as on the pre-join screen), then time a call. */
-async function loopbackCall() {
-  const local = await navigator.mediaDevices.getUserMedia({
-    video: { width: 640, height: 360 },
-    audio: true,
-  });
-  const remoteSide = await navigator.mediaDevices.getUserMedia({
-    video: { width: 640, height: 360 },
-    audio: true,
-  });
+/**
+ * The camera as the web app asks for it by default (720p, 30 fps: @app/client's
+ * videoConstraints): the encoder's start at 720p is part of the floor (its first frame comes
+ * about 300 ms after the connection, against 50 ms at 360p), so the baseline sends the same.
+ */
+export const CALL_VIDEO = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 30, max: 30 },
+};
+/** What the baseline sent before (for comparison: `runs.loopback360`). */
+export const SMALL_VIDEO = { width: 640, height: 360 };
+
+/**
+ * Runs in the page: camera + mic already open (as on the pre-join screen), then time a call.
+ * The probe numbers connections in creation order: the caller's is even, the callee's odd.
+ */
+async function loopbackCall(camera) {
+  window.__setup.length = 0;
+  const local = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
+  const remoteSide = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
   const started = performance.now();
+  window.__setupNote('click');
   const caller = new RTCPeerConnection();
   const callee = new RTCPeerConnection();
   caller.onicecandidate = (event) => callee.addIceCandidate(event.candidate);
@@ -37,7 +53,10 @@ async function loopbackCall() {
   video.playsInline = true;
   document.body.append(video);
   const firstFrame = new Promise((resolve) =>
-    video.requestVideoFrameCallback(() => resolve(performance.now())),
+    video.requestVideoFrameCallback(() => {
+      window.__setupNote('first frame');
+      resolve(performance.now());
+    }),
   );
   caller.ontrack = (event) => {
     if (event.track.kind === 'video') video.srcObject = new MediaStream([event.track]);
@@ -54,80 +73,69 @@ async function loopbackCall() {
   for (const pc of [caller, callee]) pc.close();
   for (const track of [...local.getTracks(), ...remoteSide.getTracks()]) track.stop();
   video.remove();
-  return frameAt - started;
+  return { setupMs: frameAt - started, notes: window.__setup.slice() };
 }
 
-/** Median-ready samples of the one-page loopback call, in ms. */
-export async function loopbackSamples(repetitions) {
-  const http = createServer((_, response) => {
-    response.writeHead(200, { 'content-type': 'text/html' });
-    response.end(LOOPBACK_PAGE);
+async function loopbackSample(page, video = CALL_VIDEO) {
+  const { setupMs, notes } = await page.evaluate(loopbackCall, video);
+  const clickAt = notes.find((entry) => entry.event === 'click').at;
+  const isCallee = (entry) => /^pc\d*[13579] /.test(entry.event);
+  const steps = setupSteps({
+    clickAt,
+    newcomer: notes.filter((entry) => !isCallee(entry)),
+    host: notes.filter(isCallee),
   });
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch(LAUNCH);
-  try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${http.address().port}/`);
-    await page.evaluate(loopbackCall); // warm-up
-    const samples = [];
-    for (let i = 0; i < repetitions; i++) samples.push(await page.evaluate(loopbackCall));
-    return samples;
-  } finally {
-    await browser.close();
-    http.close();
-  }
+  return { setupMs, steps, notes: relative(notes, clickAt) };
 }
 
 const JOIN_CLICK = 'call:join-click';
 const FIRST_FRAME = 'call:first-remote-frame:';
 
+/**
+ * Opens the room's pre-join screen and presses Join once it is ready as a person finds it
+ * after typing their name: the camera preview playing and the signaling socket open.
+ */
 async function joinRoom(page, origin, room, name) {
   await page.goto(`${origin}/r/${room}`);
   await page.getByLabel('Your name').fill(name);
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll('video')].some((video) => video.readyState >= 2) &&
+      window.__setup.some((entry) => entry.event === 'ws open'),
+    undefined,
+    { timeout: 15_000 },
+  );
   await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
-/**
- * Where the newcomer's set-up time goes: each signaling frame it sends or receives, by
- * type (and description type or candidate), in ms on the wall clock (compared with the
- * page's join-click mark after the call).
- */
-function recordSignaling(page, timeline) {
-  page.on('websocket', (socket) => {
-    const note = (direction) => (event) => {
-      let label = 'frame';
-      try {
-        const message = JSON.parse(String(event.payload));
-        label = message.type;
-        if (message.data?.description) label += `:${message.data.description.type}`;
-        else if (message.data && 'candidate' in message.data)
-          label += message.data.candidate ? ':candidate' : ':end-of-candidates';
-      } catch {
-        // Not JSON: keep the generic label.
-      }
-      timeline.push({ at: Date.now(), event: `${direction} ${label}` });
-    };
-    socket.on('framesent', note('sent'));
-    socket.on('framereceived', note('received'));
-  });
+/** The page's notes with its first-remote-frame mark added, on the wall clock. */
+function pageNotes(page) {
+  return page.evaluate((prefix) => {
+    const frame = performance.getEntriesByType('mark').find((mark) => mark.name.startsWith(prefix));
+    const notes = window.__setup.slice();
+    if (frame) notes.push({ at: performance.timeOrigin + frame.startTime, event: 'first frame' });
+    return notes.sort((a, b) => a.at - b.at);
+  }, FIRST_FRAME);
 }
 
+const relative = (notes, clickAt) => notes.map(({ at, event }) => ({ ms: Math.round(at - clickAt), event }));
+
 /** One call: A joins and waits, then B joins; B's join click to B's first remote frame. */
-async function oneCall(browsers, origin, room, timeline = []) {
+async function oneCall(browsers, origin, room) {
   const [a, b] = await Promise.all(browsers.map((browser) => browser.newContext()));
   try {
+    await Promise.all([a, b].map((context) => context.addInitScript(setupProbe)));
     const pageA = await a.newPage();
     const pageB = await b.newPage();
     await joinRoom(pageA, origin, room, 'Ada');
     await pageA.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 15_000 });
-    recordSignaling(pageB, timeline);
     await joinRoom(pageB, origin, room, 'Bob');
     await pageB.waitForFunction(
       (prefix) => performance.getEntriesByType('mark').some((mark) => mark.name.startsWith(prefix)),
       FIRST_FRAME,
       { timeout: 20_000 },
     );
-    const { setupMs, clickedAt } = await pageB.evaluate(
+    const { setupMs, clickAt } = await pageB.evaluate(
       ([click, prefix]) => {
         const marks = performance.getEntriesByType('mark');
         const clicked = marks.filter((mark) => mark.name === click).at(-1);
@@ -135,35 +143,110 @@ async function oneCall(browsers, origin, room, timeline = []) {
         if (!clicked || !frame) throw new Error('call marks missing');
         return {
           setupMs: frame.startTime - clicked.startTime,
-          clickedAt: performance.timeOrigin + clicked.startTime,
+          clickAt: performance.timeOrigin + clicked.startTime,
         };
       },
       [JOIN_CLICK, FIRST_FRAME],
     );
-    for (const entry of timeline) entry.ms = Math.round(entry.at - clickedAt);
-    timeline.push({ ms: Math.round(setupMs), event: 'first remote frame' });
-    return setupMs;
+    const [host, newcomer] = await Promise.all([pageNotes(pageA), pageNotes(pageB)]);
+    const steps = setupSteps({ clickAt, newcomer, host });
+    const notes = [
+      ...relative(newcomer, clickAt).map((entry) => ({ ...entry, side: 'newcomer' })),
+      ...relative(host, clickAt)
+        .filter((entry) => entry.ms >= 0)
+        .map((entry) => ({ ...entry, side: 'host' })),
+    ].sort((x, y) => x.ms - y.ms);
+    return { setupMs, steps, notes };
   } finally {
     await Promise.all([a.close(), b.close()]);
   }
 }
 
+async function servePage(html) {
+  const http = createServer((_, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end(html);
+  });
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return http;
+}
+
 /**
- * Call set-up samples through the production server at `origin` (two browser processes),
- * in ms, and the signaling timeline of the last call.
+ * Loopback calls and (when `origin` is given) two-browser calls through the production
+ * server there, one of each in turn after a warm-up of each. Returns the set-up times in ms,
+ * each set-up's steps (ms after the click) and the last set-up's notes of each kind.
  */
-export async function callSetupSamples(origin, repetitions) {
-  const browsers = await Promise.all([chromium.launch(LAUNCH), chromium.launch(LAUNCH)]);
+export async function setupSamples(origin, repetitions) {
+  const http = await servePage(LOOPBACK_PAGE);
+  const launches = origin ? 3 : 1;
+  const browsers = await Promise.all(Array.from({ length: launches }, () => chromium.launch(LAUNCH)));
+  const result = {
+    loopback: [],
+    loopback360: [],
+    calls: [],
+    steps: { loopback: [], ours: [] },
+    notes: {},
+    error: null,
+  };
   try {
-    await oneCall(browsers, origin, `bench-warm-${Date.now()}`);
-    const samples = [];
-    let timeline = [];
+    const loopbackContext = await browsers[0].newContext();
+    await loopbackContext.addInitScript(setupProbe);
+    const loopbackPage = await loopbackContext.newPage();
+    await loopbackPage.goto(`http://127.0.0.1:${http.address().port}/`);
+    const callBrowsers = browsers.slice(1);
+    await loopbackSample(loopbackPage); // warm-up
+    if (origin) await oneCall(callBrowsers, origin, `bench-warm-${Date.now()}`).catch(() => undefined);
     for (let i = 0; i < repetitions; i++) {
-      timeline = [];
-      samples.push(await oneCall(browsers, origin, `bench-call-${Date.now()}-${i}`, timeline));
+      const loop = await loopbackSample(loopbackPage);
+      result.loopback.push(loop.setupMs);
+      result.steps.loopback.push(loop.steps);
+      result.notes.loopback = loop.notes;
+      result.loopback360.push((await loopbackSample(loopbackPage, SMALL_VIDEO)).setupMs);
+      if (!origin || result.error) continue;
+      try {
+        const call = await oneCall(callBrowsers, origin, `bench-call-${Date.now()}-${i}`);
+        result.calls.push(call.setupMs);
+        result.steps.ours.push(call.steps);
+        result.notes.ours = call.notes;
+      } catch (error) {
+        result.error = String(error?.message ?? error).split('\n')[0];
+      }
     }
-    return { samples, timeline: timeline.map(({ ms, event }) => ({ ms, event })) };
+    return result;
   } finally {
     await Promise.all(browsers.map((browser) => browser.close()));
+    http.close();
   }
+}
+
+/** Median of each step, ours beside the loopback pair, and what each step adds. */
+export function stepTable(steps) {
+  const rows = [];
+  let previous = { ours: 0, loopback: 0 };
+  for (const [step] of STEPS) {
+    const values = (kind) => steps[kind].map((s) => s[step]).filter((v) => v !== undefined);
+    const ours = values('ours').length ? median(values('ours')) : null;
+    const loopback = values('loopback').length ? median(values('loopback')) : null;
+    const row = { step, ours, loopback };
+    // What this step adds after the one before, ours less the loopback pair's.
+    if (ours !== null && loopback !== null && !step.startsWith('first candidate')) {
+      row.added = Math.round(ours - previous.ours - (loopback - previous.loopback));
+      previous = { ours, loopback };
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function formatSteps(rows) {
+  const cell = (v) => (v === null || v === undefined ? '—' : String(Math.round(v)));
+  const lines = [
+    'set-up step (ms after Join click) | ours | loopback | ours adds',
+    '----------------------------------|------|----------|----------',
+  ];
+  for (const row of rows)
+    lines.push(
+      `${row.step.padEnd(33)} | ${cell(row.ours).padStart(4)} | ${cell(row.loopback).padStart(8)} | ${cell(row.added).padStart(9)}`,
+    );
+  return lines.join('\n');
 }

@@ -100,6 +100,19 @@ describe('Call', () => {
     expect(tokens.get('standup')).toBe('token-1');
   });
 
+  it('says when the offers to everyone already there are sent (the page draws the call after)', async () => {
+    const { call, joinAs, signals } = makeCall();
+    current = call;
+    joinAs([
+      { id: BOB, name: 'Bob' },
+      { id: CAROL, name: 'Carol' },
+    ]);
+    expect(signals()).toHaveLength(0);
+    await call.offersSent();
+    const offers = signals().filter((m) => m.data && 'description' in m.data);
+    expect(offers.map((m) => m.to).sort()).toEqual([BOB, CAROL].sort());
+  });
+
   it('waits for a newcomer to offer, answers it, and reports chat and status', async () => {
     const { call, socket, joinAs, signals, announcements } = makeCall();
     current = call;
@@ -283,6 +296,28 @@ describe('Call across signaling drops', () => {
     // Both restart ICE at once: after a freeze, "connected" may be stale.
     expect(toBob!.restartIceCalls).toBe(1);
     expect(toCarol!.restartIceCalls).toBe(1);
+  });
+
+  it('back after a long freeze: new connections to everyone, offered by us', async () => {
+    const { call, socket, joinAs, reconnect, clock, signals } = makeCall();
+    current = call;
+    const peers = [
+      { id: BOB, name: 'Bob' },
+      { id: CAROL, name: 'Carol' },
+    ];
+    joinAs(peers);
+    await settle();
+    const [toBob, toCarol] = FakePeerConnection.instances;
+    toBob!.setConnectionState('connected');
+    toCarol!.setConnectionState('connected');
+    clock.freeze(25_000);
+    reconnect();
+    socket().serverSends(joined(peers, { resumed: false }));
+    await settle();
+    expect([toBob!.isClosed, toCarol!.isClosed]).toEqual([true, true]);
+    expect(FakePeerConnection.instances).toHaveLength(4);
+    const offers = signals().filter((m) => m.type === 'signal' && 'description' in m.data);
+    expect(offers.map((m) => (m.type === 'signal' ? m.to : ''))).toEqual([BOB, CAROL]);
   });
 
   it('back after the server lost it: someone unlisted left meanwhile, a failed connection is offered afresh', async () => {

@@ -18,6 +18,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { Emitter } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
 import { randomMessageId } from '../ids.ts';
+import { warmUpPeerConnections } from '../rtc/warmUp.ts';
 import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
 import type { Speaker } from '../stats/ActiveSpeaker.ts';
 import { Attendance } from './Attendance.ts';
@@ -136,9 +137,14 @@ export class Call {
     return this.#roster.name(id);
   }
 
-  /** Opens the signaling socket ahead of Join, so that Join only sends one frame. */
+  /**
+   * Everything Join does not need to wait for, done on the pre-join screen: the signaling
+   * socket opens, so Join only sends one frame, and the browser's WebRTC machinery starts,
+   * so the first offer is made warm (see warmUp.ts).
+   */
   preconnect(): void {
     this.#signalClient().connect();
+    void warmUpPeerConnections(this.#options.createPeerConnection);
   }
 
   /** Asks for a seat. Returns false (and sends nothing) when `name` is not a valid display name. */
@@ -152,6 +158,14 @@ export class Call {
     this.#setPhase('joining');
     this.#signalClient().join(this.#seats.firstJoin(this.#name, this.#password));
     return true;
+  }
+
+  /**
+   * Settles once the offers of the call's first connections are sent: a page draws the call
+   * screen after it, so the offers do not wait behind the drawing (see MediaTransport).
+   */
+  offersSent(): Promise<void> {
+    return this.#media.transport?.offersSent() ?? Promise.resolve();
   }
 
   /** Sends a chat line to everyone; returns the message sent, or null if it is not valid. */
@@ -255,12 +269,13 @@ export class Call {
     if (kind === 'entered' || isNewIdentity) {
       if (kind !== 'entered') this.#attendance.clear();
       this.#media.renew(message.self, this.#iceServers, topology);
-      if (kind === 'entered') this.#enterCall();
     } else {
       this.#media.keep(kind, topology);
     }
     this.#events.emit('joined', { self: message.self, capacity: message.capacity, kind });
     this.#attendance.seat(kind, message.peers, this.#signal?.recentFreezeMs ?? 0);
+    // After the offers to everyone here have started, so `offersSent` covers them.
+    if (kind === 'entered') this.#enterCall();
   }
 
   /** Leaving the media server, its session is nothing to take back any more. */

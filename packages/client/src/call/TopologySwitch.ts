@@ -134,6 +134,10 @@ export class TopologySwitch implements MediaTransport {
     sfu?.handleMedia(message);
   }
 
+  offersSent(): Promise<void> {
+    return this.#current.offersSent?.() ?? Promise.resolve();
+  }
+
   remoteUfrag(peerId: PeerId): string | null {
     return this.#current.remoteUfrag(peerId);
   }

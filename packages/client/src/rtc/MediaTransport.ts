@@ -65,6 +65,12 @@ export interface MediaTransport extends Events<TransportEvents> {
   /** The signaling server's word about our media-server connections (nothing in a mesh). */
   handleMedia(message: MediaServerMessage): void;
   /**
+   * Settles once the first offers this side started are sent (or given up); a transport
+   * without such offers may leave it out. A page draws the call screen after it: drawing
+   * holds the main thread, and an offer waiting behind it holds up the whole set-up.
+   */
+  offersSent?(): Promise<void>;
+  /**
    * The other side's ICE username fragment on our direct connection to this person, or null:
    * tells which of two connections to the same person a relayed candidate belongs to.
    */

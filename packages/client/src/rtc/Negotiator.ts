@@ -35,6 +35,8 @@ export type NegotiatorEvents = {
   negotiated: undefined;
   /** The connection got its media and channels (at once for the initiator). */
   ready: undefined;
+  /** A remote offer was answered (or could not be): see `isAnswering`. */
+  answered: undefined;
 };
 
 /**
@@ -51,9 +53,12 @@ export class Negotiator {
   #ignoreOffer = false;
   #isSettingRemoteAnswerPending = false;
   #isReady = false;
+  #isAnswering = false;
   #isClosed = false;
   #chain: Promise<void> = Promise.resolve();
   #firstOfferTimer: TimerHandle | null = null;
+  /** Settles when the initiator's first offer was sent (or could not be made). */
+  readonly #firstOffer: Promise<void>;
   /** Set while the other side, just back, makes the offer (see withdrawPendingOffer). */
   #returnTimer: TimerHandle | null = null;
   /** The browser asked for a negotiation while #returnTimer ran. */
@@ -69,6 +74,10 @@ export class Negotiator {
     };
     if (options.isInitiator) {
       this.#prepare();
+      // The first offer goes at once rather than from negotiationneeded, a task later: on a
+      // busy page (the call screen being drawn) that task can wait a long time, and the whole
+      // set-up with it.
+      this.#firstOffer = this.#offer();
     } else if (options.firstOfferWaitMs > 0) {
       this.#firstOfferTimer = options.clock.setTimeout(() => {
         this.#firstOfferTimer = null;
@@ -76,10 +85,21 @@ export class Negotiator {
         if (!this.#isReady && !this.#isClosed) this.#prepare();
       }, options.firstOfferWaitMs);
     }
+    this.#firstOffer ??= Promise.resolve();
+  }
+
+  /** Settles once the first offer this side started is sent, or given up; at once if it waits for one. */
+  get firstOffer(): Promise<void> {
+    return this.#firstOffer;
   }
 
   get isReady(): boolean {
     return this.#isReady;
+  }
+
+  /** A remote offer is being applied and answered; `answered` follows. */
+  get isAnswering(): boolean {
+    return this.#isAnswering;
   }
 
   /**
@@ -187,8 +207,9 @@ export class Negotiator {
 
   async #offer(): Promise<void> {
     // The waiting side never offers before it is prepared (see the first-offer gate above),
-    // nor while the side just back makes the offer.
-    if (!this.#isReady || this.#isClosed) return;
+    // nor while the side just back makes the offer; an offer already being made carries every
+    // change so far.
+    if (!this.#isReady || this.#isClosed || this.#makingOffer) return;
     if (this.#returnTimer !== null) {
       this.#isOfferHeld = true;
       return;
@@ -215,8 +236,17 @@ export class Negotiator {
 
   async #apply(data: SignalData): Promise<void> {
     if (this.#isClosed) return;
-    if ('description' in data) await this.#applyDescription(data.description);
-    else await this.#applyCandidate(data.candidate);
+    if (!('description' in data)) return this.#applyCandidate(data.candidate);
+    const isOffer = data.description.type === 'offer';
+    this.#isAnswering = isOffer;
+    try {
+      await this.#applyDescription(data.description);
+    } finally {
+      if (isOffer) {
+        this.#isAnswering = false;
+        this.events.emit('answered', undefined);
+      }
+    }
   }
 
   async #applyDescription(description: RTCSessionDescriptionInit): Promise<void> {

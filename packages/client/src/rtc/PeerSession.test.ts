@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isPolite, PeerSession, type PeerSessionOptions } from './PeerSession.ts';
 import { ManualClock } from '../testing/ManualClock.ts';
 import { answerTo, sessionOrigin } from './sdp.ts';
+import { FakeMediaStream } from './testing/FakeMediaStream.ts';
 import { FakePeerConnection } from './testing/FakePeerConnection.ts';
 
 const LOW = 'AAAAAAAAAAAAAAAAAAAAAA';
@@ -52,6 +53,52 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+});
+
+describe('first offer', () => {
+  it('goes out from the starting side without waiting a task for negotiationneeded', async () => {
+    const { session, sent, pc } = makeSession();
+    // Only microtasks run here: a busy page's next task (negotiationneeded) may be far off.
+    await session.firstOffer;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ description: { type: 'offer' } });
+    expect(pc.signalingState).toBe('have-local-offer');
+    // negotiationneeded, when its task comes, makes no second offer.
+    await settle();
+    expect(sent.filter((data) => 'description' in data)).toHaveLength(1);
+  });
+
+  it('settles at once on the side that waits for the offer', async () => {
+    const { session, sent } = makeSession({ isInitiator: false });
+    await session.firstOffer;
+    expect(sent).toHaveLength(0);
+    session.close();
+  });
+});
+
+describe('their stream while answering', () => {
+  it('is shown once the answer is sent, so drawing it does not hold the answer up', async () => {
+    vi.stubGlobal('MediaStream', FakeMediaStream);
+    const offerer = makeSession();
+    await offerer.session.firstOffer;
+    const answerer = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: false });
+    const { pc } = answerer;
+    const applyRemote = pc.setRemoteDescription.bind(pc);
+    // As a browser does: the remote tracks are announced while their offer is applied.
+    pc.setRemoteDescription = async (description) => {
+      await applyRemote(description);
+      for (const transceiver of pc.getTransceivers())
+        pc.ontrack?.({ track: transceiver.receiver.track, transceiver, streams: [] });
+    };
+    const sentWhenShown: number[] = [];
+    answerer.session.on('remote-stream', () => sentWhenShown.push(answerer.sent.length));
+    await answerer.session.handleSignal(offerer.sent[0]!);
+    expect(answerer.sent[0]).toMatchObject({ description: { type: 'answer' } });
+    expect(sentWhenShown).toEqual([1]);
+    offerer.session.close();
+    answerer.session.close();
+    vi.unstubAllGlobals();
+  });
 });
 
 describe('roles', () => {

@@ -51,6 +51,15 @@ export class ManualClock implements Clock {
     this.#now = end;
   }
 
+  /**
+   * The page stands still for `ms` (a frozen or suspended browser): no timer runs meanwhile;
+   * those that fell due run once, late, on the next advance, as a browser runs them.
+   */
+  freeze(ms: number): void {
+    this.#now += ms;
+    for (const timer of this.#timers.values()) timer.at = Math.max(timer.at, this.#now);
+  }
+
   #add(run: () => void, ms: number, every: number | null): TimerHandle {
     const id = this.#nextId++;
     this.#timers.set(id, { id, at: this.#now + Math.max(0, ms), run, every });

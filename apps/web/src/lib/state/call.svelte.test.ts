@@ -1,5 +1,5 @@
 import { FakePeerConnection, FakeSocket } from '@app/client/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallController } from './call.svelte.ts';
 import { LocalMediaView } from './local-media.svelte.ts';
 
@@ -47,7 +47,7 @@ describe('the call page state', () => {
     expect(FakeSocket.all).toHaveLength(0);
   });
 
-  it('mirrors the call: phase, people, their changes, announcements and chat', () => {
+  it('mirrors the call: phase, people, their changes, announcements and chat', async () => {
     const { call, socket } = makeCall();
     current = call;
     call.join();
@@ -60,7 +60,9 @@ describe('the call page state', () => {
       iceServers: [],
       capacity: 6,
     });
-    expect(call.phase).toBe('in-call');
+    // The call screen waits for the offer to Bob to be sent.
+    expect(call.phase).toBe('joining');
+    await vi.waitFor(() => expect(call.phase).toBe('in-call'));
     expect(call.participants.map((p) => p.name)).toEqual(['Bob']);
     expect(call.announcement).toBe('You joined. Bob is here.');
     const channel = FakePeerConnection.instances.at(-1)!.channels[0]!;

@@ -223,8 +223,16 @@ export class CallController {
   #mirror(): void {
     const call = this.call;
     call.on('phase', (phase) => {
-      this.phase = phase;
-      if (phase === 'in-call') rememberRoom(this.room);
+      if (phase !== 'in-call') {
+        this.phase = phase;
+        return;
+      }
+      rememberRoom(this.room);
+      // The call screen is drawn once the first offers are out: drawing it holds the main
+      // thread for a while, and an offer waiting behind it would hold up the whole set-up.
+      void call.offersSent().then(() => {
+        if (call.phase === 'in-call') this.phase = 'in-call';
+      });
     });
     call.on('signal-state', (state) => (this.signalState = state));
     call.on('joined', ({ self, capacity }) => {

@@ -33,6 +33,9 @@ export class FakeTrack extends EventTarget {
     this.muted = false;
     this.dispatchEvent(new Event('unmute'));
   }
+  stop(): void {
+    this.muted = true;
+  }
 }
 
 export class FakeReceiver {
