@@ -6,11 +6,15 @@ import { freezeAndThaw, printRecoveries } from '../support/freeze.ts';
  * that nothing runs) misses the server's heartbeat; the server drops its socket and the
  * room hears it leave (`peer-left`, reason `lost`). Once it runs again, the call must re-form by itself
  * within 2 s: everyone sees everyone again, in their own colour, with no ghost tile.
- * Here a 3 s freeze against a 500 ms heartbeat; freeze-long.spec.ts has 25 s against the default.
+ * Here a 3 s freeze against a 500 ms heartbeat; heavy/freeze-long.spec.ts has 25 s against the
+ * default, and runs on its own (`pnpm --filter @app/e2e heavy`).
  */
 test.use({ signalOptions: { env: { HEARTBEAT_MS: '500' } } });
 
-for (const run of [1, 2, 3]) {
+/** One run in the test command; E2E_FREEZE_RUNS=3 repeats it when measuring. */
+const RUNS = Math.max(1, Number(process.env.E2E_FREEZE_RUNS ?? '1'));
+
+for (let run = 1; run <= RUNS; run++) {
   test(`a browser frozen for 3 s comes back and the call re-forms within 2 s, run ${run}`, async ({
     launchPerson,
     server,
