@@ -37,11 +37,13 @@ export class FreezeWatch {
 
   /** The page did not run for a while (every millisecond of that shows as a frozen call). */
   get wasFrozen(): boolean {
-    const now = this.#clock.now();
-    return this.#timer !== null && (now - this.#lastTick > FROZEN_GAP_MS || now - this.#wokeAt < WOKE_MS);
+    return this.recentFreezeMs > 0;
   }
 
-  /** How long the page stood still, when it just woke up (see wasFrozen); else 0. */
+  /**
+   * How long the page stood still, while it is still standing or just woke up (the tick
+   * that noticed ran within WOKE_MS); else 0.
+   */
   get recentFreezeMs(): number {
     if (this.#timer === null) return 0;
     const now = this.#clock.now();
