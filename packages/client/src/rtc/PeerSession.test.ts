@@ -296,15 +296,23 @@ describe('new incarnation of a peer', () => {
 });
 
 describe('someone the server lost, coming back', () => {
-  it('the side that stayed withdraws an offer they never got, so their restart is answered even when it is impolite', async () => {
+  /**
+   * A call whose impolite side stayed while the server dropped the other, and made an ICE
+   * restart offer meanwhile: returned with the signals it sent since.
+   */
+  async function offerOutWhileAway() {
     const stayed = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
     const returning = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
     await link(stayed, returning)();
-    // The server dropped them; an ICE restart offer of ours went nowhere.
     stayed.session.setAway(true);
     stayed.session.restartIce();
     await settle();
-    stayed.sent.splice(0);
+    return { stayed, returning, sentWhileAway: stayed.sent.splice(0) };
+  }
+
+  it('the side that stayed withdraws an offer they never got, so their restart is answered even when it is impolite', async () => {
+    // An ICE restart offer of ours went nowhere.
+    const { stayed, returning } = await offerOutWhileAway();
     expect(stayed.pc.signalingState).toBe('have-local-offer');
     // They are back: we withdraw it; their restart offer gets an answer.
     stayed.session.setAway(false);
@@ -316,14 +324,9 @@ describe('someone the server lost, coming back', () => {
   });
 
   it('ignores their answer to the offer taken back, and leaves the offering to them', async () => {
-    const stayed = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
-    const returning = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
-    await link(stayed, returning)();
-    stayed.session.setAway(true);
-    stayed.session.restartIce();
-    await settle();
     // This offer did reach them (it sat in their socket while they were frozen).
-    const [takenBack] = stayed.sent.splice(0);
+    const { stayed, returning, sentWhileAway } = await offerOutWhileAway();
+    const [takenBack] = sentWhileAway;
     await returning.session.handleSignal(takenBack!);
     await settle();
     const staleAnswer = returning.sent.splice(0).find((data) => 'description' in data)!;
