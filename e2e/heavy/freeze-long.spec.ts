@@ -1,27 +1,21 @@
 import { LIMITS } from '@app/protocol';
 import { test } from '../fixtures.ts';
-import { freezeAndThaw, printRecoveries } from '../support/freeze.ts';
+import { testFreezeRuns } from '../support/freeze.ts';
 
 /**
  * A browser frozen for 25 s (a phone in a pocket) against the default 10 s heartbeat: the
  * server drops it 10-20 s into the freeze; after the thaw the call must re-form within 2 s,
  * as after a short freeze (freeze.spec.ts).
  *
- * One run costs about a minute, so CI runs it once; E2E_LONG_FREEZE_RUNS=3 repeats it when
+ * One run costs about a minute, so it runs once; E2E_LONG_FREEZE_RUNS=3 repeats it when
  * measuring.
  */
 test.use({ signalOptions: { env: { HEARTBEAT_MS: String(LIMITS.heartbeatMs) } } });
 
-const RUNS = Math.max(1, Number(process.env.E2E_LONG_FREEZE_RUNS ?? '1'));
-
-for (let run = 1; run <= RUNS; run++) {
-  test(`a browser frozen for 25 s comes back and the call re-forms within 2 s, run ${run}`, async ({
-    launchPerson,
-    server,
-  }) => {
-    test.setTimeout(200_000);
-    await freezeAndThaw(launchPerson, server, { label: 'freeze 25 s, default heartbeat', freezeMs: 25_000 });
-  });
-}
-
-test.afterAll(printRecoveries);
+testFreezeRuns(test, {
+  title: 'a browser frozen for 25 s comes back and the call re-forms within 2 s',
+  runsVariable: 'E2E_LONG_FREEZE_RUNS',
+  timeoutMs: 200_000,
+  label: 'freeze 25 s, default heartbeat',
+  freezeMs: 25_000,
+});

@@ -1,5 +1,5 @@
 import { test } from '../fixtures.ts';
-import { freezeAndThaw, printRecoveries } from '../support/freeze.ts';
+import { testFreezeRuns } from '../support/freeze.ts';
 
 /**
  * A browser that freezes (a phone suspending it, a laptop lid closed, a machine so loaded
@@ -12,16 +12,10 @@ import { freezeAndThaw, printRecoveries } from '../support/freeze.ts';
 test.use({ signalOptions: { env: { HEARTBEAT_MS: '500' } } });
 
 /** One run in the test command; E2E_FREEZE_RUNS=3 repeats it when measuring. */
-const RUNS = Math.max(1, Number(process.env.E2E_FREEZE_RUNS ?? '1'));
-
-for (let run = 1; run <= RUNS; run++) {
-  test(`a browser frozen for 3 s comes back and the call re-forms within 2 s, run ${run}`, async ({
-    launchPerson,
-    server,
-  }) => {
-    test.setTimeout(180_000);
-    await freezeAndThaw(launchPerson, server, { label: 'freeze 3 s, HEARTBEAT_MS=500', freezeMs: 3000 });
-  });
-}
-
-test.afterAll(printRecoveries);
+testFreezeRuns(test, {
+  title: 'a browser frozen for 3 s comes back and the call re-forms within 2 s',
+  runsVariable: 'E2E_FREEZE_RUNS',
+  timeoutMs: 180_000,
+  label: 'freeze 3 s, HEARTBEAT_MS=500',
+  freezeMs: 3000,
+});

@@ -5,6 +5,7 @@ import type { Rgb } from './media.ts';
 import type { Person } from './person.ts';
 import { sleep } from './ports.ts';
 import type { SignalServer } from './server.ts';
+import type { test as fixtureTest } from '../fixtures.ts';
 
 /**
  * Freezing a whole browser, as a phone that suspends it, a closed laptop lid or an
@@ -393,4 +394,26 @@ export function printRecoveries(): void {
   for (const [label, times] of recoveries) {
     console.log(`${label}: recovery ${times.join(', ')} ms; median ${median(times)} ms`);
   }
+}
+
+export interface FreezeRuns extends FreezeCase {
+  title: string;
+  /** The environment variable that says how many runs (one unless set, e.g. 3 when measuring). */
+  runsVariable: string;
+  timeoutMs: number;
+}
+
+/** One freeze case as tests: `runsVariable` runs of freezeAndThaw, then their median printed. */
+export function testFreezeRuns(
+  test: typeof fixtureTest,
+  { title, runsVariable, timeoutMs, ...freeze }: FreezeRuns,
+): void {
+  const runs = Math.max(1, Number(process.env[runsVariable] ?? '1'));
+  for (let run = 1; run <= runs; run++) {
+    test(`${title}, run ${run}`, async ({ launchPerson, server }) => {
+      test.setTimeout(timeoutMs);
+      await freezeAndThaw(launchPerson, server, freeze);
+    });
+  }
+  test.afterAll(printRecoveries);
 }
