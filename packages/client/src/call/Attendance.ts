@@ -27,10 +27,26 @@ export interface AttendanceOptions {
 }
 
 /**
- * A page that stood still longer than this gets new connections when it is back, rather than
- * an ICE restart of the old ones (see seat). A few seconds' freeze keeps them: faster.
+ * A page that stood still longer than this and finds a connection dead when it is back makes
+ * a new one rather than restarting ICE on it (see seat): the other side may have given it up.
  */
 const LONG_FREEZE_MS = 10_000;
+/**
+ * After a freeze, how long a kept connection has to show that media arrives on it. A live one
+ * carries audio packets every 20 ms and video frames every 33 ms.
+ */
+const FLOW_PROOF_MS = 1000;
+
+/** Bytes received so far on the connection to `peerId`, or null without one. */
+async function receivedBytes(transport: MediaTransport, peerId: PeerId): Promise<number | null> {
+  const report = await transport.getStats(peerId).catch(() => null);
+  if (!report) return null;
+  let total = 0;
+  report.forEach((entry: { type?: string; bytesReceived?: number }) => {
+    if (entry.type === 'transport') total += entry.bytesReceived ?? 0;
+  });
+  return total;
+}
 
 export class Attendance {
   readonly #options: AttendanceOptions;
@@ -85,13 +101,18 @@ export class Attendance {
       roster.add(peer);
       const state = transport.connectionState(peer.id);
       const isAlive = state !== null && state !== 'failed' && state !== 'closed';
-      // A live connection survives a resume, and a short absence after the server lost us (the
-      // others kept theirs; ICE restarts at once, as ours may only look alive after a freeze).
-      // After a long freeze, Chromium sometimes decodes what arrives on the old connection yet
-      // never shows it, so those are offered afresh, as is anything else.
-      const isLongFrozen = kind === 'returned' && frozenMs > LONG_FREEZE_MS;
-      if (kind === 'new-identity' || !isAlive || isLongFrozen) transport.connect(peer, true);
-      else if (kind === 'returned') transport.restart(peer.id);
+      // A live connection survives a resume. After the server lost us (a frozen browser), the
+      // others kept theirs and it comes back by itself within a second; renegotiating it then
+      // sometimes leaves Chromium decoding video it never shows. So it is left alone unless
+      // nothing arrives on it: then ICE restarts, or after a long freeze (the others may have
+      // given up on it) a new connection is offered.
+      if (kind === 'new-identity' || !isAlive) transport.connect(peer, true);
+      else if (kind === 'returned') {
+        const isLongFrozen = frozenMs > LONG_FREEZE_MS;
+        void this.#unlessFlowing(transport, peer, () =>
+          isLongFrozen ? transport.connect(peer, true) : transport.restart(peer.id),
+        );
+      }
     }
   }
 
@@ -154,6 +175,18 @@ export class Attendance {
     this.#away.confirm(peerId);
     this.#options.roster.update(peerId, { isAway: false });
     this.#options.transport()?.setAway(peerId, false);
+  }
+
+  /** Runs `recover` unless media arrives on the connection to `peer` within FLOW_PROOF_MS. */
+  async #unlessFlowing(transport: MediaTransport, peer: Peer, recover: () => void): Promise<void> {
+    const before = await receivedBytes(transport, peer.id);
+    this.#options.clock.setTimeout(() => {
+      void receivedBytes(transport, peer.id).then((after) => {
+        if (this.#options.transport() !== transport || !this.#options.roster.has(peer.id)) return;
+        const isFlowing = before !== null && after !== null && after > before;
+        if (!isFlowing || transport.connectionState(peer.id) !== 'connected') recover();
+      });
+    }, FLOW_PROOF_MS);
   }
 
   #add(peer: Peer, weStart: boolean): void {

@@ -39,12 +39,6 @@ export type NegotiatorEvents = {
   answered: undefined;
 };
 
-/**
- * After the other side came back, how long we leave the offering to it before offering
- * ourselves (its offer lost, or it had nothing to restart).
- */
-const RETURN_OFFER_WAIT_MS = 3000;
-
 export class Negotiator {
   readonly events = new Emitter<NegotiatorEvents>();
   readonly #options: NegotiatorOptions;
@@ -59,10 +53,6 @@ export class Negotiator {
   #firstOfferTimer: TimerHandle | null = null;
   /** Settles when the initiator's first offer was sent (or could not be made). */
   readonly #firstOffer: Promise<void>;
-  /** Set while the other side, just back, makes the offer (see withdrawPendingOffer). */
-  #returnTimer: TimerHandle | null = null;
-  /** The browser asked for a negotiation while #returnTimer ran. */
-  #isOfferHeld = false;
 
   constructor(options: NegotiatorOptions) {
     this.#options = options;
@@ -123,35 +113,36 @@ export class Negotiator {
   }
 
   /**
-   * The other side was unreachable (dropped by the server) and is back: it restarts ICE
-   * itself at once. An offer of ours that it may never have got is taken back, and we make
-   * none until its offer is applied (or RETURN_OFFER_WAIT_MS passed): its offer finds us ready
-   * whichever side is polite, and the two never offer at the same moment (after which
-   * Chromium sometimes gathers no candidates for the polite side's answer). Should it answer
-   * the offer taken back, that answer is ignored (#isStaleAnswer).
+   * The other side was unreachable (dropped by the server) and is back: an offer of ours made
+   * meanwhile went to a socket that no longer exists, so it is sent again. It is not taken
+   * back: after a long freeze, Chromium sometimes never shows the video of a connection whose
+   * offer was rolled back (it decodes every frame and hands none to the page).
    */
-  withdrawPendingOffer(): Promise<void> {
-    const clock = this.#options.clock;
-    clock.clearTimeout(this.#returnTimer);
-    this.#returnTimer = clock.setTimeout(() => this.#endReturnWait(true), RETURN_OFFER_WAIT_MS);
+  resendPendingOffer(): Promise<void> {
     this.#chain = this.#chain
-      .then(async () => {
-        if (this.#isClosed || this.#pc.signalingState !== 'have-local-offer') return;
-        await this.#pc.setLocalDescription({ type: 'rollback' });
+      .then(() => {
+        if (this.#isClosed || this.#makingOffer || this.#pc.signalingState !== 'have-local-offer') return;
+        this.#sendLocalDescription();
       })
       .catch(() => undefined);
     return this.#chain;
   }
 
   /**
-   * An answer to an offer we no longer have out: we took it back (withdrawPendingOffer) and
-   * made a new one, or are stable again. Applied to the new offer it would leave the two
+   * An answer to an offer we no longer have out: a glare rolled it back and we made a new
+   * one, or are stable again. Applied to the new offer it would leave the two
    * sides with different descriptions; the answer to the new offer follows.
    */
   #isStaleAnswer(sdp: string): boolean {
     if (this.#pc.signalingState !== 'have-local-offer') return true;
     const to = answerTo(sdp);
     return to !== null && to !== sessionOrigin(this.#pc.localDescription?.sdp);
+  }
+
+  /** The offer we answered last, sent again (see resendPendingOffer): answered already. */
+  #isAppliedOffer(sdp: string): boolean {
+    const origin = sessionOrigin(sdp);
+    return origin !== null && origin === sessionOrigin(this.#pc.remoteDescription?.sdp);
   }
 
   #isOtherCertificate(sdp: string): boolean {
@@ -174,7 +165,6 @@ export class Negotiator {
 
   close(): void {
     this.#isClosed = true;
-    this.#options.clock.clearTimeout(this.#returnTimer);
     this.#options.clock.clearTimeout(this.#firstOfferTimer);
     this.#firstOfferTimer = null;
     this.#pc.onnegotiationneeded = null;
@@ -191,29 +181,10 @@ export class Negotiator {
     this.events.emit('ready', undefined);
   }
 
-  /**
-   * The other side's offer was applied (the browser asks again for what is still needed once
-   * stable), or never came: then a negotiation held meanwhile is made now, as the browser
-   * will not ask twice.
-   */
-  #endReturnWait(isTimeout: boolean): void {
-    if (this.#returnTimer === null) return;
-    this.#options.clock.clearTimeout(this.#returnTimer);
-    this.#returnTimer = null;
-    const isHeld = this.#isOfferHeld;
-    this.#isOfferHeld = false;
-    if (isTimeout && isHeld && this.#pc.signalingState === 'stable') void this.#offer();
-  }
-
   async #offer(): Promise<void> {
-    // The waiting side never offers before it is prepared (see the first-offer gate above),
-    // nor while the side just back makes the offer; an offer already being made carries every
-    // change so far.
+    // The waiting side never offers before it is prepared (see the first-offer gate above); an
+    // offer already being made carries every change so far.
     if (!this.#isReady || this.#isClosed || this.#makingOffer) return;
-    if (this.#returnTimer !== null) {
-      this.#isOfferHeld = true;
-      return;
-    }
     try {
       this.#makingOffer = true;
       await this.#pc.setLocalDescription();
@@ -253,6 +224,7 @@ export class Negotiator {
     const pc = this.#pc;
     if (description.type === 'rollback') return;
     if (description.type === 'answer' && this.#isStaleAnswer(description.sdp ?? '')) return;
+    if (description.type === 'offer' && this.#isAppliedOffer(description.sdp ?? '')) return;
     const isReadyForOffer =
       !this.#makingOffer && (pc.signalingState === 'stable' || this.#isSettingRemoteAnswerPending);
     const isOfferCollision = description.type === 'offer' && !isReadyForOffer;
@@ -273,7 +245,6 @@ export class Negotiator {
     this.#prepare();
     await pc.setLocalDescription();
     this.#sendLocalDescription();
-    this.#endReturnWait(false);
   }
 
   async #applyCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {

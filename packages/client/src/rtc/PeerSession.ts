@@ -175,16 +175,16 @@ export class PeerSession {
 
   /**
    * The other side was dropped by the server (maybe frozen) and may come back: no ICE
-   * restarts towards it meanwhile (they could not reach it). When it is back it restarts ICE
-   * at once itself: an offer of ours it may never have got is withdrawn, and this side only
-   * backs its restart up later.
+   * restarts towards it meanwhile (they could not reach it). When it is back, an offer of ours
+   * it never got is sent again, and this side restarts ICE only later, if the connection does
+   * not come back by itself.
    */
   setAway(isAway: boolean): void {
     if (isAway) {
       this.#restarts.hold();
       return;
     }
-    void this.#negotiator.withdrawPendingOffer();
+    void this.#negotiator.resendPendingOffer();
     this.#restarts.release();
   }
 

@@ -14,8 +14,9 @@ const ANSWER_TO = /^a=x-answer-to:(\d+\.\d+)\s*$/m;
 
 /**
  * An answer that names the offer it answers (its origin), in a session-level attribute that
- * browsers ignore. The offerer can then tell an answer to an offer it took back (see
- * Negotiator.withdrawPendingOffer) from the answer to the offer it has out now.
+ * browsers ignore. The offerer can then tell an answer to an offer it no longer has out (one
+ * that a collision rolled back, or an older one sent again after a drop) from the answer to
+ * the offer it has out now.
  */
 export function withAnswerTo(answerSdp: string, offerOrigin: string): string {
   const lines = answerSdp.split('\r\n');
