@@ -48,8 +48,16 @@ export const MediaRestartMessage = z.object({ type: z.literal('media-restart') }
 
 // Server to client
 
-/** The room's media moved (or is about to): build the new way, then drop the old one. */
-export const TopologyMessage = z.object({ type: z.literal('topology'), topology: Topology });
+/**
+ * The room's media moved (or is about to): build the new way, then drop the old one. With
+ * `restart`, the room stayed on the media server but moved to another one (the old one went
+ * down, or is being drained): publish and subscribe afresh, as after any move there.
+ */
+export const TopologyMessage = z.object({
+  type: z.literal('topology'),
+  topology: Topology,
+  restart: z.optional(z.literal(true)),
+});
 
 /** The media server's answer to our publication. */
 export const MediaPublishAnswerMessage = z.object({ type: z.literal('media-publish-answer'), sdp: Sdp });

@@ -111,3 +111,18 @@ describe('SignalData', () => {
     expect(SignalData.safeParse({ description: { type: 'rollback', sdp: '' } }).success).toBe(true);
   });
 });
+
+describe('topology', () => {
+  it('says where the media goes, and may ask to publish afresh on another media server', () => {
+    expect(parseServerMessage(JSON.stringify({ type: 'topology', topology: 'sfu' })).ok).toBe(true);
+    const restart = parseServerMessage(JSON.stringify({ type: 'topology', topology: 'sfu', restart: true }));
+    expect(restart).toEqual({ ok: true, value: { type: 'topology', topology: 'sfu', restart: true } });
+  });
+
+  it('refuses a restart that is not `true`', () => {
+    for (const restart of [false, 'yes', 1]) {
+      const message = { type: 'topology', topology: 'sfu', restart };
+      expect(ServerMessage.safeParse(message).success).toBe(false);
+    }
+  });
+});

@@ -18,7 +18,8 @@ import type { Scheduler } from '../signaling/scheduler.ts';
 import type { SeatMediaHooks } from '../signaling/seats/SeatMediaHooks.ts';
 import type { Occupant } from '../signaling/seats/Seats.ts';
 import type { Outbox, SeatEvent, Session } from '../signaling/seats/Session.ts';
-import type { MediaServer } from './MediaServer.ts';
+import type { MediaServers, ServerLoad } from './MediaServers.ts';
+import { Placement } from './Placement.ts';
 import { RoomMedia, type RoomMediaContext } from './RoomMedia.ts';
 import type { SeatMedia } from './SeatMedia.ts';
 import type { MediaSeals } from './tokens.ts';
@@ -28,7 +29,7 @@ export type MediaRoomsConfig = Pick<Config, 'meshMax' | 'meshReturnMs' | 'meshLe
 
 export interface MediaRoomsParts {
   rooms: RoomRegistry;
-  server: MediaServer;
+  servers: MediaServers;
   seals: MediaSeals;
   metrics: SignalMetrics;
   log: FastifyBaseLogger;
@@ -58,27 +59,37 @@ export class MediaRooms implements SeatMediaHooks {
   /** Rooms whose size is being checked, and whether another check was asked for meanwhile. */
   readonly #evaluating = new Map<RoomId, boolean>();
   readonly #moves: TopologyMoves;
+  readonly placement: Placement;
 
   constructor(config: MediaRoomsConfig, parts: MediaRoomsParts) {
     this.#config = config;
     this.#parts = parts;
+    const failed = (room: RoomId, what: string, error: unknown): void => this.#failed(room, what, error);
+    this.placement = new Placement({ ...parts, known: () => this.#rooms.values(), failed });
     this.#moves = new TopologyMoves(config, {
       ...parts,
-      failed: (room, what, error) => this.#failed(room, what, error),
+      loadOf: (index) => this.placement.loadOf(index),
+      failed,
     });
+    this.placement.watch(this.#moves);
   }
 
+  /** Whether any media server is reachable. */
   get isUp(): boolean {
-    return this.#parts.server.isUp;
+    return this.#parts.servers.isUp;
   }
 
-  /** Starts reaching the media server; resolves after the first attempt, reached or not. */
+  get servers(): MediaServers {
+    return this.#parts.servers;
+  }
+
+  /** Starts reaching every media server; resolves after each one's first attempt, reached or not. */
   start(): Promise<void> {
-    return this.#parts.server.start();
+    return this.#parts.servers.start();
   }
 
   async joinLimit(room: RoomId): Promise<number | undefined> {
-    if (this.#parts.server.isUp) return undefined;
+    if (this.#parts.servers.isUp) return undefined;
     if ((await this.#parts.rooms.mediaOf(room))?.topology === 'sfu') return undefined;
     // No media server to move to: the room stays a mesh, and a mesh has a size limit.
     return Math.max(this.#config.meshMax, MESH_LIMIT);
@@ -95,6 +106,8 @@ export class MediaRooms implements SeatMediaHooks {
     let record = await this.#parts.rooms.mediaOf(session.room);
     if (mediaToken !== undefined) record = await this.#reclaim(room, session, mediaToken, record);
     room.learn(record);
+    // Grown: a room on a draining (or lost) media server moves now.
+    if (room.topology === 'sfu') this.placement.check(room);
     if (room.topology === 'mesh' && size > this.#config.meshMax) {
       const hasMoved = await this.#moves.toServer(room, record, session.peerId);
       if (!hasMoved && size > Math.max(this.#config.meshMax, MESH_LIMIT)) {
@@ -161,16 +174,21 @@ export class MediaRooms implements SeatMediaHooks {
     return this.#withSeat(client, 'restart', (seat) => seat.restart());
   }
 
-  /** For the metrics: rooms on the media server here, and what this process holds there. */
-  stats(): { serverRooms: number; sessions: number; handles: number; isUp: boolean } {
-    const serverRooms = [...this.#rooms.values()].filter((room) => room.topology === 'sfu').length;
-    return { serverRooms, ...this.#parts.server.stats(), isUp: this.#parts.server.isUp };
+  /** For the metrics and /healthz: each media server's state and what it carries, as seen here. */
+  serverStats(): (ServerLoad & { server: number; isUp: boolean; isDraining: boolean; movesAway: number })[] {
+    return this.#parts.servers.all.map((server) => ({
+      server: server.index,
+      isUp: server.isUp,
+      isDraining: server.isDraining,
+      movesAway: server.movesAway,
+      ...this.placement.loadOf(server.index),
+    }));
   }
 
   /** Stops every timer and keeps every session on the media server for a restarted process. */
   async shutdown(): Promise<void> {
     for (const room of this.#rooms.values()) room.stopTimers();
-    await this.#parts.server.close({ keepSessions: true });
+    await this.#parts.servers.close({ keepSessions: true });
   }
 
   async #withSeat(client: Client, what: string, act: (seat: SeatMedia) => Promise<void>): Promise<void> {
@@ -208,8 +226,10 @@ export class MediaRooms implements SeatMediaHooks {
         : await rooms.mediaOf(session.room);
     }
     const current = seals.openRoom(record?.server);
-    if (record?.topology !== 'sfu' || current?.credentials.id !== claim.serverRoom.credentials.id)
-      return record;
+    const isSameRoom =
+      current?.server === claim.serverRoom.server &&
+      current.credentials.id === claim.serverRoom.credentials.id;
+    if (record?.topology !== 'sfu' || !isSameRoom) return record;
     room.learn(record);
     try {
       await room.seat(session.peerId).reclaim(claim);
@@ -253,9 +273,9 @@ export class MediaRooms implements SeatMediaHooks {
   }
 
   #roomContext(): RoomMediaContext {
-    const { server, seals, rooms, scheduler } = this.#parts;
+    const { servers, seals, rooms, scheduler } = this.#parts;
     return {
-      server,
+      servers,
       seals,
       load: (room) => rooms.mediaOf(room),
       send: (to, event) => this.#parts.send(to, event),
@@ -269,6 +289,9 @@ export class MediaRooms implements SeatMediaHooks {
 
   async #removeSeat(peerId: PeerId, mode: 'leave' | 'release'): Promise<void> {
     const room = this.#forgetSeat(peerId);
+    // Shrunk: a room on a draining media server moves now (the others' processes see it too).
+    if (mode === 'leave' && room !== undefined && room.members.size > 0 && room.topology === 'sfu')
+      this.placement.check(room);
     await room?.removeSeat(peerId, mode).catch((error: unknown) => this.#failed(room.id, mode, error));
   }
 
@@ -280,6 +303,7 @@ export class MediaRooms implements SeatMediaHooks {
     room.members.delete(peerId);
     if (room.members.size === 0) {
       this.#rooms.delete(room.id);
+      this.placement.forget(room.id);
       room.stopTimers();
       void room.closeWatcher();
     }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
 import { JanusConnection, systemClock, VideoRoomClient, type Clock } from '../janus/index.ts';
@@ -6,45 +7,77 @@ export type MediaServerConfig = Pick<Config, 'janusUrls' | 'janusApiSecret' | 'j
 
 /** Waits between attempts to reach a media server that was never reached; the last repeats. */
 const CONNECT_DELAYS_MS = [250, 1000, 2000, 5000];
+/**
+ * How often a reached media server is asked `info`, and how long it has to answer. A Janus
+ * that hangs (or a link that silently drops) keeps its socket open; only an unanswered
+ * request tells, and people's media is frozen meanwhile, so both are short.
+ */
+const HEALTH_EVERY_MS = 2000;
+const HEALTH_TIMEOUT_MS = 2000;
 
 export interface MediaServerOptions {
   /** Shorter timers for tests. */
   keepaliveMs?: number;
   requestTimeoutMs?: number;
+  healthEveryMs?: number;
   clock?: Clock;
 }
 
+export type MediaServerEvents = {
+  /** Reached (the first time, or again after being down). */
+  up: [];
+  /** Its socket closed or a health check went unanswered: its rooms have to go elsewhere. */
+  down: [];
+};
+
 /**
- * The media server this process uses: the first of JANUS_URLS (several come later, with
- * placement and failover). Connects in the background and keeps trying until Janus answers;
- * once connected, the connection itself reconnects and claims its sessions back. Logs name
- * the server `janus-0`, never by its URL.
+ * One of JANUS_URLS. Connects in the background and keeps trying until Janus answers; once
+ * connected, the connection itself reconnects and claims its sessions back, and a health
+ * check (`info`) every couple of seconds catches a Janus that hangs with its socket open.
+ * Logs and metrics name it `janus-<index>`, never by its URL (which may hold credentials).
  */
-export class MediaServer {
-  /** Which of JANUS_URLS this is. */
-  readonly index = 0;
+export class MediaServer extends EventEmitter<MediaServerEvents> {
+  readonly label: string;
   readonly connection: JanusConnection;
   readonly rooms: VideoRoomClient;
+  /** Set by an operator: takes no new rooms, and its rooms move when they next change size. */
+  isDraining = false;
+  /** Rooms moved away from it (failover or draining). */
+  movesAway = 0;
   readonly #log: FastifyBaseLogger;
   #attempt = 0;
   #cancelRetry: (() => void) | undefined;
+  #cancelHealth: (() => void) | undefined;
   #isClosed = false;
+  #wasUp = false;
   readonly #clock: Clock;
+  readonly #healthEveryMs: number;
 
-  constructor(config: MediaServerConfig, log: FastifyBaseLogger, options: MediaServerOptions = {}) {
-    const url = config.janusUrls[0];
-    if (url === undefined) throw new Error('no media server configured');
+  constructor(
+    /** Which of JANUS_URLS this is. */
+    readonly index: number,
+    config: MediaServerConfig,
+    log: FastifyBaseLogger,
+    options: MediaServerOptions = {},
+  ) {
+    super();
+    const url = config.janusUrls[index];
+    if (url === undefined) throw new Error('no such media server');
+    this.label = `janus-${index}`;
     this.#log = log;
     this.#clock = options.clock ?? systemClock;
+    this.#healthEveryMs = options.healthEveryMs ?? HEALTH_EVERY_MS;
     this.connection = new JanusConnection({
       url,
-      label: `janus-${this.index}`,
+      label: this.label,
       logger: log,
       ...(config.janusApiSecret !== undefined ? { apiSecret: config.janusApiSecret } : {}),
       ...(options.keepaliveMs !== undefined ? { keepaliveMs: options.keepaliveMs } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       ...(options.clock !== undefined ? { clock: options.clock } : {}),
     });
+    this.connection.on('disconnected', () => this.#down());
+    this.connection.on('reconnected', () => this.#up());
     this.rooms = new VideoRoomClient(
       this.connection,
       config.janusAdminKey !== undefined ? { adminKey: config.janusAdminKey } : {},
@@ -53,6 +86,11 @@ export class MediaServer {
 
   get isUp(): boolean {
     return this.connection.isOpen;
+  }
+
+  /** Up and not draining: it may take a new room. */
+  get isAvailable(): boolean {
+    return this.isUp && !this.isDraining;
   }
 
   /** Starts connecting; resolves after the first attempt, reached or not. */
@@ -73,7 +111,9 @@ export class MediaServer {
   async close({ keepSessions }: { keepSessions: boolean }): Promise<void> {
     this.#isClosed = true;
     this.#cancelRetry?.();
+    this.#cancelHealth?.();
     await this.connection.close({ keepSessions });
+    this.removeAllListeners();
   }
 
   async #tryConnect(): Promise<void> {
@@ -81,13 +121,13 @@ export class MediaServer {
     try {
       await this.connection.connect();
       this.#attempt = 0;
-      this.#log.info({ event: 'media-server-up', janus: `janus-${this.index}` }, 'media server reached');
+      this.#up();
     } catch {
       const delay = CONNECT_DELAYS_MS[Math.min(this.#attempt, CONNECT_DELAYS_MS.length - 1)] ?? 5000;
       if (this.#attempt === 0) {
         this.#log.warn(
-          { event: 'media-server-down', janus: `janus-${this.index}` },
-          'media server not reachable; rooms stay in the mesh meanwhile',
+          { event: 'media-server-down', janus: this.label },
+          'media server not reachable; its rooms go elsewhere meanwhile',
         );
       }
       this.#attempt += 1;
@@ -96,5 +136,47 @@ export class MediaServer {
         void this.#tryConnect();
       });
     }
+  }
+
+  #up(): void {
+    if (this.#isClosed) return;
+    this.#wasUp = true;
+    this.#log.info({ event: 'media-server-up', janus: this.label }, 'media server reached');
+    this.#scheduleHealth();
+    this.emit('up');
+  }
+
+  #down(): void {
+    this.#cancelHealth?.();
+    this.#cancelHealth = undefined;
+    if (!this.#wasUp || this.#isClosed) return;
+    this.#wasUp = false;
+    this.#log.warn({ event: 'media-server-down', janus: this.label }, 'media server lost');
+    this.emit('down');
+  }
+
+  #scheduleHealth(): void {
+    this.#cancelHealth?.();
+    this.#cancelHealth = this.#clock.after(this.#healthEveryMs, () => void this.#check());
+  }
+
+  async #check(): Promise<void> {
+    if (this.#isClosed || !this.isUp) return;
+    let cancelTimeout: (() => void) | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      cancelTimeout = this.#clock.after(HEALTH_TIMEOUT_MS, () => resolve(false));
+    });
+    const answered = this.connection.info().then(
+      () => true,
+      () => false,
+    );
+    const isHealthy = await Promise.race([answered, timedOut]);
+    cancelTimeout?.();
+    if (this.#isClosed) return;
+    if (isHealthy) return this.#scheduleHealth();
+    if (!this.isUp) return;
+    this.#log.warn({ event: 'media-server-unhealthy', janus: this.label }, 'media server did not answer');
+    // Dropping the socket makes it down at once and starts the reconnection.
+    this.connection.dropSocket();
   }
 }

@@ -1,17 +1,18 @@
 import type { PeerId, RoomId, Topology } from '@app/protocol';
-import { MediaServerError, type Feed, type MediaRoom } from '../janus/index.ts';
+import { MediaServerError, type Feed, type JanusConnection, type MediaRoom } from '../janus/index.ts';
 import type { RoomMedia as RoomMediaRecord } from '../rooms/RoomRegistry.ts';
 import type { Scheduler, Timer } from '../signaling/scheduler.ts';
 import type { SeatEvent } from '../signaling/seats/Session.ts';
 import { DwellTimer } from './DwellTimer.ts';
 import type { MediaServer } from './MediaServer.ts';
+import type { MediaServers } from './MediaServers.ts';
 import { peerIdOr } from './offers.ts';
 import { SeatMedia } from './SeatMedia.ts';
 import type { MediaSeals, ServerRoom } from './tokens.ts';
 
 /** What a room's media needs from the process around it. */
 export interface RoomMediaContext {
-  server: MediaServer;
+  servers: MediaServers;
   seals: MediaSeals;
   /** The room's record in the registry, when this process has to read it again. */
   load(room: RoomId): Promise<RoomMediaRecord | undefined>;
@@ -35,6 +36,8 @@ export class RoomMedia {
   readonly feeds = new Map<number, PeerId>();
   readonly dwell: DwellTimer;
   topology: Topology = 'mesh';
+  /** The media server the room's media-server room is on, as last learned (kept while it is re-read). */
+  placedOn: number | undefined;
   #serverRoom: ServerRoom | undefined;
   readonly #ctx: RoomMediaContext;
   readonly #seats = new Map<PeerId, SeatMedia>();
@@ -64,15 +67,22 @@ export class RoomMedia {
     const serverRoom = this.#ctx.seals.openRoom(record?.server);
     if (serverRoom?.credentials.id !== this.#watcher?.id) void this.closeWatcher();
     this.#serverRoom = serverRoom;
+    this.placedOn = serverRoom?.server;
   }
 
-  /** The room moved to the media server elsewhere: read its record again when next needed. */
+  /**
+   * The room moved to the media server (again: perhaps to another one): read its record again
+   * when next needed; a watcher in another media-server room closes then.
+   */
   forgetServerRoom(): void {
-    if (this.#watcher === undefined) this.#serverRoom = undefined;
+    this.#serverRoom = undefined;
   }
 
-  /** This process created the media-server room: its control handle already watches. */
-  adoptWatcher(room: MediaRoom): void {
+  /** This process created the media-server room on media server `server`: its control handle already watches. */
+  adoptWatcher(room: MediaRoom, server: number): void {
+    if (this.#watcher !== undefined && this.#watcher !== room) void this.closeWatcher();
+    this.#serverRoom = { server, credentials: room.credentials };
+    this.placedOn = server;
     this.#watch(room, []);
   }
 
@@ -82,7 +92,7 @@ export class RoomMedia {
       seat = new SeatMedia({
         peerId,
         room: this.id,
-        connection: this.#ctx.server.connection,
+        connectionOf: (server) => this.#connectionOf(server),
         seals: this.#ctx.seals,
         feeds: this.feeds,
         mediaRoom: () => this.mediaRoom(),
@@ -130,12 +140,16 @@ export class RoomMedia {
     if (this.#serverRoom === undefined) this.learnServerRoom(await this.#ctx.load(this.id));
     const serverRoom = this.#serverRoom;
     if (serverRoom === undefined) throw new MediaServerError('media-room-not-found', 'media-room');
+    // A watcher left in a room the media moved away from (another media server's).
+    if (this.#watcher !== undefined && this.#watcher.id !== serverRoom.credentials.id)
+      void this.closeWatcher();
     const room = this.#watcher ?? (await (this.#opening ??= this.#open(serverRoom)));
     return { room, serverRoom };
   }
 
   learnServerRoom(record: RoomMediaRecord | undefined): void {
     this.#serverRoom = record?.topology === 'sfu' ? this.#ctx.seals.openRoom(record.server) : undefined;
+    if (this.#serverRoom) this.placedOn = this.#serverRoom.server;
   }
 
   /** Destroys the media-server room itself (everyone's handles in it end). */
@@ -146,7 +160,7 @@ export class RoomMedia {
       await watcher.destroy();
       return;
     }
-    await this.#ctx.server.rooms.destroyRoom(serverRoom.credentials);
+    await this.#serverOf(serverRoom.server).rooms.destroyRoom(serverRoom.credentials);
   }
 
   /** Leaves the media-server room as its watcher (the room stays). */
@@ -165,7 +179,7 @@ export class RoomMedia {
 
   async #open(serverRoom: ServerRoom): Promise<MediaRoom> {
     try {
-      const { room, feeds } = await this.#ctx.server.rooms.openRoom(serverRoom.credentials);
+      const { room, feeds } = await this.#serverOf(serverRoom.server).rooms.openRoom(serverRoom.credentials);
       this.#watch(room, feeds);
       return room;
     } finally {
@@ -175,7 +189,6 @@ export class RoomMedia {
 
   #watch(room: MediaRoom, feeds: readonly Feed[]): void {
     this.#watcher = room;
-    this.#serverRoom ??= { server: this.#ctx.server.index, credentials: room.credentials };
     this.feeds.clear();
     this.#addFeeds(feeds);
     room.on('publishers', (added) => {
@@ -192,6 +205,16 @@ export class RoomMedia {
     room.on('left', gone);
     room.on('destroyed', () => this.#unwatch());
     room.on('lost', () => this.#unwatch());
+  }
+
+  #serverOf(index: number): MediaServer {
+    const server = this.#ctx.servers.get(index);
+    if (server === undefined) throw new MediaServerError('media-server-unavailable', 'media-room');
+    return server;
+  }
+
+  #connectionOf(index: number): JanusConnection {
+    return this.#serverOf(index).connection;
   }
 
   #unwatch(): void {

@@ -19,7 +19,7 @@ import type { MediaSeals, ServerRoom, SessionClaim } from './tokens.ts';
 export interface SeatMediaContext {
   readonly peerId: PeerId;
   readonly room: RoomId;
-  readonly connection: JanusConnection;
+  connectionOf(server: number): JanusConnection;
   readonly seals: MediaSeals;
   /** The room's media-server room, its watcher opened on this process if it was not yet. */
   mediaRoom(): Promise<{ room: MediaRoom; serverRoom: ServerRoom }>;
@@ -85,8 +85,9 @@ export class SeatMedia {
       // A new connection (a reload, or a rebuilt one): both of the old ones are dead.
       await this.#reset();
       try {
-        const session = await this.#openSession(() => this.#ctx.connection.createSession());
-        const { room } = await this.#ctx.mediaRoom();
+        const { room, serverRoom } = await this.#ctx.mediaRoom();
+        const connection = this.#ctx.connectionOf(serverRoom.server);
+        const session = await this.#openSession(() => connection.createSession());
         this.#setPublisher(await room.join({ display: this.#ctx.peerId, session }), publication);
         const answer = await this.#publisher!.publish(offer);
         this.#ctx.send({ type: 'media-publish-answer', sdp: answer.sdp });
@@ -178,7 +179,8 @@ export class SeatMedia {
   /** Takes over the handles another process (or this one before a restart) made for this seat. */
   reclaim(claim: SessionClaim): Promise<void> {
     return this.#queue.run(async () => {
-      const session = await this.#openSession(() => this.#ctx.connection.claimSession(claim.sessionId));
+      const connection = this.#ctx.connectionOf(claim.serverRoom.server);
+      const session = await this.#openSession(() => connection.claimSession(claim.sessionId));
       const handle = session.adopt(claim.publisherHandle, VIDEOROOM_PLUGIN);
       this.#setPublisher(new Publisher(handle, claim.feed, claim.privateId, []), claim.fingerprint);
       if (claim.subscriberHandle > 0) {
@@ -200,12 +202,9 @@ export class SeatMedia {
   close(mode: 'leave' | 'release'): Promise<void> {
     this.#isClosed = true;
     return this.#queue.run(async () => {
-      if (mode === 'release') {
-        this.#session?.release();
-        this.#forget();
-        return;
-      }
-      await this.#reset();
+      if (mode === 'leave') return this.#reset();
+      this.#session?.release();
+      this.#forget();
     });
   }
 

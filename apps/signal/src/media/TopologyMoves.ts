@@ -6,12 +6,15 @@ import type { RoomMedia as RoomMediaRecord, RoomRegistry } from '../rooms/RoomRe
 import type { Scheduler } from '../signaling/scheduler.ts';
 import type { MediaRoomsConfig } from './MediaRooms.ts';
 import type { MediaServer } from './MediaServer.ts';
+import type { MediaServers, ServerLoad } from './MediaServers.ts';
 import type { RoomMedia } from './RoomMedia.ts';
-import type { MediaSeals } from './tokens.ts';
+import type { MediaSeals, ServerRoom } from './tokens.ts';
 
 export interface TopologyMovesParts {
   rooms: RoomRegistry;
-  server: MediaServer;
+  servers: MediaServers;
+  /** What each media server carries, as this process sees it: placement picks the lightest. */
+  loadOf(index: number): ServerLoad;
   seals: MediaSeals;
   metrics: SignalMetrics;
   log: FastifyBaseLogger;
@@ -37,20 +40,69 @@ export class TopologyMoves {
     private readonly parts: TopologyMovesParts,
   ) {}
 
-  /** Moves the room to the media server, creating its media-server room unless one is still there. */
+  /**
+   * Moves the room to the media server: to its media-server room if one is still there on an
+   * available server (a quick return), or to a new one on the lightest available server.
+   */
   async toServer(room: RoomMedia, record: RoomMediaRecord | undefined, joiner: PeerId): Promise<boolean> {
-    const { server, rooms, seals } = this.parts;
-    if (!server.isUp) return false;
-    let serverRoom = seals.openRoom(record?.server);
+    const { servers, seals } = this.parts;
+    const kept = seals.openRoom(record?.server);
+    if (kept !== undefined && servers.isAvailable(kept.server)) {
+      return this.#place(room, record, { serverRoom: kept }, { joiner });
+    }
+    const server = servers.pick((index) => this.parts.loadOf(index));
+    if (server === undefined) return false;
+    return this.#place(room, record, { server }, { joiner });
+  }
+
+  /**
+   * The room's media server went down or is draining: the room goes to a new media-server room
+   * on another one, and everyone in it (joiner included) is told `topology: sfu` again, so each
+   * browser publishes and subscribes afresh there. False when no other server can take it.
+   */
+  async replace(
+    room: RoomMedia,
+    record: RoomMediaRecord,
+    reason: 'down' | 'draining',
+    /** The room waited for any server: its own, back again, will do (its room there is gone). */
+    isAnyServer = false,
+  ): Promise<boolean> {
+    const { servers, seals } = this.parts;
+    const from = seals.openRoom(record.server)?.server;
+    const server = servers.pick((index) => this.parts.loadOf(index), isAnyServer ? undefined : from);
+    if (server === undefined || record.topology !== 'sfu') return false;
+    const hasMoved = await this.#place(room, record, { server }, { restart: true });
+    if (hasMoved && from !== undefined) {
+      const old = servers.get(from);
+      if (old) old.movesAway += 1;
+      this.parts.metrics.mediaServerMoves.inc({ server: String(from) });
+      this.parts.log.info(
+        { event: 'media-server-move', room: room.id, from: `janus-${from}`, to: server.label, reason },
+        'room moved to another media server',
+      );
+    }
+    return hasMoved;
+  }
+
+  async #place(
+    room: RoomMedia,
+    record: RoomMediaRecord | undefined,
+    where: { serverRoom: ServerRoom } | { server: MediaServer },
+    how: { joiner?: PeerId; restart?: boolean },
+  ): Promise<boolean> {
+    const { rooms, seals } = this.parts;
+    let serverRoom: ServerRoom;
     let created: MediaRoom | undefined;
-    if (serverRoom === undefined) {
+    if ('serverRoom' in where) {
+      serverRoom = where.serverRoom;
+    } else {
       try {
-        created = await server.rooms.createRoom({ capacity: this.config.roomCapacity });
+        created = await where.server.rooms.createRoom({ capacity: this.config.roomCapacity });
       } catch (error) {
         this.parts.failed(room.id, 'create-room', error);
         return false;
       }
-      serverRoom = { server: server.index, credentials: created.credentials };
+      serverRoom = { server: where.server.index, credentials: created.credentials };
     }
     const version = record?.version ?? 0;
     const next: RoomMediaRecord = {
@@ -62,12 +114,16 @@ export class TopologyMoves {
       // Another process moved it first: use its media-server room.
       await created?.destroy().catch(() => undefined);
       room.learn(await rooms.mediaOf(room.id));
-      return room.topology === 'sfu';
+      return room.topology === 'sfu' && !how.restart;
     }
     room.learn(next);
-    if (created) room.adoptWatcher(created);
-    this.#moved(room.id, 'sfu');
-    await rooms.broadcast(room.id, { type: 'topology', topology: 'sfu' }, joiner);
+    if (created) room.adoptWatcher(created, serverRoom.server);
+    if (!how.restart) this.#moved(room.id, 'sfu');
+    await rooms.broadcast(
+      room.id,
+      { type: 'topology', topology: 'sfu', ...(how.restart ? { restart: true } : {}) },
+      how.joiner,
+    );
     return true;
   }
 

@@ -6,11 +6,13 @@ import type { Scheduler } from '../signaling/scheduler.ts';
 import type { SeatEvent } from '../signaling/seats/Session.ts';
 import type { PeerId } from '@app/protocol';
 import { MediaRooms, type MediaRoomsConfig } from './MediaRooms.ts';
-import { MediaServer, type MediaServerConfig } from './MediaServer.ts';
+import type { MediaServerConfig } from './MediaServer.ts';
+import { MediaServers } from './MediaServers.ts';
 import { Sealer } from './Sealer.ts';
 import { MediaSeals } from './tokens.ts';
 
 export { MediaRooms } from './MediaRooms.ts';
+export type { MediaServers } from './MediaServers.ts';
 
 export type CreateMediaRooms = typeof createMediaRooms;
 
@@ -31,8 +33,8 @@ export interface MediaParts {
  */
 export function createMediaRooms(config: MediaConfig, parts: MediaParts): MediaRooms | undefined {
   if (config.janusUrls.length === 0) return undefined;
-  const server = new MediaServer(config, parts.log);
+  const servers = new MediaServers(config, parts.log);
   // Sealed with the resume secret: a restarted process (or another one) opens them too.
   const seals = new MediaSeals(new Sealer(config.resumeSecret));
-  return new MediaRooms(config, { ...parts, server, seals });
+  return new MediaRooms(config, { ...parts, servers, seals });
 }

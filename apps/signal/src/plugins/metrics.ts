@@ -7,6 +7,16 @@ import type { RegistryStats } from '../rooms/RoomRegistry.ts';
 const ADDRESS_LIMITS = ['sockets-per-address', 'new-sockets-per-address', 'password-backoff'] as const;
 export type AddressLimit = (typeof ADDRESS_LIMITS)[number];
 
+/** One media server as the metrics show it: by its index in JANUS_URLS, never by its URL. */
+export interface MediaServerStat {
+  server: number;
+  isUp: boolean;
+  isDraining: boolean;
+  rooms: number;
+  participants: number;
+  streams: number;
+}
+
 /**
  * A counter bumped for every frame: a plain number, handed to prom-client only when
  * `/metrics` is read. prom-client's own `inc()` checks and hashes its labels on every call,
@@ -51,6 +61,8 @@ export class SignalMetrics {
   readonly closes: Counter<'reason'>;
   readonly topologyMoves: Counter<'to'>;
   readonly refusals: Counter<'limit'>;
+  readonly mediaServerMoves: Counter<'server'>;
+  #mediaServers: () => MediaServerStat[] = () => [];
   #roomStats: () => Promise<RegistryStats> = async () => ({ rooms: 0, peers: 0 });
 
   constructor() {
@@ -101,6 +113,13 @@ export class SignalMetrics {
     });
     // Every limit shows, at 0 until it first refuses, so an alert can watch its rate.
     for (const limit of ADDRESS_LIMITS) this.refusals.inc({ limit }, 0);
+    this.mediaServerMoves = new Counter({
+      name: 'signal_media_server_moves_total',
+      help: 'Rooms moved off a media server (it went down, or was drained), by media server index.',
+      labelNames: ['server'],
+      registers,
+    });
+    this.#mediaServerGauges(registers);
     const roomStats = () => this.#roomStats();
     new Gauge({
       name: 'signal_rooms',
@@ -123,6 +142,42 @@ export class SignalMetrics {
   /** A per-address limit refused a socket or a join. */
   refused(limit: AddressLimit): void {
     this.refusals.inc({ limit });
+  }
+
+  /** The media server gauges read their values from here at scrape time. */
+  observeMediaServers(stats: () => MediaServerStat[]): void {
+    this.#mediaServers = stats;
+    for (const { server } of stats()) this.mediaServerMoves.inc({ server: String(server) }, 0);
+  }
+
+  /**
+   * Per media server, as this process sees it: up, draining, and what it carries of the
+   * rooms this process has people in (another process's rooms show in its own metrics).
+   */
+  #mediaServerGauges(registers: Registry[]): void {
+    const stats = () => this.#mediaServers();
+    const gauges: [string, string, (stat: MediaServerStat) => number][] = [
+      ['signal_media_server_up', 'Whether the media server is reachable (1) or down (0).', (s) => +s.isUp],
+      ['signal_media_server_draining', 'Whether the media server is being drained.', (s) => +s.isDraining],
+      ['signal_media_server_rooms', 'Rooms on the media server.', (s) => s.rooms],
+      ['signal_media_server_participants', 'People in rooms on the media server.', (s) => s.participants],
+      [
+        'signal_media_server_forwarded_streams',
+        'Publications forwarded to a subscriber (each publisher to each other person).',
+        (s) => s.streams,
+      ],
+    ];
+    for (const [name, help, read] of gauges) {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['server'],
+        registers,
+        collect() {
+          for (const stat of stats()) this.set({ server: String(stat.server) }, read(stat));
+        },
+      });
+    }
   }
 
   /** The rooms and peers gauges read their values from here at scrape time. */

@@ -51,6 +51,8 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
   app.decorate('rooms', service.rooms);
   app.decorate('signaling', service);
   app.metrics.observeRooms(() => service.rooms.stats());
+  const media = service.media;
+  if (media) app.metrics.observeMediaServers(() => media.serverStats());
   // Start even when the store is down: /healthz reports it and clients retry.
   await service.rooms.open(2000);
   await service.media?.start();

@@ -139,8 +139,9 @@ export class Session {
     if (event.type === 'peer-left') this.#toldPeers.delete(event.id);
     if (event.type === 'hand') this.#tellHand(event.id, event.raised);
     if (event.type === 'topology') {
-      // `joined` may already have said it (a move decided while this seat was joining).
-      if (event.topology === this.#toldTopology) return;
+      // `joined` may already have said it (a move decided while this seat was joining); a
+      // move to another media server is news whatever the client was told.
+      if (event.topology === this.#toldTopology && event.restart !== true) return;
       this.#toldTopology = event.topology;
     }
     this.#outbox?.send(event);
