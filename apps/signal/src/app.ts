@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_CONFIG, type Config } from './config.ts';
+import adminPlugin from './plugins/admin.ts';
 import faultsPlugin from './plugins/faults.ts';
 import healthPlugin from './plugins/health.ts';
 import metricsPlugin from './plugins/metrics.ts';
@@ -47,6 +48,7 @@ export async function build(overrides: Partial<AppOptions> = {}): Promise<Fastif
     createRegistry: options.createRegistry ?? (await registryFactory(options, app.log)),
   });
   await app.register(healthPlugin);
+  if (options.adminToken !== undefined) await app.register(adminPlugin, { token: options.adminToken });
   if (options.faultInjection) await app.register(faultsPlugin);
 
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;

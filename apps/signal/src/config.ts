@@ -30,7 +30,7 @@ const janusUrlList = commaList.refine(
 );
 
 /** Values never echoed in a configuration error: they are secrets, or say where the media server is. */
-const UNSHOWN = /SECRET|KEY|JANUS_URLS/;
+const UNSHOWN = /SECRET|KEY|TOKEN|JANUS_URLS/;
 /** A count or duration where 0 turns the limit off. */
 const limitOrOff = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -85,6 +85,7 @@ const Env = z
     JANUS_URLS: janusUrlList,
     JANUS_API_SECRET: z.string().min(1).optional(),
     JANUS_ADMIN_KEY: z.string().min(1).optional(),
+    ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     MESH_MAX: positiveInt(4),
     ADDRESS_MAX_SOCKETS: limitOrOff(LIMITS.addressMaxSockets),
     ADDRESS_NEW_SOCKETS_PER_MINUTE: limitOrOff(LIMITS.addressNewSocketsPerMinute),
@@ -142,10 +143,12 @@ const Env = z
     faultInjection: e.FAULT_INJECTION,
     /** Fastify's `trustProxy`: believe X-Forwarded-* from these proxies. */
     trustProxy: e.TRUST_PROXY,
-    /** Janus WebSocket API URLs; the first one is used. None: every room is a mesh. */
+    /** Janus WebSocket API URLs; each room is placed on one of them. None: every room is a mesh. */
     janusUrls: e.JANUS_URLS,
     janusApiSecret: e.JANUS_API_SECRET,
     janusAdminKey: e.JANUS_ADMIN_KEY,
+    /** Bearer token of the operator's `/admin` routes (draining a media server); none: no such routes. */
+    adminToken: e.ADMIN_TOKEN,
     /** A room of at most this many people uses the mesh; a larger one the media server. */
     meshMax: e.MESH_MAX,
     meshReturnMs: MESH_RETURN_MS,

@@ -174,6 +174,12 @@ export class MediaRooms implements SeatMediaHooks {
     return this.#withSeat(client, 'restart', (seat) => seat.restart());
   }
 
+  /** Which media server the room's media is on (an index into JANUS_URLS), as the registry says. */
+  async placementOf(room: RoomId): Promise<number | undefined> {
+    const record = await this.#parts.rooms.mediaOf(room);
+    return record?.topology === 'sfu' ? this.#parts.seals.openRoom(record.server)?.server : undefined;
+  }
+
   /** For the metrics and /healthz: each media server's state and what it carries, as seen here. */
   serverStats(): (ServerLoad & { server: number; isUp: boolean; isDraining: boolean; movesAway: number })[] {
     return this.#parts.servers.all.map((server) => ({
