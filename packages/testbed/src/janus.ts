@@ -45,6 +45,8 @@ export interface JanusServerOptions {
   lab?: NetLab;
   /** Where Janus's namespace links to; without it, to a stub namespace made here. */
   link?: JanusLink;
+  /** Janus's namespace's role in the lab (default `janus`): several Janus in one lab need their own. */
+  role?: string;
   apiSecret?: string;
   /** The VideoRoom plugin's admin_key: room creation then requires it. */
   adminKey?: string;
@@ -125,7 +127,7 @@ export class JanusServer {
     const ownsLab = options.lab === undefined;
     const dir = mkdtempSync(join(tmpdir(), 'janus-'));
     try {
-      const ns = lab.namespace('janus');
+      const ns = lab.namespace(options.role ?? 'janus');
       const link = options.link ?? { ns: lab.namespace('edge'), ...DEFAULT_LINK };
       lab.link(
         { ns, dev: 'media0', cidr: link.janusCidr },
