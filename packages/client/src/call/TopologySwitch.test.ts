@@ -210,6 +210,37 @@ describe('TopologySwitch: make before break', () => {
 });
 
 describe('TopologySwitch: messages and signals while both paths run', () => {
+  it('says recent chat again on the new path after a move to another media server, and only then', () => {
+    const { transport, made, join, clock } = makeSwitch({ topology: 'sfu' });
+    join(ANN);
+    const old = made[0]!;
+    const early: PeerMessage = { type: 'chat', id: 'early-message-1', text: 'long ago', sentAt: 1 };
+    transport.broadcast(early);
+    clock.advance(20_000);
+    const chat: PeerMessage = { type: 'chat', id: 'abcdefgh12', text: 'hi', sentAt: 2 };
+    const status: PeerMessage = { type: 'status', isMicOn: true, isCameraOn: true, isSharingScreen: false };
+    transport.broadcast(chat);
+    transport.broadcast(status);
+    transport.moveTo('sfu');
+    const next = made[1]!;
+    transport.broadcast(chat);
+    expect(next.broadcasts).toEqual([chat]);
+    next.emit('media-arrived', { peerId: ANN, kind: 'video' });
+    clock.advance(0);
+    expect(next.broadcasts).toEqual([chat, chat]);
+    clock.advance(5000);
+    expect(next.broadcasts).toEqual([chat, chat, chat, chat]);
+    expect(old.broadcasts).toEqual([early, chat, status, chat]);
+
+    // Back to the mesh, and to the media server from there: the old path still works, no replay.
+    transport.moveTo('mesh');
+    made[2]!.emit('media-arrived', { peerId: ANN, kind: 'video' });
+    transport.moveTo('sfu');
+    made[3]!.emit('media-arrived', { peerId: ANN, kind: 'video' });
+    clock.advance(5000);
+    expect(made[3]!.broadcasts).toEqual([]);
+  });
+
   it('sends room messages on both paths and passes each message with an id on once', () => {
     const { transport, made, join } = makeSwitch();
     join(ANN);

@@ -27,6 +27,7 @@ import type { LocalTracks } from '../rtc/MediaSlots.ts';
 import type { MediaTransport, Topology, TransportEvents, ViewHints } from '../rtc/MediaTransport.ts';
 import { candidateUfrag, hasMediaSection } from '../rtc/sdp.ts';
 import type { MediaServerMessage } from '../signaling/SignalTypes.ts';
+import { ChatReplay } from './ChatReplay.ts';
 
 export interface TopologySwitchOptions {
   selfId: PeerId;
@@ -65,9 +66,13 @@ export class TopologySwitch implements MediaTransport {
   readonly #seen = new Set<string>();
   #view: ViewHints = { tiles: new Map(), speaker: null, pinned: null };
   #timer: TimerHandle | null = null;
+  readonly #chatReplay: ChatReplay;
+  /** The move in progress is to another media server: recent chat is said again after it. */
+  #isServerChange = false;
 
   constructor(options: TopologySwitchOptions) {
     this.#options = options;
+    this.#chatReplay = new ChatReplay(options.clock, (message) => this.#current.broadcast(message));
     this.#current = options.create(options.topology);
     this.#wire(this.#current);
   }
@@ -93,6 +98,7 @@ export class TopologySwitch implements MediaTransport {
     if (topology === 'mesh' && this.#current.topology === 'mesh') return;
     if (this.#old) this.#finishSwitch();
     const old = this.#current;
+    this.#isServerChange = topology === 'sfu' && old.topology === 'sfu';
     const next = this.#options.create(topology);
     this.#old = old;
     this.#current = next;
@@ -148,6 +154,7 @@ export class TopologySwitch implements MediaTransport {
   }
 
   broadcast(message: PeerMessage): void {
+    this.#chatReplay.sent(message);
     this.#current.broadcast(message);
     this.#old?.broadcast(message);
   }
@@ -212,6 +219,7 @@ export class TopologySwitch implements MediaTransport {
     this.#old = null;
     this.#retiring.clear();
     this.#events.clear();
+    this.#chatReplay.close();
   }
 
   #paths(): MediaTransport[] {
@@ -298,6 +306,8 @@ export class TopologySwitch implements MediaTransport {
     const old = this.#old;
     if (!old) return;
     this.#old = null;
+    if (this.#isServerChange) this.#chatReplay.replay();
+    this.#isServerChange = false;
     this.#retiring.add(old);
     old.retire(() => {
       this.#retiring.delete(old);
