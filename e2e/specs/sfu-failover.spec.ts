@@ -87,16 +87,20 @@ async function connectedTo(page: Page): Promise<string[]> {
     .sort();
 }
 
+/**
+ * Every remote colour right, and playing, in every page. A fresh publication starts with its
+ * encoder ramping up and Janus moving each subscriber up its simulcast layers: a dark frame
+ * at one of those switches only means it is not settled yet, so each check is tried again
+ * until it holds or `timeoutMs` runs out.
+ */
 async function everyoneSeesEveryone(people: InRoom[], timeoutMs: number): Promise<void> {
   for (const person of people) {
     for (const other of people) {
       if (other === person) continue;
-      await expectRemoteColour(
-        person.page,
-        remoteTile(person.page, other.name),
-        COLOURS[other.colour],
-        timeoutMs,
-      );
+      const tile = remoteTile(person.page, other.name);
+      await expect(() => expectRemoteColour(person.page, tile, COLOURS[other.colour], 5000)).toPass({
+        timeout: timeoutMs,
+      });
     }
   }
 }
