@@ -72,10 +72,10 @@ async function fill(server: TestServer | TestServer[], room: string, count: numb
 }
 
 /** Every one of `people` is told, once, that the room moved to another media server. */
-async function toldToRepublish(people: TestClient[]): Promise<void> {
+async function toldToRepublish(people: TestClient[], timeoutMs = 5000): Promise<void> {
   const isRestart = (message: TestClient['received'][number]) =>
     message.type === 'topology' && message.restart === true;
-  await eventually(() => people.every((person) => person.received.some(isRestart)), 5000);
+  await eventually(() => people.every((person) => person.received.some(isRestart)), timeoutMs);
   for (const person of people) expect(person.received.filter(isRestart)).toHaveLength(1);
 }
 
@@ -159,6 +159,23 @@ describe('placement on several media servers', { timeout: 60_000 }, () => {
     await fill(server, 'after', 3);
     expect(placements(server)).toEqual([1, 1]);
     expect((await server.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+  });
+
+  it('a server that hangs with its socket open fails its health check and is marked down', async () => {
+    const server = await serve();
+    const people = await fill(server, 'hang', 3);
+    const hosting = (await mediaOf(server).placementOf('hang'))!;
+    const frozen = Date.now();
+    januses[hosting]!.freeze(true);
+    try {
+      await toldToRepublish(people, 10_000);
+      console.info(`media server hung → everyone told to move: ${Date.now() - frozen} ms`);
+      expect(mediaOf(server).servers.get(hosting)?.isUp).toBe(false);
+      expect(await mediaOf(server).placementOf('hang')).toBe(1 - hosting);
+    } finally {
+      januses[hosting]!.freeze(false);
+    }
+    await eventually(() => mediaOf(server).servers.get(hosting)?.isUp === true, 15_000);
   });
 
   it('a draining server takes no new rooms; its rooms move when they change size, or at once on request', async () => {

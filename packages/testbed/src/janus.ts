@@ -200,6 +200,12 @@ export class JanusServer {
     await this.#process?.stop(signal, 3000);
   }
 
+  /** Freezes Janus (SIGSTOP) or lets it go on (SIGCONT): a server that hangs with its sockets open. */
+  freeze(isFrozen: boolean): void {
+    const pid = this.#process?.pid;
+    if (pid !== undefined && this.isRunning) process.kill(pid, isFrozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   /** Stops Janus, deletes the namespaces made for it and its configuration directory. */
   async destroy(): Promise<void> {
     await this.stop();
