@@ -93,5 +93,17 @@ describe('configuration', () => {
     const secret = parseConfig({ RESUME_SECRET: 'short' });
     expect(secret.ok).toBe(false);
     expect(secret.ok ? '' : secret.message).not.toContain('short');
+    const token = parseConfig({ ADMIN_TOKEN: 'tiny-token' });
+    expect(token.ok ? '' : token.message).toMatch(/ADMIN_TOKEN/);
+    expect(token.ok ? '' : token.message).not.toContain('tiny-token');
+  });
+
+  it('reads several media servers and the operator token', () => {
+    const parsed = parseConfig({
+      JANUS_URLS: 'ws://10.0.0.1:8188,ws://10.0.0.2:8188',
+      ADMIN_TOKEN: 'an-operator-token-of-length',
+    });
+    expect(parsed.ok && parsed.config.janusUrls).toEqual(['ws://10.0.0.1:8188', 'ws://10.0.0.2:8188']);
+    expect(parsed.ok && parsed.config.adminToken).toBe('an-operator-token-of-length');
   });
 });
