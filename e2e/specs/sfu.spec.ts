@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
 import { test, expect } from '../fixtures.ts';
@@ -13,8 +14,9 @@ import {
   sendChat,
   uniqueRoom,
 } from '../support/call.ts';
+import { acceptWhenOffered } from '../support/files.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
-import { openPersonIn, selectedPairs, type NamespacePerson } from '../support/netns.ts';
+import { connectionTraffic, openPersonIn, selectedPairs, type NamespacePerson } from '../support/netns.ts';
 import { SERVER_ENTRY } from '../support/paths.ts';
 import { sleep } from '../support/ports.ts';
 
@@ -23,7 +25,8 @@ import { sleep } from '../support/ports.ts';
  * interfaces, so it runs in a namespace of its own, linked by a veth pair to the namespace
  * where the signaling server and every browser run (the page's origin is that namespace's
  * own 127.0.0.1, a secure context). With MESH_MAX=2 the third joiner moves the room to the
- * media server; when one leaves, the two left return to the mesh. Three browsers, not more:
+ * media server (chat and photos go through it, a file goes straight between two browsers);
+ * when one leaves, the two left return to the mesh. Three browsers, not more:
  * each encodes three simulcast layers, and the machine has two cores.
  */
 const MESH_MAX = 2;
@@ -37,6 +40,8 @@ const EDGE = { address: '10.81.0.2' };
 const SIGNAL_PORT = 3080;
 /** The room has to stay at or below MESH_MAX this long before it moves back. */
 const MESH_RETURN_MS = 10_000;
+/** Big enough that it could not hide among a few status messages on the way to Janus. */
+const FILE_BYTES = 256 * 1024;
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -116,6 +121,49 @@ function videoPublications(page: Page): Promise<number> {
   });
 }
 
+/**
+ * Sends a file from one person to another in a media-server room and shows that it went
+ * straight between the two browsers: on each side the bytes crossed a data-only connection
+ * (no transceivers) whose pair ends at the other browser, and the sender's connections to
+ * Janus carried less data-channel traffic meanwhile than the file holds.
+ */
+async function sendFileDirectly(from: InRoom, to: InRoom, path: string): Promise<void> {
+  const bytes = randomBytes(FILE_BYTES);
+  await writeFile(path, bytes);
+  const toJanus = async () =>
+    (await connectionTraffic(from.page))
+      .filter((connection) => connection.remoteAddress === JANUS_ADDRESS)
+      .reduce((sum, connection) => sum + connection.dataBytesSent, 0);
+  const toJanusBefore = await toJanus();
+
+  await from.page.getByRole('button', { name: named('Send file') }).click();
+  const chooser = from.page.waitForEvent('filechooser');
+  await from.page
+    .getByRole('dialog')
+    .getByRole('button', { name: named(to.name) })
+    .click();
+  await (await chooser).setFiles(path);
+  const download = to.page.waitForEvent('download');
+  const name = path.split('/').at(-1)!;
+  await acceptWhenOffered(to.page, name);
+  expect((await readFile(await (await download).path())).equals(bytes), 'the bytes arrive intact').toBe(true);
+
+  for (const [person, side] of [
+    [from, 'pairBytesSent'],
+    [to, 'pairBytesReceived'],
+  ] as const) {
+    const links = (await connectionTraffic(person.page)).filter(
+      (connection) => connection.transceivers === 0,
+    );
+    expect(links, `${person.name}'s data-only connections`).toHaveLength(1);
+    expect(links[0]!.remoteAddress, 'the direct link ends at the other browser').toBe(EDGE.address);
+    expect(links[0]![side], `bytes ${side} over ${person.name}'s direct link`).toBeGreaterThan(FILE_BYTES);
+  }
+  expect((await toJanus()) - toJanusBefore, 'data sent to Janus during the transfer').toBeLessThan(
+    FILE_BYTES / 4,
+  );
+}
+
 /** Every remote colour right in every page; how long each took, to see a slow one. */
 async function everyoneSeesEveryone(people: InRoom[], timeoutMs: number): Promise<void> {
   const took: string[] = [];
@@ -175,6 +223,11 @@ test('a room past MESH_MAX moves to Janus, everyone sees and hears from everyone
     }
     await cy.page.getByRole('button', { name: named('Take photo') }).click();
     for (const person of [ada, ben]) await expect(chatLog(person.page).locator('img')).toHaveCount(1);
+
+    // A file never goes through Janus: Ada's reaches Ben over a link of their own.
+    const sending = Date.now();
+    await sendFileDirectly(ada, ben, testInfo.outputPath('minutes.bin'));
+    console.info(`a file straight from Ada to Ben in a media-server room: ${Date.now() - sending} ms`);
 
     // The signaling server crashes and comes back: media through Janus never stops, and the
     // restarted process takes the seats and their Janus sessions back.

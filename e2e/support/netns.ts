@@ -305,6 +305,49 @@ export async function selectedPairs(page: Page): Promise<SelectedPair[]> {
   });
 }
 
+export interface ConnectionTraffic {
+  /** Audio and video transceivers: 0 for a data-only connection (a direct file link). */
+  transceivers: number;
+  /** The selected pair's remote address, without the port ('' before one is selected). */
+  remoteAddress: string;
+  /** Bytes over the selected pair, every packet of the connection. */
+  pairBytesSent: number;
+  pairBytesReceived: number;
+  /** Payload bytes sent on the connection's data channels (those still open). */
+  dataBytesSent: number;
+}
+
+/** What each connected peer connection of the page carried so far, and where it goes. */
+export async function connectionTraffic(page: Page): Promise<ConnectionTraffic[]> {
+  return page.evaluate(async () => {
+    const { __netConnections: connections } = window as unknown as { __netConnections: RTCPeerConnection[] };
+    const traffic: ConnectionTraffic[] = [];
+    for (const connection of connections) {
+      if (connection.connectionState !== 'connected') continue;
+      const stats = await connection.getStats();
+      const entry: ConnectionTraffic = {
+        transceivers: connection.getTransceivers().length,
+        remoteAddress: '',
+        pairBytesSent: 0,
+        pairBytesReceived: 0,
+        dataBytesSent: 0,
+      };
+      stats.forEach((report: { type: string; selectedCandidatePairId?: string; bytesSent?: number }) => {
+        if (report.type === 'data-channel') entry.dataBytesSent += report.bytesSent ?? 0;
+        if (report.type !== 'transport' || !report.selectedCandidatePairId) return;
+        const pair = stats.get(report.selectedCandidatePairId) as
+          { remoteCandidateId: string; bytesSent: number; bytesReceived: number } | undefined;
+        if (!pair) return;
+        entry.remoteAddress = (stats.get(pair.remoteCandidateId) as { address?: string }).address ?? '';
+        entry.pairBytesSent = pair.bytesSent;
+        entry.pairBytesReceived = pair.bytesReceived;
+      });
+      traffic.push(entry);
+    }
+    return traffic;
+  });
+}
+
 export async function iceRestartCount(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __netRestarts: number }).__netRestarts);
 }
