@@ -327,6 +327,24 @@ describe('TopologySwitch: messages and signals while both paths run', () => {
     expect(sfu.signals).toEqual([dataOnly, candidate('link-ufrag'), { candidate: null }]);
   });
 
+  it('routes a candidate to the connection its description went to, before that connection applied it', () => {
+    // Back on the mesh while a file link to Ann still runs: the mesh answer arrives, and its
+    // candidates come before the mesh connection has applied it (it knows no ufrag yet).
+    const { transport, made, join } = makeSwitch({ topology: 'sfu' });
+    join(ANN);
+    transport.moveTo('mesh');
+    const [sfu, mesh] = made as [FakeTransport, FakeTransport];
+    sfu.ufrags.set(ANN, 'link-ufrag');
+    const answer: SignalData = {
+      description: { type: 'answer', sdp: 'v=0\r\na=ice-ufrag:mesh-ufrag\r\nm=video 9\r\n' },
+    };
+    const candidate: SignalData = { candidate: { candidate: 'candidate:1', usernameFragment: 'mesh-ufrag' } };
+    transport.handleSignal(ANN, answer);
+    transport.handleSignal(ANN, candidate);
+    expect(mesh.signals).toEqual([answer, candidate]);
+    expect(sfu.signals).toEqual([]);
+  });
+
   it('drops a media description for a mesh that no longer exists', () => {
     const { transport, made, join } = makeSwitch();
     join(ANN);

@@ -25,9 +25,10 @@ import type { SenderLink } from '../files/FileSender.ts';
 import type { MediaKind } from '../rtc/MediaArrival.ts';
 import type { LocalTracks } from '../rtc/MediaSlots.ts';
 import type { MediaTransport, Topology, TransportEvents, ViewHints } from '../rtc/MediaTransport.ts';
-import { candidateUfrag, hasMediaSection } from '../rtc/sdp.ts';
+import { candidateUfrag, hasMediaSection, iceUfrag } from '../rtc/sdp.ts';
 import type { MediaServerMessage } from '../signaling/SignalTypes.ts';
 import { ChatReplay } from './ChatReplay.ts';
+import { FirstTimeFilter } from './FirstTimeFilter.ts';
 
 export interface TopologySwitchOptions {
   selfId: PeerId;
@@ -44,10 +45,8 @@ export interface TopologySwitchOptions {
 
 /** The old path closes at the latest this long after a move began. */
 const SWITCH_TIMEOUT_MS = 5000;
-/** Message ids remembered to pass each message on once. */
-const SEEN_MAX = 4096;
-/** Longer text fields are left out of a message's key (see #isFirstTime). */
-const SHORT_FIELD_MAX = 100;
+/** Ufrags remembered to route candidates. */
+const UFRAGS_MAX = 256;
 
 export class TopologySwitch implements MediaTransport {
   readonly #events = new Emitter<TransportEvents>();
@@ -63,7 +62,9 @@ export class TopologySwitch implements MediaTransport {
   /** The new path's latest stream of each person, shown once they switch. */
   readonly #latest = new Map<PeerId, MediaStream | null>();
   readonly #badCounts = new Map<MediaTransport, Map<PeerId, number>>();
-  readonly #seen = new Set<string>();
+  readonly #firstTime = new FirstTimeFilter();
+  /** The path each `peerId\nufrag` of a description went to: its candidates may come first. */
+  readonly #ufragPaths = new Map<string, MediaTransport>();
   #view: ViewHints = { tiles: new Map(), speaker: null, pinned: null };
   #timer: TimerHandle | null = null;
   readonly #chatReplay: ChatReplay;
@@ -132,7 +133,12 @@ export class TopologySwitch implements MediaTransport {
   }
 
   handleSignal(from: PeerId, data: SignalData): void {
-    for (const path of this.#signalPaths(from, data)) path.handleSignal(from, data);
+    const paths = this.#signalPaths(from, data);
+    const ufrag = 'description' in data ? iceUfrag(data.description.sdp) : null;
+    if (ufrag && paths[0]) this.#ufragPaths.set(`${from}\n${ufrag}`, paths[0]);
+    if (this.#ufragPaths.size > UFRAGS_MAX)
+      this.#ufragPaths.delete(this.#ufragPaths.keys().next().value ?? '');
+    for (const path of paths) path.handleSignal(from, data);
   }
 
   handleMedia(message: MediaServerMessage): void {
@@ -240,8 +246,13 @@ export class TopologySwitch implements MediaTransport {
     const live = [this.#current, ...(this.#old ? [this.#old] : []), ...this.#retiring];
     if ('candidate' in data) {
       if (data.candidate === null) return live;
+      // By ufrag: the path its description went to (a connection applies one some time after it
+      // arrives), or whose connection applied it; else any path with a connection to them.
       const ufrag = candidateUfrag(data.candidate);
-      const owner = live.find((path) => ufrag !== null && path.remoteUfrag(from) === ufrag);
+      const routed = this.#ufragPaths.get(`${from}\n${ufrag}`);
+      const owner = live.find(
+        (path) => path === routed || (ufrag !== null && path.remoteUfrag(from) === ufrag),
+      );
       return [owner ?? live.find((path) => path.remoteUfrag(from) !== null) ?? this.#current];
     }
     if (data.description.type === 'rollback') return [];
@@ -269,7 +280,7 @@ export class TopologySwitch implements MediaTransport {
       path.on('media-arrived', ({ peerId, kind }) => this.#onArrived(path, peerId, kind)),
       path.on(
         'message',
-        (event) => this.#isFirstTime(event.peerId, event.message) && events.emit('message', event),
+        (event) => this.#firstTime.pass(event.peerId, event.message) && events.emit('message', event),
       ),
       path.on('bad-message', ({ peerId, count }) => this.#onBadMessage(path, peerId, count)),
       path.on('channel-open', (event) => path === this.#current && events.emit('channel-open', event)),
@@ -316,24 +327,6 @@ export class TopologySwitch implements MediaTransport {
       this.#badCounts.delete(old);
       old.close();
     });
-  }
-
-  /**
-   * A message sent on both paths arrives twice, alike in every field. One repeated on purpose
-   * differs in some short field: a second `file-resume` of a transfer asks with a new
-   * `attempt`, a photo's chunks have their `index`. So the key is every field but long text
-   * (a chat's words, a chunk's data), which the `id` already tells apart.
-   */
-  #isFirstTime(peerId: PeerId, message: PeerMessage): boolean {
-    if (!('id' in message)) return true;
-    const fields = Object.entries(message).filter(
-      ([, value]) => typeof value !== 'string' || value.length <= SHORT_FIELD_MAX,
-    );
-    const key = `${peerId}\n${JSON.stringify(fields)}`;
-    if (this.#seen.has(key)) return false;
-    this.#seen.add(key);
-    if (this.#seen.size > SEEN_MAX) this.#seen.delete(this.#seen.values().next().value ?? '');
-    return true;
   }
 
   /** Each path counts someone's bad messages on its own: people see the sum. */
