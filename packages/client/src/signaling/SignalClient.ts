@@ -5,9 +5,8 @@
  * After an unexpected close it reconnects with exponential backoff and jitter (first retry
  * within ~300 ms, capped at 5 s) and joins again with the `resumeToken` of the last
  * `joined`, the same name and password, so the server gives back the same PeerId and seat.
- * Signals sent while disconnected are queued and sent in order once the server has
- * answered the join again (the peer connections are never torn down, so they still mean
- * something). The media-server session's token goes back as `join.media` with the resume token.
+ * Signals sent while disconnected are queued and sent in order once the join is answered
+ * again (the peer connections live on); the media-server session's token goes back too.
  */
 import {
   parseServerMessage,
@@ -162,10 +161,8 @@ export class SignalClient {
    */
   reconnectNow(): void {
     if (this.#state === 'closed' || !this.#join) return;
-    if (this.#retryTimer !== null) {
-      this.#options.clock.clearTimeout(this.#retryTimer);
-      this.#retryTimer = null;
-    }
+    this.#options.clock.clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
     const old = this.#socket;
     if (old) {
       this.#detach(old);
@@ -178,7 +175,7 @@ export class SignalClient {
 
   close(): void {
     if (this.#state === 'closed') return;
-    if (this.#retryTimer !== null) this.#options.clock.clearTimeout(this.#retryTimer);
+    this.#options.clock.clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
     for (const stale of this.#stale.splice(0)) stale.close(1000, 'bye');
     this.#watch.stop();
@@ -220,9 +217,7 @@ export class SignalClient {
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') this.#onFrame(event.data);
     };
-    socket.onerror = () => {
-      // A close event always follows; reconnecting is decided there.
-    };
+    // An error is always followed by a close event: reconnecting is decided there.
     socket.onclose = () => {
       this.#detach(socket);
       if (this.#socket !== socket) return;
