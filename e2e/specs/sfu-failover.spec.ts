@@ -10,9 +10,10 @@ import { sleep } from '../support/ports.ts';
 /**
  * Two media servers: each Janus in a namespace of its own, both linked to the namespace where
  * the signaling server and the browsers run. A media-server room of three (MESH_MAX=2) is on
- * one of them; that Janus is killed (SIGKILL, a crash). The signaling server sees its socket
- * close, places the room on the other Janus and tells everyone, and every browser publishes
- * and subscribes there on its own: nobody rejoins, chat goes on.
+ * one of them. The operator drains that one at once: the room moves to the other. Then the
+ * other is killed (SIGKILL, a crash): the signaling server sees its socket close, places the
+ * room back on the first and tells everyone. Each time every browser publishes and subscribes
+ * on the new Janus on its own: nobody rejoins, chat goes on.
  */
 const MESH_MAX = 2;
 const PEOPLE: [string, Colour][] = [
@@ -25,6 +26,7 @@ const LINKS = [
   { janus: '10.84.0.1', edge: '10.84.0.2' },
 ];
 const SIGNAL_PORT = 3081;
+const ADMIN_TOKEN = 'operator-token-for-the-failover-test';
 const origin = `http://127.0.0.1:${SIGNAL_PORT}`;
 
 test.describe.configure({ timeout: 120_000 });
@@ -58,6 +60,7 @@ test.beforeAll(async () => {
     PORT: String(SIGNAL_PORT),
     JANUS_URLS: januses.map((janus) => janus.url).join(','),
     MESH_MAX: String(MESH_MAX),
+    ADMIN_TOKEN,
   });
   await reached(2);
 });
@@ -78,6 +81,20 @@ async function reached(count: number): Promise<void> {
 }
 
 type InRoom = NamespacePerson & { name: string; colour: Colour };
+
+/**
+ * An operator's request to the admin routes, made from a page (the signaling server listens
+ * in the browsers' namespace); its status and body.
+ */
+function admin(page: Page, method: string, path: string): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ({ method, path, token }) => {
+      const response = await fetch(path, { method, headers: { authorization: `Bearer ${token}` } });
+      return { status: response.status, body: await response.json() };
+    },
+    { method, path, token: ADMIN_TOKEN },
+  );
+}
 
 /** The Janus addresses the page's connected pairs end at. */
 async function connectedTo(page: Page): Promise<string[]> {
@@ -107,7 +124,7 @@ async function everyoneSeesEveryone(people: InRoom[], timeoutMs: number): Promis
 
 // Playwright reads a test's fixtures from its destructuring: none here.
 // eslint-disable-next-line no-empty-pattern
-test('the media server of a room dies: everyone gets media back through the other one, chat goes on', async ({}, testInfo) => {
+test('a room moves off a drained media server, and back when the other one dies; media returns each time, chat goes on', async ({}, testInfo) => {
   const room = uniqueRoom('failover');
   const people: InRoom[] = [];
   const reachedBefore = (server.output().match(/media server reached/g) ?? []).length;
@@ -140,16 +157,31 @@ test('the media server of a room dies: everyone gets media back through the othe
     await everyoneSeesEveryone(people, 15_000);
     const index = LINKS.findIndex((link) => link.janus === hosting);
     const other = LINKS[1 - index]!.janus;
-
-    const killed = Date.now();
-    await januses[index]!.stop('SIGKILL');
-    // Said while the room is between media servers: it reaches everyone once they are across.
     const [ada, ben, cy] = people as [InRoom, InRoom, InRoom];
+
+    // The operator drains the hosting Janus at once: the room moves to the other one.
+    const drained = Date.now();
+    const drain = await admin(ada.page, 'POST', `/admin/media-servers/${index}/drain?now=1`);
+    expect(drain).toEqual({ status: 200, body: { server: index, draining: true, moving: 1 } });
+    for (const person of people) {
+      await expect.poll(() => connectedTo(person.page), { timeout: 20_000 }).toEqual([other, other]);
+    }
+    await everyoneSeesEveryone(people, 20_000);
+    console.info(
+      `media server drained → every colour right through the other one: ${Date.now() - drained} ms`,
+    );
+    const undrain = await admin(ada.page, 'DELETE', `/admin/media-servers/${index}/drain`);
+    expect(undrain).toEqual({ status: 200, body: { server: index, draining: false } });
+
+    // The Janus the room is on now dies: the room goes back to the first one.
+    const killed = Date.now();
+    await januses[1 - index]!.stop('SIGKILL');
+    // Said while the room is between media servers: it reaches everyone once they are across.
     await sendChat(ada.page, 'said during the move');
     // The frozen last frame of the old connection shows the right colour too: first the pages'
     // only connected pairs end at the other Janus (the old path has closed), then the colours.
     for (const person of people) {
-      await expect.poll(() => connectedTo(person.page), { timeout: 20_000 }).toEqual([other, other]);
+      await expect.poll(() => connectedTo(person.page), { timeout: 20_000 }).toEqual([hosting, hosting]);
     }
     await everyoneSeesEveryone(people, 20_000);
     const failoverMs = Date.now() - killed;
