@@ -28,6 +28,12 @@ afterEach(async () => {
   await fleet.closeAll();
   // A test that killed a Janus leaves it running again for the next one.
   for (const janus of januses) if (!janus.isRunning) await janus.restart();
+  // Rooms and draining servers of one test are not the next one's.
+  if (redis !== undefined) {
+    const client = redis.client();
+    await client.flushall();
+    client.disconnect();
+  }
 });
 
 afterAll(async () => {
@@ -215,5 +221,66 @@ describe('placement on several media servers', { timeout: 60_000 }, () => {
     expect(now.json()).toEqual({ server: 0, draining: true, moving: 1 });
     await eventually(async () => (await media.placementOf('back')) === 1, 5000);
     expect(await metricValue(server.app, 'signal_media_server_moves_total', '{server="0"}')).toBe(2);
+  });
+});
+
+describe('draining shared by every process through Redis', { timeout: 60_000 }, () => {
+  it('a drain through one process holds for all, a later one included; `now` moves rooms only another process has people in', async () => {
+    const resumeSecret = randomBytes(24).toString('hex');
+    const shared = { redisUrl: redis.url, resumeSecret };
+    const [a, b] = [await serve(shared), await serve(shared)];
+    const started = Date.now();
+
+    // Drained through A: B lists it as draining and gives it no new room (left to itself,
+    // carrying nothing, B would choose the first listed).
+    expect((await admin(a, 'POST', '/admin/media-servers/0/drain')).json()).toEqual({
+      server: 0,
+      draining: true,
+      moving: 0,
+    });
+    await eventually(() => mediaOf(b).servers.get(0)?.isDraining === true, 1000);
+    console.info(`drained through one process → the other knows: ${Date.now() - started} ms`);
+    const listed = await b.app.inject({
+      method: 'GET',
+      url: '/admin/media-servers',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(listed.json()).toMatchObject({
+      draining: [0],
+      servers: [{ isDraining: true }, { isDraining: false }],
+    });
+    await fill(b, 'on-b', 3);
+    expect(await mediaOf(b).placementOf('on-b')).toBe(1);
+
+    // A process started after the drain reads it at start.
+    const c = await serve(shared);
+    expect(mediaOf(c).servers.get(0)?.isDraining).toBe(true);
+    await fill(c, 'on-c', 3);
+    expect(await mediaOf(c).placementOf('on-c')).toBe(1);
+
+    // Undrained through B: A gives it rooms again.
+    expect((await admin(b, 'DELETE', '/admin/media-servers/0/drain')).json()).toEqual({
+      server: 0,
+      draining: false,
+    });
+    await eventually(() => mediaOf(a).servers.get(0)?.isDraining === false, 1000);
+    await fill(a, 'on-a', 3);
+    expect(await mediaOf(a).placementOf('on-a')).toBe(0);
+
+    // A room whose people are all on B sits on server 0; drained at once through A, it moves
+    // too. A counts only its own room.
+    const onlyB = await fill(b, 'only-b', 3);
+    expect(await mediaOf(b).placementOf('only-b')).toBe(0);
+    const asked = Date.now();
+    expect((await admin(a, 'POST', '/admin/media-servers/0/drain?now=1')).json()).toEqual({
+      server: 0,
+      draining: true,
+      moving: 1,
+    });
+    await toldToRepublish(onlyB);
+    console.info(`drained now through A → B's room told to move: ${Date.now() - asked} ms`);
+    expect(await mediaOf(b).placementOf('only-b')).toBe(1);
+    await eventually(async () => (await mediaOf(a).placementOf('on-a')) === 1, 5000);
+    expect(await metricValue(b.app, 'signal_media_server_draining', '{server="0"}')).toBe(1);
   });
 });

@@ -40,7 +40,10 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   readonly label: string;
   readonly connection: JanusConnection;
   readonly rooms: VideoRoomClient;
-  /** Set by an operator: takes no new rooms, and its rooms move when they next change size. */
+  /**
+   * Set by an operator through any process, and kept by the room registry for all of them:
+   * takes no new rooms, and its rooms move when they next change size.
+   */
   isDraining = false;
   /** Rooms moved away from it (failover or draining). */
   movesAway = 0;

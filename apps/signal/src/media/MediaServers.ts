@@ -38,6 +38,18 @@ export class MediaServers {
     return this.get(index)?.isAvailable ?? false;
   }
 
+  /** Marks the listed servers draining and every other one not; returns those that changed. */
+  setDraining(draining: readonly number[]): MediaServer[] {
+    const changed: MediaServer[] = [];
+    for (const server of this.all) {
+      const isDraining = draining.includes(server.index);
+      if (server.isDraining === isDraining) continue;
+      server.isDraining = isDraining;
+      changed.push(server);
+    }
+    return changed;
+  }
+
   /** Where a room goes now; undefined when no media server is available. */
   pick(loadOf: (index: number) => ServerLoad, except?: number): MediaServer | undefined {
     let best: { server: MediaServer; load: ServerLoad } | undefined;

@@ -68,7 +68,23 @@ export class Placement {
       .finally(() => this.#checking.delete(room.id));
   }
 
-  /** The operator wants the rooms off `index` now. */
+  /**
+   * The registry says which servers drain (after a change through any process, or a read of
+   * it afresh); with `moveNow`, an operator asked another process for that server's rooms
+   * to move now, and this process moves the ones it has seats in.
+   */
+  drain(servers: readonly number[], moveNow?: number): void {
+    for (const server of this.#parts.servers.setDraining(servers)) {
+      const event = server.isDraining ? 'media-server-draining' : 'media-server-undrained';
+      this.#parts.log.info(
+        { event, janus: server.label },
+        server.isDraining ? 'draining' : 'takes new rooms',
+      );
+    }
+    if (moveNow !== undefined) this.drainNow(moveNow);
+  }
+
+  /** The operator wants the rooms off `index` now: this process's, moved by it; returns how many. */
   drainNow(index: number): number {
     let count = 0;
     for (const room of this.#parts.known()) {

@@ -91,4 +91,29 @@ describe('MemoryRoomRegistry', () => {
     await rooms.join({ room: 'r', peer: bob });
     expect(await rooms.hasDeparted('r', bob.id)).toBe(false);
   });
+
+  it('keeps the draining media servers, tells the process at each change, and never asks it to move rooms', async () => {
+    const told: [readonly number[], number | undefined][] = [];
+    const rooms = new MemoryRoomRegistry({
+      capacity: 3,
+      deliver: () => {},
+      draining: (servers, moveNow) => told.push([servers, moveNow]),
+    });
+    expect(await rooms.draining()).toEqual([]);
+    await rooms.setDraining(2, true);
+    await rooms.setDraining(0, true, true);
+    await rooms.setDraining(2, true);
+    expect(await rooms.draining()).toEqual([0, 2]);
+    await rooms.setDraining(2, false);
+    await rooms.setDraining(1, false);
+    expect(await rooms.draining()).toEqual([0]);
+    // The caller moves its own rooms: the hook is never asked to (there is no other process).
+    expect(told).toEqual([
+      [[2], undefined],
+      [[0, 2], undefined],
+      [[0, 2], undefined],
+      [[0], undefined],
+      [[0], undefined],
+    ]);
+  });
 });

@@ -17,6 +17,7 @@ export interface MemoryRoomRegistryOptions {
   capacity: number;
   deliver: Deliver;
   roomClosed?: RegistryHooks['roomClosed'];
+  draining?: RegistryHooks['draining'];
 }
 
 /** All rooms in this process's memory: the default when no `REDIS_URL` is set. */
@@ -26,11 +27,15 @@ export class MemoryRoomRegistry implements RoomRegistry {
   readonly #capacity: number;
   readonly #deliver: Deliver;
   readonly #roomClosed: RegistryHooks['roomClosed'];
+  readonly #onDraining: RegistryHooks['draining'];
+  /** One process: the draining media servers are this process's alone. */
+  readonly #draining = new Set<number>();
 
   constructor(options: MemoryRoomRegistryOptions) {
     this.#capacity = options.capacity;
     this.#deliver = options.deliver;
     this.#roomClosed = options.roomClosed;
+    this.#onDraining = options.draining;
   }
 
   async join({ room: roomId, peer, password, capacity }: JoinRequest): Promise<JoinOutcome> {
@@ -134,6 +139,17 @@ export class MemoryRoomRegistry implements RoomRegistry {
     if (room === undefined || (room.media?.version ?? 0) !== expectedVersion) return false;
     room.media = media;
     return true;
+  }
+
+  /** No other process to tell, so `moveNow` asks nothing more: the caller moves the rooms. */
+  async setDraining(index: number, isDraining: boolean, _moveNow?: boolean): Promise<void> {
+    if (isDraining) this.#draining.add(index);
+    else this.#draining.delete(index);
+    this.#onDraining?.(await this.draining());
+  }
+
+  async draining(): Promise<number[]> {
+    return [...this.#draining].sort((a, b) => a - b);
   }
 
   async open(): Promise<void> {}

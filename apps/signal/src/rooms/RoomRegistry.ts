@@ -54,6 +54,13 @@ export interface RegistryHooks {
   release(peerId: PeerId): void;
   /** The room emptied while it had a media record: its media-server room can go. */
   roomClosed?(room: RoomId, media: RoomMedia): void;
+  /**
+   * Which media servers drain now (indexes into JANUS_URLS, the same list on every process):
+   * told after every change through any process, and again whenever the registry reads it
+   * afresh. With `moveNow`, an operator on another process asked for the rooms on that
+   * server to move at once: this process moves the ones it has seats in.
+   */
+  draining?(servers: readonly number[], moveNow?: number): void;
 }
 
 /** How the signaling service gets its registry: the registry calls back through `hooks`. */
@@ -135,6 +142,15 @@ export interface RoomRegistry {
    * once: exactly one wins.
    */
   setMedia(room: RoomId, expectedVersion: number, media: RoomMedia): Promise<boolean>;
+  /**
+   * Marks media server `index` draining (it takes no new room) or not, for every process
+   * sharing the registry: each, this one included, hears it through `hooks.draining` before
+   * this resolves for this one and promptly for the others. With `moveNow`, the other
+   * processes move their rooms off it at once; this process's rooms are the caller's to move.
+   */
+  setDraining(index: number, isDraining: boolean, moveNow?: boolean): Promise<void>;
+  /** The media servers draining now, as the registry keeps them, in ascending order. */
+  draining(): Promise<number[]>;
   /** Connects to the backing store, waiting at most `timeoutMs`; never throws. */
   open(timeoutMs: number): Promise<void>;
   stats(): Promise<RegistryStats>;

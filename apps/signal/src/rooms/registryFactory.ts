@@ -19,6 +19,7 @@ export async function registryFactory(
         capacity: roomCapacity,
         deliver: hooks.deliver,
         roomClosed: hooks.roomClosed,
+        draining: hooks.draining,
       });
   }
   const [{ Redis }, { RedisRoomRegistry }] = await Promise.all([

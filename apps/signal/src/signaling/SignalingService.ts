@@ -83,6 +83,7 @@ export class SignalingService {
       },
       release: (peerId) => this.#seating.release(peerId),
       roomClosed: (room, record) => this.media?.roomClosed(room, record),
+      draining: (servers, moveNow) => this.media?.placement.drain(servers, moveNow),
     });
     const media = createMediaRooms?.(config, {
       rooms: this.rooms,

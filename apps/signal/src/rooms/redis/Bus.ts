@@ -31,6 +31,13 @@ const BusMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('release'), peer: PeerId }),
   // A seat now belongs to another process (a cross-process resume): forget its cached owner.
   z.object({ kind: z.literal('moved'), peer: PeerId }),
+  // To every process: the draining media servers changed (read them again); with `moveNow`,
+  // move the rooms off that one at once. `from` skips the sender, which applied it already.
+  z.object({
+    kind: z.literal('draining'),
+    from: z.string().max(64),
+    moveNow: z.number().int().min(0).max(1000).optional(),
+  }),
 ]);
 export type BusMessage = z.infer<typeof BusMessage>;
 
@@ -83,10 +90,10 @@ export class Bus {
     this.#subscriber.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.#receive(payload));
   }
 
-  /** Connects the subscriber and listens on this process's channel. */
+  /** Connects the subscriber and listens on this process's channel and on everyone's. */
   async listen(): Promise<void> {
     await this.#subscriber.connect();
-    await this.#subscriber.subscribe(this.#keys.channel(this.#processId));
+    await this.#subscriber.subscribe(this.#keys.channel(this.#processId), this.#keys.everyone);
   }
 
   /**
@@ -112,6 +119,11 @@ export class Bus {
       batch.published = { promise, resolve, reject };
     }
     return batch.published.promise;
+  }
+
+  /** Publishes `message` to every process listening, this one included, at once (rare: no batch). */
+  async publishToAll(message: BusMessage): Promise<void> {
+    await this.#commands.publish(this.#keys.everyone, JSON.stringify([message]));
   }
 
   /** Publishes what is queued now (also before disconnecting). */

@@ -12,12 +12,14 @@ export interface PresenceOptions {
   scripts: SeatScripts;
   processId: string;
   /** A process whose presence key is older than this is dead, and its seats are swept. */
-  ttlMs: number;
+  ttlMs?: number | undefined;
   localSeats: LocalSeats;
   /** Frees a seat and tells its room (the same path as a leave). */
   freeSeat(room: RoomId, peerId: PeerId, owner: string): Promise<void>;
   log: FastifyBaseLogger;
 }
+
+const DEFAULT_TTL_MS = 6000;
 
 /**
  * Keeps this process's seats honest in Redis: a presence key refreshed every third of its
@@ -28,16 +30,18 @@ export interface PresenceOptions {
  */
 export class Presence {
   readonly #options: PresenceOptions;
+  readonly #ttlMs: number;
   #timer: NodeJS.Timeout | undefined;
   #hasBeenReady = false;
   #isStopped = false;
 
   constructor(options: PresenceOptions) {
     this.#options = options;
+    this.#ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   }
 
   start(): void {
-    this.#timer = setInterval(() => void this.#tick(), Math.max(50, this.#options.ttlMs / 3));
+    this.#timer = setInterval(() => void this.#tick(), Math.max(50, this.#ttlMs / 3));
   }
 
   stop(): void {
@@ -83,10 +87,10 @@ export class Presence {
   }
 
   async #refresh(): Promise<void> {
-    const { commands, keys, processId, ttlMs } = this.#options;
+    const { commands, keys, processId } = this.#options;
     await commands
       .multi()
-      .set(keys.presence(processId), '1', 'PX', ttlMs)
+      .set(keys.presence(processId), '1', 'PX', this.#ttlMs)
       .sadd(keys.processes, processId)
       .exec();
   }

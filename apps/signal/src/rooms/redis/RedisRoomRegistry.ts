@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LeaveReason, Peer, PeerId, Reaction, RoomId, SignalData, TopologyMessage } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { hashPassword, verifyPassword } from '../password.ts';
 import {
   DEPARTURE_MEMORY_MS,
@@ -14,12 +14,14 @@ import {
   type RoomRegistry,
 } from '../RoomRegistry.ts';
 import { Bus, type BusMessage } from './Bus.ts';
+import { createClients } from './clients.ts';
 import { RedisKeys } from './keys.ts';
 import { LocalSeats } from './LocalSeats.ts';
 import { OwnerCache } from './OwnerCache.ts';
 import { Presence } from './Presence.ts';
 import { encodeMedia, flatten, parseMedia, parseMember, parseMembers, type Member } from './records.ts';
 import { SeatScripts } from './scripts.ts';
+import { SharedDraining } from './SharedDraining.ts';
 
 export interface RedisRoomRegistryOptions {
   /** ioredis's client class, which the caller loads only when Redis is configured. */
@@ -32,28 +34,20 @@ export interface RedisRoomRegistryOptions {
   presenceTtlMs?: number | undefined;
   /** Key prefix, so several deployments (or tests) can share one Redis. */
   prefix?: string;
+  /** How often the draining media servers are read again (a missed message heals by then). */
+  drainingReadMs?: number | undefined;
 }
-
-const DEFAULT_PRESENCE_TTL_MS = 6000;
 
 /** A join gives up after this many races with the room being emptied and recreated. */
 const JOIN_ATTEMPTS = 5;
-
-const CLIENT_OPTIONS: RedisOptions = {
-  lazyConnect: true,
-  // Fail fast while Redis is away instead of queueing joins for an unknown time; the
-  // client sees its socket close and reconnects, and /healthz says 503 meanwhile.
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1000),
-};
 
 /**
  * Rooms shared by several processes through Redis, so that peers on different processes
  * join, signal, see each other leave and respect one capacity as if on one process.
  * Membership and capacity live in one hash per room, changed only by scripts (scripts.ts);
  * events travel over pub/sub (Bus.ts); the owners of remote peers are cached (OwnerCache.ts);
- * and each process keeps its presence and sweeps dead ones (Presence.ts).
+ * each process keeps its presence and sweeps dead ones (Presence.ts); and the draining media
+ * servers are one set for all (SharedDraining.ts).
  */
 export class RedisRoomRegistry implements RoomRegistry {
   readonly processId = randomBytes(9).toString('base64url');
@@ -68,38 +62,36 @@ export class RedisRoomRegistry implements RoomRegistry {
   readonly #local = new LocalSeats();
   readonly #owners: OwnerCache;
   readonly #presence: Presence;
+  readonly #draining: SharedDraining;
 
   constructor(options: RedisRoomRegistryOptions) {
     this.#capacity = options.capacity;
     this.#hooks = options.hooks;
     this.#log = options.log;
     this.#keys = new RedisKeys(options.prefix);
-    this.#commands = new options.Redis(options.url, CLIENT_OPTIONS);
-    this.#subscriber = new options.Redis(options.url, { ...CLIENT_OPTIONS, enableOfflineQueue: true });
-    for (const client of [this.#commands, this.#subscriber]) {
-      client.on('error', (error: Error) =>
-        this.#log.warn({ event: 'redis-error', err: error.message }, 'redis'),
-      );
-    }
+    const clients = createClients(options);
+    this.#commands = clients.commands;
+    this.#subscriber = clients.subscriber;
     this.#scripts = new SeatScripts(this.#commands, this.#keys, this.processId);
     this.#owners = new OwnerCache(this.processId, (room) => this.#local.hasRoom(room));
+    const shared = { commands: this.#commands, keys: this.#keys, processId: this.processId, log: this.#log };
     this.#bus = new Bus({
-      commands: this.#commands,
+      ...shared,
       subscriber: this.#subscriber,
-      keys: this.#keys,
-      processId: this.processId,
-      log: this.#log,
       onMessage: (message) => this.#onBus(message),
     });
     this.#presence = new Presence({
-      commands: this.#commands,
-      keys: this.#keys,
+      ...shared,
       scripts: this.#scripts,
-      processId: this.processId,
-      ttlMs: options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS,
+      ttlMs: options.presenceTtlMs,
       localSeats: this.#local,
       freeSeat: (room, peerId, owner) => this.#freeSeat(room, peerId, owner),
-      log: this.#log,
+    });
+    this.#draining = new SharedDraining({
+      ...shared,
+      bus: this.#bus,
+      readEveryMs: options.drainingReadMs,
+      onChange: (servers, moveNow) => this.#hooks.draining?.(servers, moveNow),
     });
     this.#commands.on('ready', () => void this.#presence.onReady());
     // Bus messages published while the subscriber was away (a peer-left, a moved) are lost.
@@ -114,6 +106,7 @@ export class RedisRoomRegistry implements RoomRegistry {
     await Promise.race([connecting, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
     clearTimeout(timer);
     this.#presence.start();
+    await this.#draining.start();
   }
 
   isHealthy(): boolean {
@@ -273,6 +266,14 @@ export class RedisRoomRegistry implements RoomRegistry {
     return this.#scripts.setMedia(room, expectedVersion, encodeMedia(media));
   }
 
+  setDraining(index: number, isDraining: boolean, moveNow = false): Promise<void> {
+    return this.#draining.set(index, isDraining, moveNow);
+  }
+
+  draining(): Promise<number[]> {
+    return this.#draining.list();
+  }
+
   async stats(): Promise<RegistryStats> {
     return { rooms: this.#local.roomCount(), peers: this.#local.size };
   }
@@ -284,6 +285,7 @@ export class RedisRoomRegistry implements RoomRegistry {
    */
   async close(): Promise<void> {
     this.#presence.stop();
+    this.#draining.stop();
     // What this turn queued still goes: the socket writes it before closing.
     if (this.#commands.status === 'ready') this.#bus.flush();
     this.#subscriber.disconnect();
@@ -313,11 +315,8 @@ export class RedisRoomRegistry implements RoomRegistry {
   }
 
   async #send(owner: string, to: PeerId, event: RoomEvent): Promise<void> {
-    if (owner === this.processId) {
-      this.#deliverLocal(to, event);
-      return;
-    }
-    await this.#bus.publish(owner, { kind: 'event', to, event });
+    if (owner !== this.processId) return this.#bus.publish(owner, { kind: 'event', to, event });
+    this.#deliverLocal(to, event);
   }
 
   #onBus(message: BusMessage): void {
@@ -331,6 +330,9 @@ export class RedisRoomRegistry implements RoomRegistry {
         return;
       case 'event':
         this.#deliverLocal(message.to, message.event);
+        return;
+      case 'draining':
+        void this.#draining.changed(message.from, message.moveNow);
         return;
     }
   }

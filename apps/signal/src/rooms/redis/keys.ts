@@ -53,6 +53,16 @@ export class RedisKeys {
     return `${this.prefix}processes`;
   }
 
+  /** Set: the media servers (indexes into JANUS_URLS) an operator drains, for every process. */
+  get draining(): string {
+    return `${this.prefix}media:draining`;
+  }
+
+  /** Pub/sub channel every process listens on, for what concerns them all. */
+  get everyone(): string {
+    return `${this.prefix}to-all`;
+  }
+
   /** Pub/sub channel of the messages for `process`. */
   channel(process: string): string {
     return `${this.prefix}to:${process}`;
