@@ -29,6 +29,16 @@ export const benchConfig = ({ quick = false } = {}) => ({
     // Dropped peers' seats are held for the resume grace period (15 s by default).
     emptyWithinMs: 30_000,
   },
+  // Only with --only=topology (root, Janus; about 5 minutes, --quick about 3): the same
+  // people in a call of 2 … 6, through the mesh and through Janus. Each size is measured
+  // after a warm-up in which bandwidth estimation and the simulcast layers ramp up.
+  topology: {
+    sizes: [2, 3, 4, 5, 6],
+    warmupMs: quick ? 3_000 : 6_000,
+    windowMs: quick ? 4_000 : 8_000,
+    // The camera as asked for (Chromium's moving test pattern); the web app's default is 1280x720.
+    capture: process.env.BENCH_TOPOLOGY_CAPTURE ?? '640x360',
+  },
 });
 
 export const DEFAULTS = benchConfig();

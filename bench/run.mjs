@@ -2,17 +2,21 @@
  * `pnpm bench`: measures the signaling server and the web app, each figure beside a
  * baseline measured in the same run on the same machine, prints the table and writes
  * bench/results.json. Flags: --quick (1 repetition, shorter windows), --only=relay,idle,
- * redis,browser,bundle,transfer,gigabyte,soak, --no-build (use the existing dist folders), --profile
+ * redis,browser,bundle,transfer,gigabyte,soak,topology, --no-build (use the existing dist folders), --profile
  * (one extra relay run per server, CPU-profiled in its measured windows; hot functions printed
  * and written to results.json), --heap (heap snapshot of each server holding the idle peers;
  * with soak, snapshots of the pages and the server at the start and end, and their diff).
- * The soak suite (about 12 minutes) runs only when named in --only.
- * Env: BENCH_FIXED_RATE (messages/s offered in the latency phase).
+ * The soak suite (about 12 minutes) and the topology suite (mesh against the Janus media
+ * server at 2 … 6 people: uplink and CPU per participant, Janus CPU per forwarded stream;
+ * about 5 minutes, needs root and janus) run only when named in --only.
+ * Env: BENCH_FIXED_RATE (messages/s offered in the latency phase), BENCH_TOPOLOGY_CAPTURE
+ * (camera size of the topology suite, default 640x360).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { ensureRunnableBundle, freePort, BENCH_DIR, REPO_DIR, SERVERS, startServer } from './lib/server.mjs';
 import { benchConfig } from './config.mjs';
@@ -30,8 +34,9 @@ const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
-// Minutes long: only when asked for by name.
-const LONG_SUITES = ['soak'];
+// Minutes long (soak), or needing root and Janus and doubling the run (topology): only when
+// asked for by name.
+const LONG_SUITES = ['soak', 'topology'];
 const wants = (suite) => (only ? only.includes(suite) : !LONG_SUITES.includes(suite));
 
 const config = benchConfig({ quick });
@@ -540,7 +545,7 @@ async function main() {
       log('gigabyte: 1 GiB between two browsers through the call page, received into OPFS');
       const resultPath = join(BENCH_DIR, 'gigabyte.json');
       rmSync(resultPath, { force: true });
-      execFileSync('npx', ['playwright', 'test', '-c', 'playwright.bench.config.ts'], {
+      execFileSync('npx', ['playwright', 'test', '-c', 'playwright.bench.config.ts', 'large-file'], {
         cwd: join(REPO_DIR, 'e2e'),
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, GIGABYTE_RESULT: resultPath },
@@ -576,6 +581,97 @@ async function main() {
       const soak = await soakSuite({ config, heapSnapshotDir, log });
       out.runs.soak = soak.runs;
       rows.push(...soak.rows);
+    });
+  }
+
+  if (wants('topology')) {
+    await guarded('topology', async () => {
+      const { formatTopologyTable, topologyFigures, topologyGoals } = await import('./lib/topology.mjs');
+      const { sizes, warmupMs, windowMs, capture } = config.topology;
+      log(
+        `topology: mesh, then Janus, at ${sizes.join(', ')} people; ${capture} camera, ` +
+          `${warmupMs / 1000} s warm-up and ${windowMs / 1000} s measured at each size`,
+      );
+      const resultPath = join(BENCH_DIR, 'topology.json');
+      rmSync(resultPath, { force: true });
+      const loadBefore = loadavg()[0];
+      const spec = ['playwright', 'test', '-c', 'playwright.bench.config.ts', 'topology'];
+      const output = [];
+      const code = await new Promise((resolve, reject) => {
+        const child = spawn('npx', spec, {
+          cwd: join(REPO_DIR, 'e2e'),
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            TOPOLOGY_RESULT: resultPath,
+            TOPOLOGY_SIZES: sizes.join(','),
+            TOPOLOGY_WARMUP_MS: String(warmupMs),
+            TOPOLOGY_WINDOW_MS: String(windowMs),
+            TOPOLOGY_CAPTURE: capture,
+          },
+        });
+        // The spec says when each size is measured: the run is minutes long.
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          output.push(line);
+          if (/people: measured/.test(line)) log(`topology: ${line.trim()}`);
+        });
+        child.stderr.on('data', (chunk) => output.push(String(chunk)));
+        const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
+        child.on('error', reject);
+        child.on('exit', (exitCode, signal) => {
+          clearTimeout(timer);
+          resolve(exitCode ?? signal);
+        });
+      });
+      if (code !== 0) {
+        // Playwright reports a failing test on stdout: the error, what was expected and received.
+        const telling = output.filter((line) => /Error|Expected|Received|measured|Call log/.test(line));
+        throw new Error(
+          `the browser run failed (\`npx ${spec.join(' ')}\` in e2e/, ${code}):\n${telling.slice(0, 30).join('\n')}`,
+        );
+      }
+      const raw = JSON.parse(readFileSync(resultPath, 'utf8'));
+      rmSync(resultPath, { force: true });
+      const figures = topologyFigures(raw);
+      const goals = topologyGoals(figures, { small: sizes[0], large: sizes.at(-1) });
+      const loads = raw.windows.map((w) => w.load1);
+      const loadText = `load ${Math.min(loadBefore, ...loads).toFixed(1)}–${Math.max(loadBefore, ...loads).toFixed(1)} on ${cpus().length} cores`;
+      const captured = raw.capture
+        ? `${raw.capture.width}x${raw.capture.height} at ${raw.capture.frameRate} fps`
+        : capture;
+      out.runs.topology = { capture: raw.capture, warmupMs, windowMs, figures, goals };
+      console.log(
+        `\nMesh against Janus, per participant (mean of the room), camera ${captured}; ` +
+          `uplink = bytes sent by the page's outbound RTP streams; CPU = the participant's Chromium ` +
+          `processes, ms of CPU per second (1000 = one core); Janus per stream = its CPU / N×(N−1) ` +
+          `forwarded videos; ${loadText}.\n`,
+      );
+      console.log(`${formatTopologyTable(figures, sizes)}\n`);
+      const [uplinkGoal, cpuGoal] = goals;
+      rows.push(
+        {
+          figure: uplinkGoal.figure,
+          ours: (uplinkGoal.ours * 8) / 1000,
+          baseline: (uplinkGoal.baseline * 8) / 1000,
+          unit: 'kbit/s',
+          goal: { op: '<=', value: uplinkGoal.limit },
+          remark: `mesh ${(figures.mesh[sizes.at(-1)]?.uplink / figures.mesh[sizes[0]]?.uplink).toFixed(2)}x; ${loadText}`,
+        },
+        {
+          figure: cpuGoal.figure,
+          ours: cpuGoal.ours,
+          baseline: cpuGoal.baseline,
+          unit: 'ms/s',
+          goal: { op: '<=', value: cpuGoal.limit },
+          remark: loadText,
+        },
+        {
+          figure: `Janus CPU per forwarded stream at ${sizes.at(-1)} people`,
+          ours: figures.janus[sizes.at(-1)]?.serverCpuPerStream,
+          unit: 'ms/s',
+          remark: `${figures.janus[sizes.at(-1)]?.serverCpu.toFixed(0)} ms/s over ${sizes.at(-1) * (sizes.at(-1) - 1)} streams`,
+        },
+      );
     });
   }
 

@@ -54,9 +54,12 @@ describe('JanusServer, the test launcher', { timeout: 30_000 }, () => {
     expect(await ask(server, { janus: 'create' })).toMatchObject({ janus: 'error', error: { code: 403 } });
     const config = readFileSync(join(server.configDir, 'janus.jcfg'), 'utf8');
     expect(config).toContain('api_secret = "launcher-secret"');
+    // The pid is Janus's own, not the `ip netns exec` that started it: its CPU time is Janus's.
+    expect(readFileSync(`/proc/${server.pid}/comm`, 'utf8').trim()).toBe('janus');
 
     await server.stop('SIGKILL');
     expect(server.isRunning).toBe(false);
+    expect(server.pid).toBeUndefined();
     await server.restart();
     expect(await ask(server, { janus: 'info', apisecret: 'launcher-secret' })).toMatchObject({
       janus: 'server_info',

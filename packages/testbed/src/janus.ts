@@ -167,6 +167,11 @@ export class JanusServer {
     return this.#dir;
   }
 
+  /** Janus's own process id (`ip netns exec` execs it), to read its CPU time from /proc. */
+  get pid(): number | undefined {
+    return this.isRunning ? this.#process?.pid : undefined;
+  }
+
   get isRunning(): boolean {
     return this.#process !== undefined && !this.#process.hasExited;
   }
