@@ -613,7 +613,7 @@ async function main() {
         // The spec says when each size is measured: the run is minutes long.
         createInterface({ input: child.stdout }).on('line', (line) => {
           output.push(line);
-          if (/people: measured/.test(line)) log(`topology: ${line.trim()}`);
+          if (/people: (measured|\w+ sees)/.test(line)) log(`topology: ${line.trim()}`);
         });
         child.stderr.on('data', (chunk) => output.push(String(chunk)));
         const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
@@ -639,7 +639,8 @@ async function main() {
       const captured = raw.capture
         ? `${raw.capture.width}x${raw.capture.height} at ${raw.capture.frameRate} fps`
         : capture;
-      out.runs.topology = { capture: raw.capture, warmupMs, windowMs, figures, goals };
+      const shortfalls = raw.windows.flatMap((window) => window.shortfalls ?? []);
+      out.runs.topology = { capture: raw.capture, warmupMs, windowMs, figures, goals, shortfalls };
       console.log(
         `\nMesh against Janus, per participant (mean of the room), camera ${captured}; ` +
           `uplink = bytes sent by the page's outbound RTP streams; CPU = the participant's Chromium ` +
@@ -647,6 +648,7 @@ async function main() {
           `forwarded videos; ${loadText}.\n`,
       );
       console.log(`${formatTopologyTable(figures, sizes)}\n`);
+      if (shortfalls.length) console.log(`Measured without every video playing:\n${shortfalls.join('\n')}\n`);
       const [uplinkGoal, cpuGoal] = goals;
       rows.push(
         {
