@@ -589,7 +589,7 @@ async function main() {
       const { formatTopologyTable, topologyFigures, topologyGoals } = await import('./lib/topology.mjs');
       const { sizes, warmupMs, windowMs, capture } = config.topology;
       log(
-        `topology: mesh, then Janus, at ${sizes.join(', ')} people; ${capture} camera, ` +
+        `topology: Janus, then the mesh, at ${sizes.join(', ')} people; ${capture} camera, ` +
           `${warmupMs / 1000} s warm-up and ${windowMs / 1000} s measured at each size`,
       );
       const resultPath = join(BENCH_DIR, 'topology.json');
@@ -616,7 +616,7 @@ async function main() {
           if (/people: (measured|\w+ sees)/.test(line)) log(`topology: ${line.trim()}`);
         });
         child.stderr.on('data', (chunk) => output.push(String(chunk)));
-        const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
+        const timer = setTimeout(() => child.kill('SIGTERM'), 960_000);
         child.on('error', reject);
         child.on('exit', (exitCode, signal) => {
           clearTimeout(timer);

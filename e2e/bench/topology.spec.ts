@@ -246,7 +246,7 @@ function playingVideos(page: Page): Promise<Playing> {
 
 /**
  * Waits until every page shows everyone else's video on the expected topology. A page still
- * short of videos after a minute (a busy machine, a connection that did not come up) does
+ * short of videos after 30 s (a busy machine, a connection that did not come up) does
  * not stop the run: what it lacked is returned and kept beside the window's figures.
  */
 async function everyoneSeesEveryone(pages: Page[], topology: Topology): Promise<string[]> {
@@ -260,7 +260,7 @@ async function everyoneSeesEveryone(pages: Page[], topology: Topology): Promise<
       expected,
       { timeout: 90_000 },
     );
-    const deadline = Date.now() + (shortfalls.length > 0 ? 5_000 : 60_000);
+    const deadline = Date.now() + (shortfalls.length > 0 ? 3_000 : 30_000);
     let state = await playingVideos(page);
     while (state.playing < others && Date.now() < deadline) {
       await sleep(500);
@@ -275,7 +275,7 @@ async function everyoneSeesEveryone(pages: Page[], topology: Topology): Promise<
   return shortfalls;
 }
 
-test.describe.configure({ timeout: 600_000 });
+test.describe.configure({ timeout: 900_000 });
 
 test.beforeAll(async () => {
   removeStaleNamespaces('topo');
@@ -306,7 +306,8 @@ test('uplink and CPU per participant, mesh against Janus, 2 to 6 people', async 
   const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
   const windows: object[] = [];
   let capture: MediaTrackSettings | undefined;
-  for (const topology of ['mesh', 'janus'] as const) {
+  // Janus first: on a machine too busy for six browsers in a mesh, its figures are in already.
+  for (const topology of ['janus', 'mesh'] as const) {
     const origin = `http://127.0.0.1:${topology === 'mesh' ? MESH_PORT : JANUS_PORT}`;
     const room = uniqueRoom(`topology-${topology}`);
     const contexts: BrowserContext[] = [];
