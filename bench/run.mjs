@@ -623,15 +623,22 @@ async function main() {
           resolve(exitCode ?? signal);
         });
       });
-      if (code !== 0) {
-        // Playwright reports a failing test on stdout: the error, what was expected and received.
-        const telling = output.filter((line) => /Error|Expected|Received|measured|Call log/.test(line));
-        throw new Error(
-          `the browser run failed (\`npx ${spec.join(' ')}\` in e2e/, ${code}):\n${telling.slice(0, 30).join('\n')}`,
-        );
-      }
+      // Playwright reports a failing test on stdout: the error, what was expected and received.
+      const telling = output.filter((line) => /Error|Expected|Received|measured|Call log/.test(line));
+      const failure =
+        code === 0
+          ? null
+          : `the browser run failed (\`npx ${spec.join(' ')}\` in e2e/, ${code}):\n${telling.slice(0, 30).join('\n')}`;
+      // The spec writes its counters after every window: a run that failed late keeps the rest.
+      if (!existsSync(resultPath)) throw new Error(failure ?? 'the browser run wrote no result');
       const raw = JSON.parse(readFileSync(resultPath, 'utf8'));
       rmSync(resultPath, { force: true });
+      if (failure) {
+        failures.topology = failure;
+        log(
+          `topology: ${failure.split('\n')[0]}; figures of the ${raw.windows.length} windows measured before it`,
+        );
+      }
       const figures = topologyFigures(raw);
       const goals = topologyGoals(figures, { small: sizes[0], large: sizes.at(-1) });
       const loads = raw.windows.map((w) => w.load1);
@@ -671,7 +678,7 @@ async function main() {
           figure: `Janus CPU per forwarded stream at ${sizes.at(-1)} people`,
           ours: figures.janus[sizes.at(-1)]?.serverCpuPerStream,
           unit: 'ms/s',
-          remark: `${figures.janus[sizes.at(-1)]?.serverCpu.toFixed(0)} ms/s over ${sizes.at(-1) * (sizes.at(-1) - 1)} streams`,
+          remark: `${figures.janus[sizes.at(-1)]?.serverCpu?.toFixed(0)} ms/s over ${sizes.at(-1) * (sizes.at(-1) - 1)} streams`,
         },
       );
     });

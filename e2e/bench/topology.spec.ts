@@ -305,7 +305,8 @@ test.afterAll(async () => {
 test('uplink and CPU per participant, mesh against Janus, 2 to 6 people', async ({}, testInfo) => {
   const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
   const windows: object[] = [];
-  let capture: MediaTrackSettings | undefined;
+  let capture: MediaTrackSettings | null = null;
+  const askedCapture = { width: CAPTURE_WIDTH, height: CAPTURE_HEIGHT };
   // Janus first: on a machine too busy for six browsers in a mesh, its figures are in already.
   for (const topology of ['janus', 'mesh'] as const) {
     const origin = `http://127.0.0.1:${topology === 'mesh' ? MESH_PORT : JANUS_PORT}`;
@@ -328,13 +329,14 @@ test('uplink and CPU per participant, mesh against Janus, 2 to 6 people', async 
           await join(page, room, NAMES[pages.length - 1]!);
         }
         const shortfalls = await everyoneSeesEveryone(pages, topology);
-        capture ??= await pages[0]!.evaluate(() =>
-          [...document.querySelectorAll('video')]
-            .map((video) => video.srcObject)
-            .filter((stream): stream is MediaStream => stream instanceof MediaStream)
-            .flatMap((stream) => stream.getVideoTracks())
-            .find((track) => track.label !== '')
-            ?.getSettings(),
+        capture ??= await pages[0]!.evaluate(
+          () =>
+            [...document.querySelectorAll('video')]
+              .map((video) => video.srcObject)
+              .filter((stream): stream is MediaStream => stream instanceof MediaStream)
+              .flatMap((stream) => stream.getVideoTracks())
+              .find((track) => track.label !== '')
+              ?.getSettings() ?? null,
         );
         // Bandwidth estimation and simulcast layers ramp up over the first seconds.
         await sleep(WARMUP_MS);
@@ -342,6 +344,18 @@ test('uplink and CPU per participant, mesh against Janus, 2 to 6 people', async 
         await sleep(WINDOW_MS);
         const after = await read(pages);
         windows.push({ topology, people, load1: loadavg()[0], shortfalls, before, after });
+        // Written after every window: a run that fails later keeps what it measured.
+        if (RESULT) {
+          const result = {
+            capture,
+            askedCapture,
+            warmupMs: WARMUP_MS,
+            windowMs: WINDOW_MS,
+            clockTicks,
+            windows,
+          };
+          writeFileSync(RESULT, JSON.stringify(result));
+        }
         console.info(
           `${topology}, ${people} people: measured ${((after.janusAt - before.janusAt) / 1000).toFixed(1)} s`,
         );
@@ -360,14 +374,5 @@ test('uplink and CPU per participant, mesh against Janus, 2 to 6 people', async 
       await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
     }
   }
-  const result = {
-    capture: capture ?? null,
-    askedCapture: { width: CAPTURE_WIDTH, height: CAPTURE_HEIGHT },
-    warmupMs: WARMUP_MS,
-    windowMs: WINDOW_MS,
-    clockTicks,
-    windows,
-  };
-  if (RESULT) writeFileSync(RESULT, JSON.stringify(result));
   expect(windows).toHaveLength(SIZES.length * 2);
 });
