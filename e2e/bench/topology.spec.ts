@@ -167,9 +167,14 @@ function sendCounters(page: Page): Promise<SendCounters> {
       open += 1;
       const stats = await connection.getStats();
       stats.forEach(
-        (report: RTCOutboundRtpStreamStats & { kind?: string; qualityLimitationReason?: string }) => {
-          if (report.type !== 'outbound-rtp') return;
+        (
+          report: RTCOutboundRtpStreamStats &
+            RTCInboundRtpStreamStats & { kind?: string; qualityLimitationReason?: string },
+        ) => {
           const key = `${index}:${report.id}`;
+          if (report.type === 'inbound-rtp' && report.kind === 'video')
+            received[key] = { frames: report.framesDecoded ?? 0, width: report.frameWidth ?? null };
+          if (report.type !== 'outbound-rtp') return;
           bytes[key] = report.bytesSent ?? 0;
           if (report.kind === 'video')
             video[key] = {
