@@ -365,7 +365,6 @@ test('uplink and CPU per participant, mesh against Janus, 2 to 6 people', async 
           `${topology}, ${people} people: measured ${((after.janusAt - before.janusAt) / 1000).toFixed(1)} s`,
         );
       }
-      for (const page of pages) await hangUpButton(page).click();
     } catch (error) {
       await testInfo.attach('signal.log', {
         body: Object.values(servers)
