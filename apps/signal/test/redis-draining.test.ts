@@ -128,6 +128,25 @@ describe("the operator's routes over the shared set", () => {
     await eventually(() => b.app.signaling.media?.servers.get(1)?.isDraining === false, 1000);
   });
 
+  it('refuses every request without the token, however its path is spelled', async () => {
+    const server = await serve(redis.url);
+    for (const url of [
+      '/admin/media-servers/0/drain',
+      '/%61dmin/media-servers/0/drain',
+      '/admin/%6dedia-servers/0/drain',
+      '/admin/media-servers/0/drain?now=1',
+    ]) {
+      const refused = await server.app.inject({ method: 'POST', url });
+      expect(refused.statusCode, url).toBe(401);
+    }
+    expect((await server.app.inject({ method: 'GET', url: '/%61dmin/media-servers' })).statusCode).toBe(401);
+    expect(await server.app.rooms.draining()).toEqual([]);
+    for (const index of [' ', '0x1', '-0', '1e0']) {
+      const url = `/admin/media-servers/${encodeURIComponent(index)}/drain`;
+      expect((await server.app.inject({ method: 'POST', url, headers })).statusCode, index).toBe(404);
+    }
+  });
+
   it('answers 503 while the registry cannot be reached, and changes nothing', async () => {
     const server = await serve(`redis://127.0.0.1:${await freePort()}`);
     const drain = await server.app.inject({ method: 'POST', url: '/admin/media-servers/0/drain', headers });

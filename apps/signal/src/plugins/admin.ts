@@ -8,7 +8,13 @@ export interface AdminPluginOptions {
   token: string;
 }
 
-const ServerParams = z.object({ index: z.coerce.number().int().min(0) });
+// Digits only: a coerced number would read " " as 0 and "0x1" as 1.
+const ServerParams = z.object({
+  index: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .transform(Number),
+});
 const DrainQuery = z.object({ now: z.enum(['0', '1', 'true', 'false']).optional() });
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -32,14 +38,21 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
  * load balancer, any process will do. A server is named by its index in JANUS_URLS, so every
  * process lists the same servers in the same order (placement relies on it too). While the
  * registry's store is unreachable these routes answer 503.
+ *
+ * The token check is a hook of a context holding only these routes, so it guards whatever
+ * path the router matched to them: a check of the request's URL text would let an encoded
+ * path (`/%61dmin/...`, which the router decodes) through.
  */
-const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, { token }) => {
+const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (parent, options) => {
+  await parent.register(adminRoutes, { ...options, prefix: '/admin' });
+};
+
+const adminRoutes: FastifyPluginAsync<AdminPluginOptions> = async (app, { token }) => {
   const expected = digest(`Bearer ${token}`);
   const isAllowed = (request: FastifyRequest): boolean =>
     timingSafeEqual(digest(request.headers.authorization ?? ''), expected);
 
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/admin/')) return;
     if (!isAllowed(request)) {
       request.log.warn({ event: 'admin-refused' }, 'admin request without the token');
       return reply.code(401).header('www-authenticate', 'Bearer').send({ status: 'unauthorized' });
@@ -68,7 +81,7 @@ const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, { token 
     }
   };
 
-  app.get('/admin/media-servers', async (request, reply) => {
+  app.get('/media-servers', async (request, reply) => {
     const draining = await fromRegistry(request, reply, () => app.rooms.draining());
     if (draining === undefined) return reply;
     const stats = app.signaling.media?.serverStats() ?? [];
@@ -78,7 +91,7 @@ const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, { token 
     };
   });
 
-  app.post('/admin/media-servers/:index/drain', async (request, reply) => {
+  app.post('/media-servers/:index/drain', async (request, reply) => {
     const server = serverOf(request, reply);
     if (server === undefined) return reply;
     const query = DrainQuery.safeParse(request.query);
@@ -92,7 +105,7 @@ const adminPlugin: FastifyPluginAsync<AdminPluginOptions> = async (app, { token 
     return { server: server.index, draining: true, moving };
   });
 
-  app.delete('/admin/media-servers/:index/drain', async (request, reply) => {
+  app.delete('/media-servers/:index/drain', async (request, reply) => {
     const server = serverOf(request, reply);
     if (server === undefined) return reply;
     const stored = await fromRegistry(request, reply, () => app.rooms.setDraining(server.index, false));
