@@ -224,7 +224,14 @@ export class Negotiator {
     const pc = this.#pc;
     if (description.type === 'rollback') return;
     if (description.type === 'answer' && this.#isStaleAnswer(description.sdp ?? '')) return;
-    if (description.type === 'offer' && this.#isAppliedOffer(description.sdp ?? '')) return;
+    // An answer with no offer of ours out: a second copy of one applied already.
+    if (description.type === 'answer' && pc.signalingState === 'stable') return;
+    if (description.type === 'offer' && this.#isAppliedOffer(description.sdp ?? '')) {
+      // Sent again: our answer may have gone down with their dropped socket, so it goes again.
+      if (pc.signalingState === 'stable' && pc.localDescription?.type === 'answer')
+        this.#sendLocalDescription();
+      return;
+    }
     const isReadyForOffer =
       !this.#makingOffer && (pc.signalingState === 'stable' || this.#isSettingRemoteAnswerPending);
     const isOfferCollision = description.type === 'offer' && !isReadyForOffer;

@@ -324,26 +324,31 @@ describe('someone the server lost, coming back', () => {
     expect(sessionOrigin(stayed.pc.localDescription?.sdp), 'the offer was never rolled back').toBe(pending);
   });
 
-  it('an offer that did reach them, sent again, is answered once', async () => {
-    // This offer sat in their socket while they were frozen: they get it, then its copy.
+  it('an offer that did reach them, sent again, gets the same answer again, applied once', async () => {
+    // This offer sat in their socket while they were frozen: they answered it, but the answer
+    // went down with their dropped socket. Its copy, sent when they are back, gets it again.
     const { stayed, returning, sentWhileAway } = await offerOutWhileAway();
     const [first] = sentWhileAway;
     await returning.session.handleSignal(first!);
     await settle();
     const answers = () => returning.sent.filter((data) => 'description' in data);
     expect(answers()).toHaveLength(1);
+    const answeredBefore = returning.pc.remoteDescriptionsApplied.length;
     stayed.session.setAway(false);
     await settle();
     const copy = stayed.sent.find((data) => 'description' in data)!;
     await returning.session.handleSignal(copy);
     await settle();
-    expect(answers(), 'the copy is not answered again').toHaveLength(1);
-    await stayed.session.handleSignal(answers()[0]!);
+    expect(returning.pc.remoteDescriptionsApplied.length, 'the copy is not applied').toBe(answeredBefore);
+    expect(answers(), 'the same answer goes again').toHaveLength(2);
+    expect(answers()[1]).toEqual(answers()[0]);
+    await stayed.session.handleSignal(answers()[1]!);
     expect([stayed.pc.signalingState, returning.pc.signalingState]).toEqual(['stable', 'stable']);
-    // A stale answer is still never applied.
+    // Should both copies arrive, the second is not applied.
     const appliedBefore = stayed.pc.remoteDescriptionsApplied.length;
     await stayed.session.handleSignal(answers()[0]!);
     expect(stayed.pc.remoteDescriptionsApplied.length).toBe(appliedBefore);
+    expect(stayed.pc.signalingState).toBe('stable');
   });
 
   it('recognises an answer from another connection than the one negotiated (they had given up on ours)', async () => {
