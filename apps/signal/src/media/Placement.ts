@@ -29,7 +29,7 @@ export class Placement {
   /** Rooms being checked now: one check per room at a time. */
   readonly #checking = new Set<RoomId>();
   /** Rooms that had to move and found no server to take them. */
-  readonly #stranded = new Map<RoomId, RoomMedia>();
+  readonly #stranded = new Map<RoomId, { room: RoomMedia; version: number }>();
 
   constructor(parts: PlacementParts) {
     this.#parts = parts;
@@ -41,7 +41,7 @@ export class Placement {
     for (const server of this.#parts.servers.all) {
       server.on('down', () => this.#rescue(server.index));
       server.on('up', () => {
-        for (const room of [...this.#stranded.values()]) this.check(room);
+        for (const { room } of [...this.#stranded.values()]) this.check(room);
       });
     }
   }
@@ -111,6 +111,10 @@ export class Placement {
     const placed = seals.openRoom(record?.server);
     if (record?.topology !== 'sfu' || placed === undefined) return this.forget(room.id);
     const server = servers.get(placed.server);
+    // A stranded room that another process placed since (its record moved on) is an ordinary
+    // room again: moving it once more would have everyone publish afresh twice.
+    const stranded = this.#stranded.get(room.id);
+    if (stranded !== undefined && stranded.version !== record.version) this.forget(room.id);
     const isStranded = this.#stranded.has(room.id);
     if (server?.isAvailable && !isStranded) return;
     const reason = server?.isUp && !isStranded ? 'draining' : 'down';
@@ -118,7 +122,7 @@ export class Placement {
     if (hasMoved) {
       this.forget(room.id);
     } else if (reason === 'down' && (await rooms.mediaOf(room.id))?.version === record.version) {
-      this.#stranded.set(room.id, room);
+      this.#stranded.set(room.id, { room, version: record.version });
       this.#parts.log.warn(
         { event: 'media-server-stranded', room: room.id, janus: server?.label },
         'no media server can take the room now',
