@@ -72,12 +72,19 @@ export class TopologyMoves {
     const server = servers.pick((index) => this.parts.loadOf(index), isAnyServer ? undefined : from);
     if (server === undefined || record.topology !== 'sfu') return false;
     const hasMoved = await this.#place(room, record, { server }, { restart: true });
-    if (hasMoved && from !== undefined) {
-      const old = servers.get(from);
+    const left = seals.openRoom(record.server);
+    if (hasMoved && left !== undefined) {
+      const old = servers.get(left.server);
       if (old) old.movesAway += 1;
-      this.parts.metrics.mediaServerMoves.inc({ server: String(from) });
+      // The room left behind goes once everyone has switched (a server that is still up, as
+      // when draining, would keep it otherwise; a dead one took it along).
+      this.parts.scheduler.after(this.config.meshLeaveMs + DRAIN_MARGIN_MS, () => {
+        if (!old?.isUp) return;
+        room.destroyServerRoom(left).catch((error: unknown) => this.parts.failed(room.id, 'destroy', error));
+      });
+      this.parts.metrics.mediaServerMoves.inc({ server: String(left.server) });
       this.parts.log.info(
-        { event: 'media-server-move', room: room.id, from: `janus-${from}`, to: server.label, reason },
+        { event: 'media-server-move', room: room.id, from: `janus-${left.server}`, to: server.label, reason },
         'room moved to another media server',
       );
     }
