@@ -325,6 +325,7 @@ export class TopologySwitch implements MediaTransport {
       for (const off of this.#offs.get(old) ?? []) off();
       this.#offs.delete(old);
       this.#badCounts.delete(old);
+      for (const [key, path] of this.#ufragPaths) if (path === old) this.#ufragPaths.delete(key);
       old.close();
     });
   }
