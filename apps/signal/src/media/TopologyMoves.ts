@@ -68,11 +68,10 @@ export class TopologyMoves {
     isAnyServer = false,
   ): Promise<boolean> {
     const { servers, seals } = this.parts;
-    const from = seals.openRoom(record.server)?.server;
-    const server = servers.pick((index) => this.parts.loadOf(index), isAnyServer ? undefined : from);
+    const left = seals.openRoom(record.server);
+    const server = servers.pick((index) => this.parts.loadOf(index), isAnyServer ? undefined : left?.server);
     if (server === undefined || record.topology !== 'sfu') return false;
     const hasMoved = await this.#place(room, record, { server }, { restart: true });
-    const left = seals.openRoom(record.server);
     if (hasMoved && left !== undefined) {
       const old = servers.get(left.server);
       if (old) old.movesAway += 1;

@@ -130,7 +130,7 @@ export class Negotiator {
 
   /**
    * An answer to an offer we no longer have out: a glare rolled it back and we made a new
-   * one, or are stable again. Applied to the new offer it would leave the two
+   * one, or are stable again (a second copy of an answer applied already). Applied to the new offer it would leave the two
    * sides with different descriptions; the answer to the new offer follows.
    */
   #isStaleAnswer(sdp: string): boolean {
@@ -224,8 +224,6 @@ export class Negotiator {
     const pc = this.#pc;
     if (description.type === 'rollback') return;
     if (description.type === 'answer' && this.#isStaleAnswer(description.sdp ?? '')) return;
-    // An answer with no offer of ours out: a second copy of one applied already.
-    if (description.type === 'answer' && pc.signalingState === 'stable') return;
     if (description.type === 'offer' && this.#isAppliedOffer(description.sdp ?? '')) {
       // Sent again: our answer may have gone down with their dropped socket, so it goes again.
       if (pc.signalingState === 'stable' && pc.localDescription?.type === 'answer')
