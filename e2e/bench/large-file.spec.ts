@@ -6,7 +6,7 @@ import { openPersistentPerson, releasePeople, type PersistentPerson } from '../s
 
 /**
  * The benchmark's timing run of the gigabyte (the e2e suite has the same run in
- * heavy/large-file.spec.ts): here as people have it, cameras on and both browsers keeping
+ * specs/large-file.spec.ts): here as people have it, cameras on and both browsers keeping
  * their profile on disk (the suite's throwaway contexts keep OPFS in memory).
  */
 

@@ -6,8 +6,8 @@ import { testFreezeRuns } from '../support/freeze.ts';
  * that nothing runs) misses the server's heartbeat; the server drops its socket and the
  * room hears it leave (`peer-left`, reason `lost`). Once it runs again, the call must re-form by itself
  * within 2 s: everyone sees everyone again, in their own colour, with no ghost tile.
- * Here a 3 s freeze against a 500 ms heartbeat; heavy/freeze-long.spec.ts has 25 s against the
- * default, and runs on its own (`pnpm --filter @app/e2e heavy`).
+ * Here a 3 s freeze against a 500 ms heartbeat; freeze-long.spec.ts has 25 s against the
+ * default.
  */
 test.use({ signalOptions: { env: { HEARTBEAT_MS: '500' } } });
 

@@ -5,9 +5,10 @@ import { testFreezeRuns } from '../support/freeze.ts';
 /**
  * A browser frozen for 25 s (a phone in a pocket) against the default 10 s heartbeat: the
  * server drops it 10-20 s into the freeze; after the thaw the call must re-form within 2 s,
- * as after a short freeze (freeze.spec.ts).
+ * as after a short freeze (freeze.spec.ts): the connections media still arrives on are kept,
+ * and the page answers the server at once with its seat's resume token.
  *
- * One run costs about a minute, so it runs once; E2E_LONG_FREEZE_RUNS=3 repeats it when
+ * One run costs about 45 s, so it runs once; E2E_LONG_FREEZE_RUNS=3 repeats it when
  * measuring.
  */
 test.use({ signalOptions: { env: { HEARTBEAT_MS: String(LIMITS.heartbeatMs) } } });
