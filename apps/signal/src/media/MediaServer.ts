@@ -14,6 +14,12 @@ const CONNECT_DELAYS_MS = [250, 1000, 2000, 5000];
  */
 const HEALTH_EVERY_MS = 2000;
 const HEALTH_TIMEOUT_MS = 2000;
+/**
+ * Unanswered checks in a row that make it down. One alone may be a Janus busy for a moment
+ * (a burst of joins), and moving every room it holds costs far more than asking again: the
+ * second check goes at once, so a hung Janus is still found within 2 × HEALTH_TIMEOUT_MS.
+ */
+const HEALTH_MISSES_FOR_DOWN = 2;
 
 export interface MediaServerOptions {
   /** Shorter timers for tests. */
@@ -53,6 +59,8 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   #cancelHealth: (() => void) | undefined;
   #isClosed = false;
   #wasUp = false;
+  /** Health checks unanswered in a row. */
+  #misses = 0;
   readonly #clock: Clock;
   readonly #healthEveryMs: number;
 
@@ -144,6 +152,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   #up(): void {
     if (this.#isClosed) return;
     this.#wasUp = true;
+    this.#misses = 0;
     this.#log.info({ event: 'media-server-up', janus: this.label }, 'media server reached');
     this.#scheduleHealth();
     this.emit('up');
@@ -158,9 +167,9 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     this.emit('down');
   }
 
-  #scheduleHealth(): void {
+  #scheduleHealth(delayMs = this.#healthEveryMs): void {
     this.#cancelHealth?.();
-    this.#cancelHealth = this.#clock.after(this.#healthEveryMs, () => void this.#check());
+    this.#cancelHealth = this.#clock.after(delayMs, () => void this.#check());
   }
 
   async #check(): Promise<void> {
@@ -175,10 +184,24 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     );
     const isHealthy = await Promise.race([answered, timedOut]);
     cancelTimeout?.();
-    if (this.#isClosed) return;
-    if (isHealthy) return this.#scheduleHealth();
-    if (!this.isUp) return;
-    this.#log.warn({ event: 'media-server-unhealthy', janus: this.label }, 'media server did not answer');
+    if (this.#isClosed || !this.isUp) return;
+    if (isHealthy) {
+      this.#misses = 0;
+      return this.#scheduleHealth();
+    }
+    this.#misses += 1;
+    if (this.#misses < HEALTH_MISSES_FOR_DOWN) {
+      this.#log.warn(
+        { event: 'media-server-slow', janus: this.label },
+        'media server did not answer; asking again',
+      );
+      return this.#scheduleHealth(0);
+    }
+    this.#misses = 0;
+    this.#log.warn(
+      { event: 'media-server-unhealthy', janus: this.label },
+      'media server did not answer twice',
+    );
     // Dropping the socket makes it down at once and starts the reconnection.
     this.connection.dropSocket();
   }

@@ -36,6 +36,11 @@ const parseServers = (members: readonly string[]): number[] =>
 export class SharedDraining {
   readonly #options: SharedDrainingOptions;
   #timer: NodeJS.Timeout | undefined;
+  /**
+   * Servers whose rooms an operator asked to move now, not yet handed on: the request stays
+   * until a read succeeds (Redis may be reconnecting when the message comes in).
+   */
+  readonly #movesAsked = new Set<number>();
 
   constructor(options: SharedDrainingOptions) {
     this.#options = options;
@@ -72,9 +77,15 @@ export class SharedDraining {
 
   async #refresh(moveNow?: number): Promise<void> {
     const { commands, log, onChange } = this.#options;
+    if (moveNow !== undefined) this.#movesAsked.add(moveNow);
     if (commands.status !== 'ready') return;
     try {
-      onChange(await this.list(), moveNow);
+      const servers = await this.list();
+      // A move asked for a server that is no longer draining is moot.
+      const moves = [...this.#movesAsked].filter((index) => servers.includes(index));
+      this.#movesAsked.clear();
+      onChange(servers);
+      for (const index of moves) onChange(servers, index);
     } catch (error) {
       log.warn(
         { event: 'draining-read-failed', err: String(error) },
