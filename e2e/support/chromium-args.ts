@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { y4mPath, type Colour } from './media.ts';
+import { y4mPath, type Camera, type Colour } from './media.ts';
 
 /**
  * Features this suite turns off in Chromium. `WebRtcHideLocalIpsWithMdns` would hide host
@@ -36,15 +36,16 @@ export interface ChromiumOptions {
   colour: Colour;
   /** Grant camera and microphone without a prompt (a person who says yes). */
   grantMedia: boolean;
+  camera?: Camera;
 }
 
-export function chromiumArgs({ colour, grantMedia }: ChromiumOptions): string[] {
+export function chromiumArgs({ colour, grantMedia, camera }: ChromiumOptions): string[] {
   const playwrightFeatures = playwrightDisableFeaturesArg().slice('--disable-features='.length).split(',');
   return [
     '--no-sandbox',
     ...(grantMedia ? ['--use-fake-ui-for-media-stream'] : ['--deny-permission-prompts']),
     '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-video-capture=${y4mPath(colour)}`,
+    `--use-file-for-fake-video-capture=${y4mPath(colour, camera)}`,
     '--autoplay-policy=no-user-gesture-required',
     '--disable-background-networking',
     '--disable-component-update',

@@ -17,30 +17,43 @@ export const COLOURS = {
   yellow: [230, 220, 30],
   magenta: [220, 30, 220],
   cyan: [30, 210, 220],
+  white: [220, 220, 220],
 } as const satisfies Record<string, Rgb>;
 
 export type Colour = keyof typeof COLOURS;
 
-const WIDTH = 640;
-const HEIGHT = 480;
-const FPS = 30;
+/**
+ * The fake cameras' formats: `vga` for most tests; `small` where many browsers share the
+ * machine's two cores (a room of seven), as a weak laptop's camera would be.
+ */
+export const CAMERAS = {
+  vga: { width: 640, height: 480, fps: 30 },
+  small: { width: 320, height: 240, fps: 15 },
+} as const;
+export type Camera = keyof typeof CAMERAS;
 const SECONDS = 2;
-const FRAME_BYTES = (WIDTH * HEIGHT * 3) / 2;
 
-export function y4mPath(colour: Colour): string {
-  return join(CACHE_DIR, `${colour}-${WIDTH}x${HEIGHT}.y4m`);
+export function y4mPath(colour: Colour, camera: Camera = 'vga'): string {
+  const { width, height, fps } = CAMERAS[camera];
+  return join(CACHE_DIR, `${colour}-${width}x${height}${fps === 30 ? '' : `-${fps}fps`}.y4m`);
 }
 
 function hex([r, g, b]: Rgb): string {
   return `0x${[r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** Writes one solid-colour y4m per colour for Chromium's `--use-file-for-fake-video-capture`. */
+/** Writes one solid-colour y4m per colour and camera for Chromium's `--use-file-for-fake-video-capture`. */
 export function makeFakeCameras(): void {
   mkdirSync(CACHE_DIR, { recursive: true });
   for (const [colour, rgb] of Object.entries(COLOURS) as [Colour, Rgb][]) {
-    const file = y4mPath(colour);
-    if (existsSync(file) && statSync(file).size >= FRAME_BYTES * FPS * SECONDS) continue;
+    for (const camera of Object.keys(CAMERAS) as Camera[]) makeFakeCamera(colour, rgb, camera);
+  }
+}
+
+function makeFakeCamera(colour: Colour, rgb: Rgb, camera: Camera): void {
+  const { width, height, fps } = CAMERAS[camera];
+  const file = y4mPath(colour, camera);
+  if (!existsSync(file) || statSync(file).size < ((width * height * 3) / 2) * fps * SECONDS) {
     execFileSync(
       'ffmpeg',
       [
@@ -50,7 +63,7 @@ export function makeFakeCameras(): void {
         '-f',
         'lavfi',
         '-i',
-        `color=c=${hex(rgb)}:s=${WIDTH}x${HEIGHT}:r=${FPS}`,
+        `color=c=${hex(rgb)}:s=${width}x${height}:r=${fps}`,
         '-t',
         String(SECONDS),
         '-pix_fmt',
@@ -61,12 +74,12 @@ export function makeFakeCameras(): void {
       ],
       { stdio: 'inherit' },
     );
-    checkRoundTrip(colour, file, rgb);
+    checkRoundTrip(colour, file, rgb, width, height);
   }
 }
 
 /** The file must decode back to its colour, or every colour assertion downstream is meaningless. */
-function checkRoundTrip(colour: Colour, file: string, expected: Rgb): void {
+function checkRoundTrip(colour: Colour, file: string, expected: Rgb, width: number, height: number): void {
   const frame = execFileSync('ffmpeg', [
     '-loglevel',
     'error',
@@ -80,7 +93,7 @@ function checkRoundTrip(colour: Colour, file: string, expected: Rgb): void {
     'rgb24',
     '-',
   ]);
-  const centre = ((HEIGHT / 2) * WIDTH + WIDTH / 2) * 3;
+  const centre = ((height / 2) * width + width / 2) * 3;
   const decoded = [frame[centre], frame[centre + 1], frame[centre + 2]].map(Number);
   const worst = Math.max(...decoded.map((value, i) => Math.abs(value - expected[i]!)));
   if (worst > 12) {

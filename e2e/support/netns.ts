@@ -2,9 +2,9 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { NetLab, NETNS_CHROMIUM, type OwnedProcess } from '@app/testbed';
 import { randomBytes } from 'node:crypto';
 import { chromiumArgs, playwrightDisableFeaturesArg } from './chromium-args.ts';
-import type { Colour } from './media.ts';
+import type { Camera, Colour } from './media.ts';
 import { CHROMIUM_PATH, SERVER_ENTRY } from './paths.ts';
-import { BrowserPool, openPerson, type Person } from './person.ts';
+import { BrowserPool, openPerson, type Person, type PersonOptions } from './person.ts';
 import { sleep } from './ports.ts';
 
 /**
@@ -191,6 +191,7 @@ class NamespaceBrowsers extends BrowserPool {
   constructor(
     readonly ns: string,
     readonly origin: string,
+    readonly camera: Camera = 'vga',
   ) {
     super();
   }
@@ -202,7 +203,7 @@ class NamespaceBrowsers extends BrowserPool {
       env: { ...process.env, NETNS: this.ns, NETNS_CHROMIUM: CHROMIUM_PATH },
       args: [
         // The public service address is the one name (an IP literal) the browser may look up.
-        ...chromiumArgs({ colour, grantMedia }).map((arg) =>
+        ...chromiumArgs({ colour, grantMedia, camera: this.camera }).map((arg) =>
           arg.startsWith('--host-resolver-rules=') ? `${arg}, EXCLUDE ${new URL(this.origin).hostname}` : arg,
         ),
         `--unsafely-treat-insecure-origin-as-secure=${this.origin}`,
@@ -232,9 +233,14 @@ export interface NamespacePerson extends Person {
  * and counts `restartIce()` calls, so the test can read the selected candidate pair and see
  * that an ICE restart (not a new join) brought the call back.
  */
-export async function openPersonIn(home: Home, origin: string, colour: Colour): Promise<NamespacePerson> {
-  const browsers = new NamespaceBrowsers(home.ns, origin);
-  const person = await openPerson(browsers, origin, colour, {});
+export async function openPersonIn(
+  home: Home,
+  origin: string,
+  colour: Colour,
+  { camera, ...options }: PersonOptions & { camera?: Camera } = {},
+): Promise<NamespacePerson> {
+  const browsers = new NamespaceBrowsers(home.ns, origin, camera);
+  const person = await openPerson(browsers, origin, colour, options);
   await person.page.addInitScript(() => {
     const connections: RTCPeerConnection[] = [];
     const record = window as unknown as { __netConnections: RTCPeerConnection[]; __netRestarts: number };

@@ -1,0 +1,140 @@
+import { JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
+import { test, expect } from '../fixtures.ts';
+import { joinRoom, remoteTiles, uniqueRoom } from '../support/call.ts';
+import { recordTiles, tickProblem } from '../support/freeze.ts';
+import { COLOURS, type Colour } from '../support/media.ts';
+import { openPersonIn, type NamespacePerson } from '../support/netns.ts';
+import { SERVER_ENTRY } from '../support/paths.ts';
+import { sleep } from '../support/ports.ts';
+
+/**
+ * Seven people in one room, one more than a mesh can hold: the room is on the media server,
+ * and every page shows the six others, each in their own colour. As in sfu.spec.ts, Janus
+ * runs in a namespace of its own, linked to the one where the signaling server and every
+ * browser run. MESH_MAX=1 puts the room on Janus from its second person on (the move itself
+ * is sfu.spec.ts's). Seven Chromium processes, each encoding its camera and decoding six
+ * others, share two cores: the cameras are small (320×240 at 15 fps, as a weak laptop's)
+ * and the windows 800×600.
+ */
+const PEOPLE: [string, Colour][] = [
+  ['Ada', 'red'],
+  ['Ben', 'green'],
+  ['Cy', 'blue'],
+  ['Dee', 'yellow'],
+  ['Eve', 'magenta'],
+  ['Fay', 'cyan'],
+  ['Gus', 'white'],
+];
+const JANUS_ADDRESS = '10.85.0.1';
+const EDGE = { address: '10.85.0.2' };
+const SIGNAL_PORT = 3083;
+/** From the last join until every page shows the six others, each playing in their colour. */
+const SEE_EVERYONE_MS = 180_000;
+
+test.describe.configure({ timeout: 300_000 });
+
+let lab: NetLab;
+let janus: JanusServer;
+let server: OwnedProcess;
+let edge: string;
+const origin = `http://127.0.0.1:${SIGNAL_PORT}`;
+
+test.beforeAll(async () => {
+  removeStaleNamespaces('sfu7');
+  lab = new NetLab('sfu7');
+  edge = lab.namespace('edge');
+  janus = await JanusServer.start({
+    lab,
+    link: { ns: edge, janusCidr: `${JANUS_ADDRESS}/24`, peerCidr: `${EDGE.address}/24` },
+  });
+  server = lab.spawn(edge, 'signal', process.execPath, [SERVER_ENTRY], {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(SIGNAL_PORT),
+    JANUS_URLS: janus.url,
+    MESH_MAX: '1',
+  });
+  const deadline = Date.now() + 30_000;
+  while (!/media server reached/.test(server.output())) {
+    if (server.hasExited || Date.now() > deadline) throw new Error(`no media server:\n${server.output()}`);
+    await sleep(50);
+  }
+});
+
+test.afterAll(async () => {
+  await server?.stop('SIGTERM').catch(() => undefined);
+  await janus?.destroy().catch(() => undefined);
+  await lab?.destroy();
+});
+
+type InRoom = NamespacePerson & { name: string; colour: Colour };
+
+// Playwright reads a test's fixtures from its destructuring: none here.
+// eslint-disable-next-line no-empty-pattern
+test('seven people in one room, on the media server: each sees the six others in their colours', async ({}, testInfo) => {
+  const room = uniqueRoom('seven');
+  const people: InRoom[] = [];
+  try {
+    for (const [name, colour] of PEOPLE) {
+      const opened = await openPersonIn({ ns: edge, ...EDGE }, origin, colour, {
+        camera: 'small',
+        viewport: { width: 800, height: 600 },
+      });
+      const person = { ...opened, name, colour };
+      // Pages load and answer slowly once several browsers share the two cores.
+      person.page.setDefaultNavigationTimeout(60_000);
+      person.page.setDefaultTimeout(30_000);
+      people.push(person);
+      await joinRoom(person.page, room, name);
+    }
+    const joined = Date.now();
+    for (const person of people) {
+      await expect(person.page.locator('[data-topology]')).toHaveAttribute('data-topology', 'sfu');
+      await expect(remoteTiles(person.page)).toHaveCount(PEOPLE.length - 1, { timeout: 30_000 });
+    }
+    // Each page samples its own tiles (one evaluate per page and poll, not one per tile: on a
+    // machine this loaded, each round trip to a page takes a while).
+    const names = people.map((person) => person.name);
+    const recorders = await Promise.all(people.map((person) => recordTiles(person.page, names, 250)));
+    const seenAt = new Map<string, number>();
+    const problems = new Map<string, string>();
+    const deadline = Date.now() + SEE_EVERYONE_MS;
+    while (seenAt.size < people.length && Date.now() < deadline) {
+      await sleep(1000);
+      const ticks = await Promise.all(recorders.map((read) => read()));
+      for (const [i, person] of people.entries()) {
+        if (seenAt.has(person.name)) continue;
+        const pageTicks = ticks[i]!;
+        const last = pageTicks.at(-1);
+        // Playing: new frames since a tick at least a second earlier.
+        const before = pageTicks.findLast((tick) => last !== undefined && tick.at <= last.at - 1000);
+        const expected = new Map(
+          people.filter((other) => other !== person).map((other) => [other.name, COLOURS[other.colour]]),
+        );
+        const problem = last ? tickProblem(last, before, expected) : 'no sample yet';
+        if (problem === null) seenAt.set(person.name, Date.now() - joined);
+        else problems.set(person.name, problem);
+      }
+    }
+    const report = people
+      .map(({ name }) => `${name} ${seenAt.get(name) ?? `not yet (${problems.get(name)})`}`)
+      .join(', ');
+    console.info(`seven people on Janus, ms from the last join until each sees the six others: ${report}`);
+    expect(seenAt.size, `everyone sees the six others in their colours, playing: ${report}`).toBe(
+      people.length,
+    );
+  } catch (error) {
+    await testInfo.attach('signal.log', { body: server.output(), contentType: 'text/plain' });
+    await testInfo.attach('janus.log', { body: janus.output(), contentType: 'text/plain' });
+    for (const person of people) {
+      const text = await person.page
+        .locator('body')
+        .innerText()
+        .catch(() => 'no page');
+      await testInfo.attach(`${person.name}.txt`, { body: text, contentType: 'text/plain' });
+    }
+    throw error;
+  } finally {
+    for (const person of people) await person.close().catch(() => undefined);
+  }
+});
