@@ -1,6 +1,7 @@
 import { JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
 import { test, expect } from '../fixtures.ts';
 import { joinRoom, remoteTiles, uniqueRoom } from '../support/call.ts';
+import { attachFailure } from '../support/failure.ts';
 import { recordTiles, tickProblem } from '../support/freeze.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
 import { openPersonIn, type NamespacePerson } from '../support/netns.ts';
@@ -124,15 +125,7 @@ test('seven people in one room, on the media server: each sees the six others in
       people.length,
     );
   } catch (error) {
-    await testInfo.attach('signal.log', { body: server.output(), contentType: 'text/plain' });
-    await testInfo.attach('janus.log', { body: janus.output(), contentType: 'text/plain' });
-    for (const person of people) {
-      const text = await person.page
-        .locator('body')
-        .innerText()
-        .catch(() => 'no page');
-      await testInfo.attach(`${person.name}.txt`, { body: text, contentType: 'text/plain' });
-    }
+    await attachFailure(testInfo, { 'signal.log': server.output(), 'janus.log': janus.output() }, people);
     throw error;
   } finally {
     for (const person of people) await person.close().catch(() => undefined);

@@ -14,6 +14,7 @@ import {
   sendChat,
   uniqueRoom,
 } from '../support/call.ts';
+import { attachFailure } from '../support/failure.ts';
 import { acceptWhenOffered } from '../support/files.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
 import { connectionTraffic, openPersonIn, selectedPairs, type NamespacePerson } from '../support/netns.ts';
@@ -275,18 +276,8 @@ test('a room past MESH_MAX moves to Janus, everyone sees and hears from everyone
       `Janus → mesh: ${Date.now() - left - toldMs} ms after the move was told (${toldMs} ms after the leave)`,
     );
   } catch (error) {
-    await testInfo.attach('signal.log', {
-      body: servers.map((process) => process.output()).join('\n'),
-      contentType: 'text/plain',
-    });
-    await testInfo.attach('janus.log', { body: janus.output(), contentType: 'text/plain' });
-    for (const person of people) {
-      const text = await person.page
-        .locator('body')
-        .innerText()
-        .catch(() => 'no page');
-      await testInfo.attach(`${person.name}.txt`, { body: text, contentType: 'text/plain' });
-    }
+    const signalLog = servers.map((process) => process.output()).join('\n');
+    await attachFailure(testInfo, { 'signal.log': signalLog, 'janus.log': janus.output() }, people);
     throw error;
   } finally {
     for (const person of people) await person.close().catch(() => undefined);
