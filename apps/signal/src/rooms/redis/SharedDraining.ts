@@ -84,7 +84,7 @@ export class SharedDraining {
       // A move asked for a server that is no longer draining is moot.
       const moves = [...this.#movesAsked].filter((index) => servers.includes(index));
       this.#movesAsked.clear();
-      onChange(servers);
+      if (moves.length === 0) onChange(servers);
       for (const index of moves) onChange(servers, index);
     } catch (error) {
       log.warn(
