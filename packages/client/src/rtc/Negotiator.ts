@@ -16,7 +16,7 @@
 import type { SignalData } from '@app/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
-import { answerTo, dtlsFingerprint, sessionOrigin, withAnswerTo } from './sdp.ts';
+import { answerTo, dtlsFingerprint, iceUfrag, sessionOrigin, withAnswerTo } from './sdp.ts';
 
 export interface NegotiatorOptions {
   pc: RTCPeerConnection;
@@ -157,10 +157,27 @@ export class Negotiator {
     return this.#chain;
   }
 
-  /** ICE restart: the next offer carries new credentials. Only once media is on the connection. */
+  /**
+   * ICE restart: the next offer carries new credentials. Only once media is on the connection.
+   * While an ICE restart offer of ours is still unanswered (the other side unreachable, or
+   * frozen), it is sent again instead: a second restart would change the credentials once
+   * more, and the other side, answering the first, would have to start its checks over.
+   */
   restartIce(): void {
     if (this.#isClosed || !this.#isReady) return;
+    if (this.#isRestartOfferOut()) {
+      void this.resendPendingOffer();
+      return;
+    }
     this.#pc.restartIce();
+  }
+
+  #isRestartOfferOut(): boolean {
+    const pc = this.#pc;
+    if (this.#makingOffer || pc.signalingState !== 'have-local-offer') return false;
+    const pending = iceUfrag(pc.localDescription?.sdp);
+    const settled = iceUfrag(pc.currentLocalDescription?.sdp);
+    return pending !== null && settled !== null && pending !== settled;
   }
 
   close(): void {

@@ -351,6 +351,23 @@ describe('someone the server lost, coming back', () => {
     expect(stayed.pc.signalingState).toBe('stable');
   });
 
+  it('a second restart while the first restart offer is unanswered sends that offer again, so the credentials change once', async () => {
+    const { stayed, returning, sentWhileAway } = await offerOutWhileAway();
+    const offered = sentWhileAway.find((data) => 'description' in data)!;
+    stayed.session.restartIce();
+    await settle();
+    expect(stayed.pc.restartIceCalls, 'the browser is asked for one restart').toBe(1);
+    const again = stayed.sent.filter((data) => 'description' in data);
+    expect(again, 'the same offer, sent again').toEqual([offered]);
+    stayed.session.setAway(false);
+    await link(stayed, returning)();
+    await settle();
+    expect([stayed.pc.signalingState, returning.pc.signalingState]).toEqual(['stable', 'stable']);
+    const offers = returning.pc.remoteDescriptionsApplied.filter((d) => d.type === 'offer');
+    const ufrags = new Set(offers.slice(1).map((d) => /a=ice-ufrag:(\S+)/.exec(d.sdp ?? '')?.[1]));
+    expect(ufrags.size, 'every offer after the first carries the one new set of credentials').toBe(1);
+  });
+
   it('recognises an answer from another connection than the one negotiated (they had given up on ours)', async () => {
     const returning = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
     const stayed = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });

@@ -125,6 +125,8 @@ export class FakePeerConnection {
   signalingState: RTCSignalingState = 'stable';
   connectionState: RTCPeerConnectionState = 'new';
   localDescription: Description | null = null;
+  /** The local description of the last stable state (the pending offer's is `localDescription`). */
+  currentLocalDescription: Description | null = null;
   remoteDescription: Description | null = null;
   readonly transceivers: FakeTransceiver[] = [];
   readonly channels: FakeDataChannel[] = [];
@@ -175,7 +177,7 @@ export class FakePeerConnection {
   async setLocalDescription(description?: Description): Promise<void> {
     await Promise.resolve();
     if (description?.type === 'rollback') {
-      this.localDescription = null;
+      this.localDescription = this.currentLocalDescription;
       this.signalingState = 'stable';
       return;
     }
@@ -198,6 +200,7 @@ export class FakePeerConnection {
       this.signalingState = 'have-local-offer';
     } else {
       this.signalingState = 'stable';
+      this.currentLocalDescription = this.localDescription;
       this.#isNegotiationNeeded = false;
       this.#settleDirections();
     }
@@ -207,11 +210,12 @@ export class FakePeerConnection {
     await Promise.resolve();
     this.remoteDescriptionsApplied.push(description);
     if (description.type === 'offer') {
-      if (this.signalingState === 'have-local-offer') this.localDescription = null; // implicit rollback
+      if (this.signalingState === 'have-local-offer') this.localDescription = this.currentLocalDescription; // implicit rollback
       this.signalingState = 'have-remote-offer';
       this.#takeRemoteSections(description.sdp);
     } else if (description.type === 'answer') {
       this.signalingState = 'stable';
+      this.currentLocalDescription = this.localDescription;
       this.#isNegotiationNeeded = false;
       this.#settleDirections();
     }
