@@ -21,7 +21,8 @@ export interface IceRestartPolicyOptions {
   polite: boolean;
   /** The connection's state now. */
   state: () => RTCPeerConnectionState;
-  restart: () => void;
+  /** `isNetworkChange`: the network came back or changed (see `nudge`). */
+  restart: (isNetworkChange: boolean) => void;
   baseMs?: number;
   stuckMs?: number;
 }
@@ -88,7 +89,7 @@ export class IceRestartPolicy {
     if (this.#isClosed || this.#options.state() === 'connected') return;
     this.#isHeld = false;
     this.#cancel();
-    this.#fire();
+    this.#fire(true);
   }
 
   close(): void {
@@ -113,9 +114,9 @@ export class IceRestartPolicy {
     }, delay);
   }
 
-  #fire(): void {
+  #fire(isNetworkChange = false): void {
     this.#attempts += 1;
-    this.#options.restart();
+    this.#options.restart(isNetworkChange);
     // Keep trying while the path stays broken (the network may still be down).
     this.#schedule(this.#baseMs + this.#politeDelay() + this.#backoff());
   }

@@ -162,10 +162,12 @@ export class Negotiator {
    * While an ICE restart offer of ours is still unanswered (the other side unreachable, or
    * frozen), it is sent again instead: a second restart would change the credentials once
    * more, and the other side, answering the first, would have to start its checks over.
+   * After a network change it restarts afresh all the same: the offer out may carry the
+   * candidates of a network that is gone.
    */
-  restartIce(): void {
+  restartIce(isNetworkChange = false): void {
     if (this.#isClosed || !this.#isReady) return;
-    if (this.#isRestartOfferOut()) {
+    if (!isNetworkChange && this.#isRestartOfferOut()) {
       void this.resendPendingOffer();
       return;
     }

@@ -368,6 +368,14 @@ describe('someone the server lost, coming back', () => {
     expect(ufrags.size, 'every offer after the first carries the one new set of credentials').toBe(1);
   });
 
+  it('a network change while a restart offer is unanswered still restarts afresh (the offer may carry a gone network)', async () => {
+    const { stayed } = await offerOutWhileAway();
+    stayed.pc.setConnectionState('disconnected');
+    stayed.session.nudge();
+    await settle();
+    expect(stayed.pc.restartIceCalls).toBe(2);
+  });
+
   it('recognises an answer from another connection than the one negotiated (they had given up on ours)', async () => {
     const returning = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
     const stayed = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });

@@ -102,7 +102,7 @@ export class PeerSession {
       clock,
       polite: this.polite,
       state: () => pc.connectionState,
-      restart: () => this.restartIce(),
+      restart: (isNetworkChange) => this.#negotiator.restartIce(isNetworkChange),
       baseMs: options.iceRestartDelayMs,
     });
     this.#wire();
