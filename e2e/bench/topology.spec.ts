@@ -20,6 +20,7 @@ import {
 } from '@app/testbed';
 import { hangUpButton, named, uniqueRoom } from '../support/call.ts';
 import { chromiumArgs, playwrightDisableFeaturesArg } from '../support/chromium-args.ts';
+import { waitForLine } from '../support/netns.ts';
 import { SERVER_ENTRY } from '../support/paths.ts';
 import { sleep } from '../support/ports.ts';
 
@@ -108,12 +109,7 @@ async function startSignal(topology: Topology): Promise<OwnedProcess> {
   };
   const server = lab.spawn(edge, `signal-${topology}`, process.execPath, [SERVER_ENTRY], env);
   const ready = topology === 'janus' ? /media server reached/ : /Signaling server listening on/;
-  const deadline = Date.now() + 30_000;
-  while (!ready.test(server.output())) {
-    if (server.hasExited || Date.now() > deadline)
-      throw new Error(`${topology} server did not start:\n${server.output()}`);
-    await sleep(50);
-  }
+  await waitForLine(server, ready, 30_000);
   return server;
 }
 

@@ -4,7 +4,7 @@ import { joinRoom, remoteTiles, uniqueRoom } from '../support/call.ts';
 import { attachFailure } from '../support/failure.ts';
 import { recordTiles, tickProblem } from '../support/freeze.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
-import { openPersonIn, type NamespacePerson } from '../support/netns.ts';
+import { openPersonIn, waitForLine, type NamespacePerson } from '../support/netns.ts';
 import { SERVER_ENTRY } from '../support/paths.ts';
 import { sleep } from '../support/ports.ts';
 
@@ -55,11 +55,7 @@ test.beforeAll(async () => {
     JANUS_URLS: janus.url,
     MESH_MAX: '1',
   });
-  const deadline = Date.now() + 30_000;
-  while (!/media server reached/.test(server.output())) {
-    if (server.hasExited || Date.now() > deadline) throw new Error(`no media server:\n${server.output()}`);
-    await sleep(50);
-  }
+  await waitForLine(server, /media server reached/, 30_000);
 });
 
 test.afterAll(async () => {

@@ -17,9 +17,14 @@ import {
 import { attachFailure } from '../support/failure.ts';
 import { acceptWhenOffered } from '../support/files.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
-import { connectionTraffic, openPersonIn, selectedPairs, type NamespacePerson } from '../support/netns.ts';
+import {
+  connectionTraffic,
+  openPersonIn,
+  selectedPairs,
+  waitForLine,
+  type NamespacePerson,
+} from '../support/netns.ts';
 import { SERVER_ENTRY } from '../support/paths.ts';
-import { sleep } from '../support/ports.ts';
 
 /**
  * Rooms beyond the mesh: the production server drives a real Janus. Janus skips loopback
@@ -69,11 +74,7 @@ async function startServer(): Promise<OwnedProcess> {
   });
   servers.push(started);
   // A cold start takes seconds on a loaded two-core machine.
-  const deadline = Date.now() + 30_000;
-  while (!/media server reached/.test(started.output())) {
-    if (started.hasExited || Date.now() > deadline) throw new Error(`no media server:\n${started.output()}`);
-    await sleep(50);
-  }
+  await waitForLine(started, /media server reached/, 30_000);
   return started;
 }
 

@@ -111,7 +111,8 @@ export function restoreMedia(lab: NetLab, ns: string): void {
   lab.iptables(ns, ['-X', CUT_CHAIN]);
 }
 
-async function waitForLine(child: OwnedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
+/** Waits until the process prints a line matching `pattern`; throws if it exits or takes too long. */
+export async function waitForLine(child: OwnedProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(child.output())) {
     if (child.hasExited || Date.now() > deadline) {
