@@ -197,7 +197,6 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
       );
       return this.#scheduleHealth(0);
     }
-    this.#misses = 0;
     this.#log.warn(
       { event: 'media-server-unhealthy', janus: this.label },
       'media server did not answer twice',
