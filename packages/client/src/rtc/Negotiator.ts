@@ -130,8 +130,9 @@ export class Negotiator {
 
   /**
    * An answer to an offer we no longer have out: a glare rolled it back and we made a new
-   * one, or are stable again (a second copy of an answer applied already). Applied to the new offer it would leave the two
-   * sides with different descriptions; the answer to the new offer follows.
+   * one, or are stable again (a second copy of an answer applied already). Applied to the
+   * new offer it would leave the two sides with different descriptions; the answer to the
+   * new offer follows.
    */
   #isStaleAnswer(sdp: string): boolean {
     if (this.#pc.signalingState !== 'have-local-offer') return true;
