@@ -4,7 +4,8 @@
  * bench/results.json. Flags: --quick (1 repetition, shorter windows), --only=relay,idle,
  * redis,browser,bundle,transfer,gigabyte,soak,topology, --no-build (use the existing dist folders), --profile
  * (one extra relay run per server, CPU-profiled in its measured windows; hot functions printed
- * and written to results.json), --heap (heap snapshot of each server holding the idle peers;
+ * and written to results.json; and the newcomer's page of each two-browser call, written to
+ * bench/profiles/newcomer-N.cpuprofile), --heap (heap snapshot of each server holding the idle peers;
  * with soak, snapshots of the pages and the server at the start and end, and their diff).
  * The soak suite (about 12 minutes) and the topology suite (mesh against the Janus media
  * server at 2 … 6 people: uplink and CPU per participant, Janus CPU per forwarded stream;
@@ -40,6 +41,11 @@ const LONG_SUITES = ['soak', 'topology'];
 const wants = (suite) => (only ? only.includes(suite) : !LONG_SUITES.includes(suite));
 
 const config = benchConfig({ quick });
+const PROFILE_DIR = join(BENCH_DIR, 'profiles');
+if (profile) {
+  rmSync(PROFILE_DIR, { recursive: true, force: true });
+  mkdirSync(PROFILE_DIR, { recursive: true });
+}
 const started = performance.now();
 const log = (text) =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${text}`);
@@ -399,7 +405,11 @@ async function main() {
       );
       let measured = { loopback: [], calls: [], steps: { loopback: [], ours: [] }, notes: {} };
       try {
-        measured = await setupSamples(server?.origin, config.browserRepetitions);
+        measured = await setupSamples(
+          server?.origin,
+          config.browserRepetitions,
+          profile ? PROFILE_DIR : null,
+        );
         reason ??= measured.error ?? undefined;
       } catch (error) {
         reason ??= String(error?.message ?? error).split('\n')[0];
@@ -685,9 +695,7 @@ async function main() {
   }
 
   if (profile) {
-    const dir = join(BENCH_DIR, 'profiles');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
+    const dir = PROFILE_DIR;
     out.profile = {};
     for (const kind of kinds) {
       log(`profile: one relay repetition of ${kind}, CPU-profiled in its measured windows (${dir})`);

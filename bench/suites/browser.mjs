@@ -6,7 +6,9 @@
  * (lib/setup-probe.mjs), one loopback call and one two-browser call in turn, so a change
  * in the machine's load falls on both alike.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { setupProbe, setupSteps, STEPS } from '../lib/setup-probe.mjs';
 import { median } from '../lib/stats.mjs';
@@ -95,7 +97,7 @@ const FIRST_FRAME = 'call:first-remote-frame:';
  * Opens the room's pre-join screen and presses Join once it is ready as a person finds it
  * after typing their name: the camera preview playing and the signaling socket open.
  */
-async function joinRoom(page, origin, room, name) {
+async function joinRoom(page, origin, room, name, beforeClick = async () => {}) {
   await page.goto(`${origin}/r/${room}`);
   await page.getByLabel('Your name').fill(name);
   await page.waitForFunction(
@@ -105,6 +107,7 @@ async function joinRoom(page, origin, room, name) {
     undefined,
     { timeout: 15_000 },
   );
+  await beforeClick();
   await page.getByRole('button', { name: 'Join', exact: true }).click();
 }
 
@@ -120,8 +123,12 @@ function pageNotes(page) {
 
 const relative = (notes, clickAt) => notes.map(({ at, event }) => ({ ms: Math.round(at - clickAt), event }));
 
-/** One call: A joins and waits, then B joins; B's join click to B's first remote frame. */
-async function oneCall(browsers, origin, room) {
+/**
+ * One call: A joins and waits, then B joins; B's join click to B's first remote frame. With
+ * `profilePath`, B's page is CPU-profiled (0.2 ms samples) from just before its click to its
+ * first frame, for Chrome DevTools' Performance panel.
+ */
+async function oneCall(browsers, origin, room, profilePath = null) {
   const [a, b] = await Promise.all(browsers.map((browser) => browser.newContext()));
   try {
     await Promise.all([a, b].map((context) => context.addInitScript(setupProbe)));
@@ -129,12 +136,19 @@ async function oneCall(browsers, origin, room) {
     const pageB = await b.newPage();
     await joinRoom(pageA, origin, room, 'Ada');
     await pageA.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 15_000 });
-    await joinRoom(pageB, origin, room, 'Bob');
+    const cdp = profilePath ? await b.newCDPSession(pageB) : null;
+    await joinRoom(pageB, origin, room, 'Bob', async () => {
+      if (!cdp) return;
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    });
     await pageB.waitForFunction(
       (prefix) => performance.getEntriesByType('mark').some((mark) => mark.name.startsWith(prefix)),
       FIRST_FRAME,
       { timeout: 20_000 },
     );
+    if (cdp) writeFileSync(profilePath, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const { setupMs, clickAt } = await pageB.evaluate(
       ([click, prefix]) => {
         const marks = performance.getEntriesByType('mark');
@@ -174,9 +188,10 @@ async function servePage(html) {
 /**
  * Loopback calls and (when `origin` is given) two-browser calls through the production
  * server there, one of each in turn after a warm-up of each. Returns the set-up times in ms,
- * each set-up's steps (ms after the click) and the last set-up's notes of each kind.
+ * each set-up's steps (ms after the click) and the last set-up's notes of each kind. With
+ * `profileDir`, each two-browser call writes the newcomer's CPU profile there.
  */
-export async function setupSamples(origin, repetitions) {
+export async function setupSamples(origin, repetitions, profileDir = null) {
   const http = await servePage(LOOPBACK_PAGE);
   const launches = origin ? 3 : 1;
   const browsers = await Promise.all(Array.from({ length: launches }, () => chromium.launch(LAUNCH)));
@@ -204,7 +219,8 @@ export async function setupSamples(origin, repetitions) {
       result.loopback360.push((await loopbackSample(loopbackPage, SMALL_VIDEO)).setupMs);
       if (!origin || result.error) continue;
       try {
-        const call = await oneCall(callBrowsers, origin, `bench-call-${Date.now()}-${i}`);
+        const profilePath = profileDir && join(profileDir, `newcomer-${i + 1}.cpuprofile`);
+        const call = await oneCall(callBrowsers, origin, `bench-call-${Date.now()}-${i}`, profilePath);
         result.calls.push(call.setupMs);
         result.steps.ours.push(call.steps);
         result.notes.ours = call.notes;
