@@ -3,6 +3,7 @@
  * page (the pre-join screen) and, behind it, the call are fetched only when needed, each once.
  */
 import { i18n } from '../lib/i18n/locale.svelte.ts';
+import { whenIdle } from '../lib/idle.ts';
 
 type RoomPage = typeof import('./Room.svelte');
 type CallState = typeof import('../lib/state/call.svelte.ts');
@@ -29,11 +30,7 @@ export function loadRoomPage(): Promise<RoomPage> {
  * room.
  */
 export function warmUpRoomPage(): void {
-  const fetchWhenIdle = () => {
-    const fetchPage = () => void loadRoomPage().catch(() => undefined);
-    if ('requestIdleCallback' in window) requestIdleCallback(fetchPage, { timeout: 2000 });
-    else setTimeout(fetchPage, 200);
-  };
+  const fetchWhenIdle = () => void whenIdle(() => void loadRoomPage().catch(() => undefined));
   if (document.readyState === 'complete') fetchWhenIdle();
   else window.addEventListener('load', fetchWhenIdle, { once: true });
 }

@@ -9,6 +9,7 @@
 import type { Effect } from '@app/client';
 import { ERRORS, type ErrorCode, type Reaction } from '@app/protocol';
 import { files } from './en-files.ts';
+import { formatNames } from './format.ts';
 import { shell } from './en-shell.ts';
 import { quality, shortcuts } from './en-keys.ts';
 import { topology } from './en-topology.ts';
@@ -25,8 +26,7 @@ const deviceWords: Record<MediaDevice, string> = {
 
 const errors: Record<ErrorCode, string> = { ...ERRORS };
 
-const list = (names: readonly string[]) =>
-  new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(names);
+const list = (names: readonly string[]) => formatNames(names, 'en');
 
 /** "5 seconds", "2 minutes": whole units, rounded up, so pressing Join then works. */
 function waitWords(seconds: number): string {

@@ -4,6 +4,7 @@ import {
   formatDuration,
   formatKbps,
   formatMs,
+  formatNames,
   formatPercent,
   formatSpeed,
   formatTime,
@@ -34,5 +35,12 @@ describe('figures in the page language', () => {
     expect(formatPercent(2.5, 'en')).toBe('2.5%');
     expect(formatTime(Date.UTC(2026, 0, 1, 15, 4), 'en-GB')).toMatch(/^\d{2}:04$/);
     expect(formatTime(Date.UTC(2026, 0, 1, 15, 4), 'en-US')).toMatch(/^\d{1,2}:04\s?[AP]M$/);
+  });
+
+  it('lists names as a sentence does, in each language, from one formatter per locale', () => {
+    expect(formatNames(['Ada'], 'en')).toBe('Ada');
+    expect(formatNames(['Ada', 'Bob', 'Cy'], 'en')).toBe('Ada, Bob, and Cy');
+    expect(formatNames(['Ada', 'Bob'], 'en')).toBe('Ada and Bob');
+    expect(formatNames(['Ada', 'Bob'], 'ko')).not.toBe(formatNames(['Ada', 'Bob'], 'en'));
   });
 });

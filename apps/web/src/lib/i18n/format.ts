@@ -4,17 +4,47 @@
  */
 type Options = Intl.NumberFormatOptions;
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
+type Formatter = Intl.NumberFormat | Intl.ListFormat | Intl.DateTimeFormat;
+const formatters = new Map<string, Formatter>();
 
-/** Formatters are costly to build and are asked for on every progress tick: one per use. */
-function numberFormat(locale: string, options: Options): Intl.NumberFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = numberFormats.get(key);
+/**
+ * Formatters are costly to build (the first of a kind loads the browser's locale data: tens of
+ * milliseconds on a slow phone) and are asked for on every progress tick: one per use.
+ */
+function cached<F extends Formatter>(kind: string, locale: string, options: object, build: () => F): F {
+  const key = `${kind}|${locale}|${JSON.stringify(options)}`;
+  let format = formatters.get(key) as F | undefined;
   if (!format) {
-    format = new Intl.NumberFormat(locale, options);
-    numberFormats.set(key, format);
+    format = build();
+    formatters.set(key, format);
   }
   return format;
+}
+
+const numberFormat = (locale: string, options: Options) =>
+  cached('number', locale, options, () => new Intl.NumberFormat(locale, options));
+
+const listFormat = (locale: string, options: Intl.ListFormatOptions) =>
+  cached('list', locale, options, () => new Intl.ListFormat(locale, options));
+
+const dateTimeFormat = (locale: string, options: Intl.DateTimeFormatOptions) =>
+  cached('date', locale, options, () => new Intl.DateTimeFormat(locale, options));
+
+const NAMES: Intl.ListFormatOptions = { style: 'long', type: 'conjunction' };
+const CLOCK: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+
+/**
+ * Builds, ahead of time, the formatters the call screen shows at once (who is here, the chat's
+ * times), so that joining a call does not wait for the browser's locale data.
+ */
+export function prepareCallFormats(locale: string): void {
+  listFormat(locale, NAMES);
+  dateTimeFormat(locale, CLOCK);
+}
+
+/** "Ada, Bob, and Cy". */
+export function formatNames(names: readonly string[], locale: string): string {
+  return listFormat(locale, NAMES).format(names);
 }
 
 const unit = (locale: string, name: string, value: number, options: Options = {}) =>
@@ -62,7 +92,7 @@ export function formatDuration(seconds: number, locale: string): string {
       : minutes > 0
         ? [unit(locale, 'minute', minutes), unit(locale, 'second', rest)]
         : [unit(locale, 'second', rest)];
-  return new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' }).format(parts);
+  return listFormat(locale, { type: 'unit', style: 'narrow' }).format(parts);
 }
 
 export function formatKbps(kbps: number, locale: string): string {
@@ -83,9 +113,9 @@ export function formatNumber(value: number, locale: string): string {
 }
 
 export function formatTime(at: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+  return dateTimeFormat(locale, CLOCK).format(at);
 }
 
 export function formatDate(at: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(at);
+  return dateTimeFormat(locale, { dateStyle: 'medium' }).format(at);
 }
