@@ -227,9 +227,11 @@ export class PeerSession {
 
   /** The code both people can read aloud to check nobody sits in the middle (see verification.ts). */
   verificationCode(): Promise<string | null> {
-    return verificationCode(this.#pc.localDescription?.sdp, this.#pc.remoteDescription?.sdp).catch(
-      () => null,
-    );
+    // Nothing to show before the other side's description (our offer just went out): the
+    // browser writes out a description's text anew on each read, so ours is not read for nothing.
+    const remote = this.#pc.remoteDescription?.sdp;
+    if (!remote) return Promise.resolve(null);
+    return verificationCode(this.#pc.localDescription?.sdp, remote).catch(() => null);
   }
 
   /** ICE restart through perfect negotiation: the next offer carries new credentials. */
