@@ -103,7 +103,7 @@ const signalingPlugin: FastifyPluginAsync<SignalingPluginOptions> = async (
         }
         // The place is given back when the TCP connection ends, whatever became of the
         // upgrade: the count cannot drift from the sockets actually open.
-        request.raw.socket.once('close', admitted.release);
+        request.raw.socket.on('close', admitted.release);
       },
     },
     (socket, request) => {

@@ -40,6 +40,18 @@ const RESUME_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
 const BINARY_FRAME: ParseResult<ClientMessage> = { ok: false, reason: 'binary frame' };
 
+/**
+ * The connection a socket serves, kept on the socket itself: every socket shares the same
+ * listeners (which find it here), so an idle peer costs no closures of its own.
+ */
+const CONNECTION = Symbol('connection');
+type ServedSocket = WebSocket & { [CONNECTION]: Connection };
+const connectionOf = (socket: WebSocket): Connection => (socket as ServedSocket)[CONNECTION];
+
+function onPong(this: WebSocket): void {
+  connectionOf(this).isAlive = true;
+}
+
 function frameText(raw: RawData): string {
   if (Buffer.isBuffer(raw)) return raw.toString('utf8');
   if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
@@ -64,6 +76,12 @@ export class SignalingService {
   readonly #handlers: MessageHandlers<Connection>;
   readonly #heartbeat: Heartbeat<Connection>;
   readonly #scheduler: Scheduler;
+  /** A socket's listeners, shared by every socket (see CONNECTION). */
+  readonly #listeners: {
+    message: (this: WebSocket, raw: RawData, isBinary: boolean) => void;
+    error: (this: WebSocket, error: Error & { code?: unknown }) => void;
+    close: (this: WebSocket, code: number) => void;
+  };
   #isShuttingDown = false;
 
   constructor(
@@ -76,6 +94,19 @@ export class SignalingService {
     createMediaRooms?: CreateMediaRooms,
   ) {
     this.#scheduler = scheduler;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the listeners' `this` is the socket
+    const service = this;
+    this.#listeners = {
+      message(raw, isBinary) {
+        service.#onFrame(connectionOf(this), raw, isBinary);
+      },
+      error(error) {
+        service.#onSocketError(connectionOf(this), error);
+      },
+      close(code) {
+        service.#onClose(connectionOf(this), code);
+      },
+    };
     this.rooms = createRegistry({
       deliver: (to, event) => {
         this.media?.onEvent(to, event);
@@ -155,12 +186,13 @@ export class SignalingService {
     }
     this.#connections.add(connection);
     this.metrics.connections.inc();
-    socket.on('pong', () => {
-      connection.isAlive = true;
-    });
-    socket.on('message', (raw, isBinary) => this.#onFrame(connection, raw, isBinary));
-    socket.on('error', (error: Error & { code?: unknown }) => this.#onSocketError(connection, error));
-    socket.once('close', (code) => this.#onClose(connection, code));
+    (socket as ServedSocket)[CONNECTION] = connection;
+    const listeners = this.#listeners;
+    socket.on('pong', onPong);
+    socket.on('message', listeners.message);
+    socket.on('error', listeners.error);
+    // A socket closes once ('on' rather than 'once', which wraps the listener per socket).
+    socket.on('close', listeners.close);
   }
 
   /** Fault injection: cut a peer's socket without a close frame, as a network drop would. */

@@ -274,19 +274,21 @@ export class Seating<C extends SeatedConnection> {
   }
 
   #newSession(peerId: PeerId, message: JoinMessage): Session {
-    const onOverflow = (full: Session): void => {
-      this.#log.info({ event: 'hold-overflow', room: full.room, peer: full.peerId }, 'held seat given up');
-      void this.#endSeat(full, 'hold-overflow');
-    };
     return new Session(
       peerId,
       message.room,
       message.name,
       this.#config.resumeQueueLimit,
-      onOverflow,
+      this.#onOverflow,
       this.#scheduler,
     );
   }
+
+  /** One for every session: a held seat whose queue overflowed is given up. */
+  readonly #onOverflow = (full: Session): void => {
+    this.#log.info({ event: 'hold-overflow', room: full.room, peer: full.peerId }, 'held seat given up');
+    void this.#endSeat(full, 'hold-overflow');
+  };
 
   /** The media side's word on a seat that just entered; on failure the seat leaves again. */
   async #admit(
