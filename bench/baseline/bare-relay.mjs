@@ -6,22 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
 const capacity = 6;
 
-/** room name -> Map(peer id -> { socket, name }) */
-const rooms = new Map();
-
-const http = createServer((request, response) => {
-  response.writeHead(request.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
-  response.end('{"status":"ok"}');
-});
-const wss = new WebSocketServer({ server: http, path: '/ws', perMessageDeflate: false });
-
-wss.on('connection', (socket) => {
+/**
+ * Serves one socket (anything with `on` and `send`, as a `ws` WebSocket has) in `rooms`
+ * (room name -> Map(peer id -> { socket, name })). The micro benchmark drives it without
+ * sockets.
+ */
+export function serveBare(socket, rooms) {
   let self = null; // { id, room, name }
 
   const leave = () => {
@@ -61,6 +56,17 @@ wss.on('connection', (socket) => {
     }
   });
   socket.on('close', leave);
-});
+}
 
-http.listen(port, host);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const rooms = new Map();
+  const http = createServer((request, response) => {
+    response.writeHead(request.url === '/healthz' ? 200 : 404, { 'content-type': 'application/json' });
+    response.end('{"status":"ok"}');
+  });
+  const wss = new WebSocketServer({ server: http, path: '/ws', perMessageDeflate: false });
+  wss.on('connection', (socket) => serveBare(socket, rooms));
+  http.listen(port, host);
+}

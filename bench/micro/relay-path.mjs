@@ -1,23 +1,27 @@
 /**
- * The server's own JavaScript per relayed frame, without sockets or the scheduler: the real
- * SignalingService (built from a source folder) is fed frames through in-memory sockets
- * and its CPU time per frame is compared with the bare relay's handling of the same frame
- * (JSON.parse, room lookup, JSON.stringify). Much less noisy than the socket benchmark on
+ * The server's own JavaScript, without sockets or the scheduler: the real SignalingService
+ * (built from a source folder) is fed frames through in-memory sockets, and its CPU time is
+ * compared with the bare relay's (`serveBare` of baseline/bare-relay.mjs) on the same frames,
+ * per relayed frame and per call set-up (join, offer/answer, 10 candidates and the end each
+ * way, leave, as the socket benchmark's set-ups). Much less noisy than the socket benchmark on
  * a shared machine, and it isolates what the code adds.
  *
  * `node bench/micro/relay-path.mjs [srcDir ...]` (default apps/signal/src).
  */
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serveBare } from '../baseline/bare-relay.mjs';
 import { bundleServer, CACHE_DIR, REPO_DIR } from '../lib/server.mjs';
 import { median } from '../lib/stats.mjs';
-import { candidateLine } from '../load/messages.mjs';
+import { answerSdp, candidateLine, offerSdp } from '../load/messages.mjs';
 
 const FRAMES = 100_000;
 const BATCH = 200; // frames handed over per event-loop turn, as from one socket read burst
+const SETUPS = 4_000;
 const REPETITIONS = 5;
+const CANDIDATES = 10;
 
 class MemorySocket extends EventEmitter {
   readyState = 1; // WebSocket.OPEN
@@ -43,39 +47,99 @@ const silentLog = {
   child: () => silentLog,
 };
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+const frame = (message) => Buffer.from(JSON.stringify(message));
+const candidateFrame = (to, index) =>
+  frame({
+    type: 'signal',
+    to,
+    data: {
+      candidate: { candidate: candidateLine(index), sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'Zx9b' },
+    },
+  });
 
-function frameFor(to) {
-  return Buffer.from(
-    JSON.stringify({
-      type: 'signal',
-      to,
-      data: {
-        candidate: { candidate: candidateLine(3), sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'Zx9b' },
-      },
-    }),
-  );
+/**
+ * CPU µs per unit of each round function (each does `units` of work), median of REPETITIONS
+ * after a warm-up. The kinds take turns, round by round, so a change in the machine's speed
+ * falls on each alike.
+ */
+async function measure(units, rounds) {
+  const samples = rounds.map(() => []);
+  for (let rep = 0; rep < REPETITIONS + 1; rep++) {
+    for (const [index, round] of rounds.entries()) {
+      const start = process.cpuUsage();
+      await round(rep);
+      const used = process.cpuUsage(start);
+      if (rep > 0) samples[index].push((used.user + used.system) / units); // first round warms up
+    }
+  }
+  return samples.map(median);
 }
 
-/** CPU µs per frame for `deliver(frame)` run FRAMES times in batches; `done()` says all arrived. */
-async function measure(deliverBatch, done) {
-  const samples = [];
-  for (let rep = 0; rep < REPETITIONS + 1; rep++) {
-    const start = process.cpuUsage();
+/** A new socket served by `accept`, seated in `room`; resolves with it and its peer id. */
+async function seated(accept, room, name) {
+  const socket = new MemorySocket();
+  accept(socket);
+  socket.emit('message', frame({ type: 'join', room, name }), false);
+  while (!socket.last.startsWith('{"type":"joined"')) await turn();
+  return { socket, id: JSON.parse(socket.last).self };
+}
+
+/** A relay round for `accept`'s server: FRAMES frames from one seated peer to another. */
+async function relayRound(accept, room) {
+  const a = await seated(accept, room, 'Ada');
+  const b = await seated(accept, room, 'Bob');
+  const relayed = candidateFrame(b.id, 3);
+  return async () => {
+    const expected = b.socket.sent + FRAMES;
     for (let i = 0; i < FRAMES; i += BATCH) {
-      deliverBatch();
+      for (let j = 0; j < BATCH; j++) a.socket.emit('message', relayed, false);
       await turn();
     }
-    while (!done()) await turn();
-    const used = process.cpuUsage(start);
-    if (rep > 0) samples.push((used.user + used.system) / FRAMES); // first round warms up
-  }
-  return median(samples);
+    while (b.socket.sent < expected) await turn();
+    if (!JSON.parse(b.socket.last).from) throw new Error(`the frame was not relayed: ${b.socket.last}`);
+  };
 }
 
-async function ours(srcDir, label) {
+/** A set-up round for `accept`'s server: SETUPS call set-ups, each in a room of its own. */
+function setUpRound(accept, label) {
+  const offer = offerSdp();
+  const answer = answerSdp();
+  const oneSetUp = async (room) => {
+    const a = await seated(accept, room, 'Ada');
+    const b = await seated(accept, room, 'Bob');
+    b.socket.emit(
+      'message',
+      frame({ type: 'signal', to: a.id, data: { description: { type: 'offer', sdp: offer } } }),
+      false,
+    );
+    a.socket.emit(
+      'message',
+      frame({ type: 'signal', to: b.id, data: { description: { type: 'answer', sdp: answer } } }),
+      false,
+    );
+    for (let c = 0; c < CANDIDATES; c++) {
+      a.socket.emit('message', candidateFrame(b.id, c), false);
+      b.socket.emit('message', candidateFrame(a.id, c), false);
+    }
+    a.socket.emit('message', frame({ type: 'signal', to: b.id, data: { candidate: null } }), false);
+    b.socket.emit('message', frame({ type: 'signal', to: a.id, data: { candidate: null } }), false);
+    const received = a.socket.sent;
+    b.socket.emit('message', frame({ type: 'leave' }), false);
+    a.socket.emit('message', frame({ type: 'leave' }), false);
+    while (a.socket.sent === received) await turn(); // a is told that b left
+    a.socket.emit('close', 1000, Buffer.alloc(0));
+    b.socket.emit('close', 1000, Buffer.alloc(0));
+    // offer + CANDIDATES + end to a, answer + CANDIDATES + end to b, besides joined and the rest.
+    if (b.socket.sent < CANDIDATES + 3) throw new Error(`set-up not relayed: ${b.socket.last}`);
+  };
+  return async (rep) => {
+    for (let i = 0; i < SETUPS; i++) await oneSetUp(`${label}-${rep}-${i}`);
+  };
+}
+
+async function oursService(srcDir, label) {
   const entry = join(CACHE_DIR, 'dist', 'micro', `${label}.ts`);
   mkdirSync(join(CACHE_DIR, 'dist', 'micro'), { recursive: true });
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(
     entry,
     [
@@ -105,69 +169,42 @@ async function ours(srcDir, label) {
     ice: { stunUrls: [], turnUrls: [], turnTtlSeconds: 3600 },
     tokens: new m.ResumeTokens(undefined, 86_400_000),
   };
-  const service = new m.SignalingService(
+  return new m.SignalingService(
     options,
     (hooks) => new m.MemoryRoomRegistry({ capacity: 6, deliver: hooks.deliver }),
     new m.SignalMetrics(),
     silentLog,
   );
-  const a = new MemorySocket();
-  const b = new MemorySocket();
-  service.accept(a);
-  service.accept(b);
-  a.emit('message', Buffer.from('{"type":"join","room":"micro","name":"Ada"}'), false);
-  while (a.sent === 0) await turn();
-  b.emit('message', Buffer.from('{"type":"join","room":"micro","name":"Bob"}'), false);
-  while (b.sent === 0) await turn();
-  const bId = JSON.parse(b.last).self;
-  const frame = frameFor(bId);
-  let expected = b.sent;
-  const result = await measure(
-    () => {
-      for (let i = 0; i < BATCH; i++) a.emit('message', frame, false);
-      expected += BATCH;
-    },
-    () => b.sent >= expected,
-  );
-  if (!JSON.parse(b.last).from) throw new Error(`${label}: the frame was not relayed: ${b.last}`);
-  await service.shutdown();
-  return result;
-}
-
-async function bare() {
-  const rooms = new Map([['micro', new Map()]]);
-  const b = new MemorySocket();
-  rooms.get('micro').set('bob', { socket: b });
-  const self = { id: 'ada', room: 'micro' };
-  const onMessage = (raw) => {
-    const message = JSON.parse(raw.toString());
-    if (message.type === 'signal') {
-      const target = rooms.get(self.room).get(message.to);
-      if (target) target.socket.send(JSON.stringify({ type: 'signal', from: self.id, data: message.data }));
-    }
-  };
-  const a = new MemorySocket();
-  a.on('message', onMessage);
-  const frame = frameFor('bob');
-  let expected = 0;
-  return measure(
-    () => {
-      for (let i = 0; i < BATCH; i++) a.emit('message', frame, false);
-      expected += BATCH;
-    },
-    () => b.sent >= expected,
-  );
 }
 
 const sources = process.argv.slice(2).map((dir) => resolve(dir));
 if (sources.length === 0) sources.push(join(REPO_DIR, 'apps/signal/src'));
-const bareMicros = await bare();
+const bareRooms = new Map();
+const accepts = [(socket) => serveBare(socket, bareRooms)];
+const services = [];
+for (const [index, dir] of sources.entries()) {
+  const service = await oursService(dir, `service-${index}`);
+  services.push(service);
+  accepts.push((socket) => service.accept(socket, '127.0.0.1'));
+}
+const relay = await measure(
+  FRAMES,
+  await Promise.all(accepts.map((accept, index) => relayRound(accept, `micro-${index}`))),
+);
+const setUp = await measure(
+  SETUPS,
+  accepts.map((accept, index) => setUpRound(accept, `setup-${index}`)),
+);
+await Promise.all(services.map((service) => service.shutdown()));
 console.log(
-  `bare relay handler: ${bareMicros.toFixed(2)} µs CPU per frame (median of ${REPETITIONS} × ${FRAMES})`,
+  `bare relay: ${relay[0].toFixed(2)} µs CPU per frame, ${setUp[0].toFixed(0)} µs per call set-up ` +
+    `(medians of ${REPETITIONS} × ${FRAMES} frames, × ${SETUPS} set-ups, taking turns)`,
 );
 for (const [index, dir] of sources.entries()) {
-  const micros = await ours(dir, `service-${index}`);
+  const versus = (figures, digits) =>
+    `${figures[index + 1].toFixed(digits)} µs, ${(figures[index + 1] / figures[0]).toFixed(2)}x bare, ` +
+    `+${(figures[index + 1] - figures[0]).toFixed(digits)} µs`;
   console.log(
-    `${dir.replace(`${REPO_DIR}/`, '')}: ${micros.toFixed(2)} µs per frame, ${(micros / bareMicros).toFixed(2)}x bare, +${(micros - bareMicros).toFixed(2)} µs`,
+    `${dir.replace(`${REPO_DIR}/`, '')}: per frame ${versus(relay, 2)}; per set-up ${versus(setUp, 0)}`,
   );
 }
