@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { PeerId, RoomId } from '@app/protocol';
 
 export interface ResumeClaim {
@@ -13,13 +13,14 @@ export interface ResumeClaim {
  * Neither part may contain a dot (both are base64url or RoomId characters).
  */
 export class ResumeTokens {
-  readonly #key: Buffer;
+  readonly #key: KeyObject;
   readonly #ttlMs: number;
   readonly #now: () => number;
 
   constructor(secret: string | undefined, ttlMs: number, now: () => number = Date.now) {
     // Without a configured secret, tokens are valid for this process's lifetime only.
-    this.#key = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    // Imported once: an HMAC keyed with a KeyObject skips copying the key in each time.
+    this.#key = createSecretKey(secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8'));
     this.#ttlMs = ttlMs;
     this.#now = now;
   }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { JoinMessage, Peer, PeerId, ServerMessage, Topology } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.ts';
@@ -13,6 +12,7 @@ import type { Scheduler } from '../scheduler.ts';
 import type { Occupant, Seats } from './Seats.ts';
 import { NO_MEDIA, type SeatMediaHooks } from './SeatMediaHooks.ts';
 import { Session, type Outbox } from './Session.ts';
+import { randomId } from '../randomId.ts';
 
 export type SeatingConfig = Pick<
   Config,
@@ -51,7 +51,7 @@ type ResumeOutcome = 'done' | 'recreate' | 'fresh';
 
 /** 128 random bits, base64url: unguessable, and safe in URLs, logs and Redis keys. */
 function newPeerId(): PeerId {
-  return randomBytes(16).toString('base64url');
+  return randomId(16);
 }
 
 /**
