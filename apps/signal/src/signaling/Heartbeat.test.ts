@@ -56,23 +56,32 @@ describe('Heartbeat', () => {
     expect(missed).toEqual(['s1', 's0', 's2']);
   });
 
-  it('pings sliceSize members per event-loop turn, leaving the loop free in between', () => {
+  it('pings sliceSize members at a time, the slices spread out, so relayed messages never wait behind a burst', () => {
     const { scheduler, sockets } = setUp(5, 2);
     const pinged = () => sockets.filter((socket) => socket.pings === 1).length;
     scheduler.advance(1000);
     expect(pinged()).toBe(2);
-    scheduler.runSoon();
+    scheduler.advance(24);
+    expect(pinged()).toBe(2);
+    scheduler.advance(1);
     expect(pinged()).toBe(4);
-    scheduler.runSoon();
+    scheduler.advance(25);
     expect(pinged()).toBe(5);
-    expect(scheduler.soonQueued).toBe(0);
+  });
+
+  it('spreads a round over at most half the interval', () => {
+    const { scheduler, sockets } = setUp(100, 2);
+    scheduler.advance(1000);
+    // 50 slices in 500 ms: 10 ms apart.
+    scheduler.advance(490);
+    expect(sockets.filter((socket) => socket.pings === 1)).toHaveLength(100);
   });
 
   it('skips members that left during a round', () => {
     const { scheduler, sockets, members } = setUp(4, 2);
     scheduler.advance(1000);
     members.delete(sockets[3] as Socket);
-    scheduler.runSoon();
+    scheduler.advance(25);
     expect(sockets.map((socket) => socket.pings)).toEqual([1, 1, 1, 0]);
   });
 
@@ -80,9 +89,7 @@ describe('Heartbeat', () => {
     const { scheduler, sockets, heartbeat } = setUp(4, 2);
     scheduler.advance(1000);
     heartbeat.stop();
-    scheduler.runSoon();
     scheduler.advance(5000);
     expect(sockets.map((socket) => socket.pings)).toEqual([1, 1, 0, 0]);
-    expect(scheduler.soonQueued).toBe(0);
   });
 });
