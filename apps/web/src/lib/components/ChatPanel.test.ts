@@ -35,4 +35,36 @@ describe('ChatPanel', () => {
     expect(onsend).toHaveBeenCalledWith('hi there');
     expect(field.value).toBe('');
   });
+
+  it('follows new messages at the bottom, and leaves the log where it is once scrolled up', async () => {
+    const { rerender } = render(ChatPanel, { entries, onsend: () => true });
+    const log = screen.getByRole('log');
+    // The test DOM has no layout: the log is given a height, a content height and a position.
+    let scrollHeight = 1000;
+    Object.defineProperty(log, 'clientHeight', { get: () => 200 });
+    Object.defineProperty(log, 'scrollHeight', { get: () => scrollHeight });
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const more = (id: string): ChatEntry => ({
+      kind: 'text',
+      id,
+      senderName: 'Bob',
+      isOwn: false,
+      text: id,
+      sentAt: 0,
+    });
+
+    await frame();
+    expect(log.scrollTop).toBe(1000);
+    scrollHeight = 1100;
+    await rerender({ entries: [...entries, more('abcdefgj')] });
+    await frame();
+    expect(log.scrollTop).toBe(1100);
+
+    log.scrollTop = 300;
+    await fireEvent.scroll(log);
+    scrollHeight = 1200;
+    await rerender({ entries: [...entries, more('abcdefgj'), more('abcdefgk')] });
+    await frame();
+    expect(log.scrollTop).toBe(300);
+  });
 });
