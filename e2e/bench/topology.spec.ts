@@ -12,14 +12,14 @@ import {
 } from '@playwright/test';
 import {
   CHROMIUM_PATH,
-  JanusServer,
-  NetLab,
   NETNS_CHROMIUM,
-  removeStaleNamespaces,
+  type JanusServer,
+  type NetLab,
   type OwnedProcess,
 } from '@app/testbed';
 import { hangUpButton, named, uniqueRoom } from '../support/call.ts';
 import { chromiumArgs, playwrightDisableFeaturesArg } from '../support/chromium-args.ts';
+import { startJanusLab, stopJanusLab } from '../support/janus.ts';
 import { waitForLine } from '../support/netns.ts';
 import { SERVER_ENTRY } from '../support/paths.ts';
 import { sleep } from '../support/ports.ts';
@@ -279,13 +279,7 @@ async function everyoneSeesEveryone(pages: Page[], topology: Topology): Promise<
 test.describe.configure({ timeout: 900_000 });
 
 test.beforeAll(async () => {
-  removeStaleNamespaces('topo');
-  lab = new NetLab('topo');
-  edge = lab.namespace('edge');
-  janus = await JanusServer.start({
-    lab,
-    link: { ns: edge, janusCidr: `${JANUS_ADDRESS}/24`, peerCidr: `${EDGE_ADDRESS}/24` },
-  });
+  ({ lab, edge, janus } = await startJanusLab('topo', JANUS_ADDRESS, EDGE_ADDRESS));
   servers.mesh = await startSignal('mesh');
   servers.janus = await startSignal('janus');
   for (let i = 0; i < MAX_PEOPLE; i++) {
@@ -297,8 +291,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await Promise.all(browsers.map(({ browser }) => browser.close().catch(() => undefined)));
   for (const server of Object.values(servers)) await server?.stop();
-  await janus?.destroy().catch(() => undefined);
-  await lab?.destroy();
+  await stopJanusLab({ lab, janus });
 });
 
 // Playwright reads a test's fixtures from its destructuring: none here.

@@ -1,8 +1,9 @@
-import { JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
+import type { JanusServer, NetLab, OwnedProcess } from '@app/testbed';
 import { test, expect } from '../fixtures.ts';
 import { joinRoom, remoteTiles, uniqueRoom } from '../support/call.ts';
 import { attachFailure } from '../support/failure.ts';
 import { recordTiles, tickProblem } from '../support/freeze.ts';
+import { startJanusLab, stopJanusLab } from '../support/janus.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
 import { openPersonIn, waitForLine, type NamespacePerson } from '../support/netns.ts';
 import { SERVER_ENTRY } from '../support/paths.ts';
@@ -41,13 +42,7 @@ let edge: string;
 const origin = `http://127.0.0.1:${SIGNAL_PORT}`;
 
 test.beforeAll(async () => {
-  removeStaleNamespaces('sfu7');
-  lab = new NetLab('sfu7');
-  edge = lab.namespace('edge');
-  janus = await JanusServer.start({
-    lab,
-    link: { ns: edge, janusCidr: `${JANUS_ADDRESS}/24`, peerCidr: `${EDGE.address}/24` },
-  });
+  ({ lab, edge, janus } = await startJanusLab('sfu7', JANUS_ADDRESS, EDGE.address));
   server = lab.spawn(edge, 'signal', process.execPath, [SERVER_ENTRY], {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -60,8 +55,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await server?.stop('SIGTERM').catch(() => undefined);
-  await janus?.destroy().catch(() => undefined);
-  await lab?.destroy();
+  await stopJanusLab({ lab, janus });
 });
 
 type InRoom = NamespacePerson & { name: string; colour: Colour };

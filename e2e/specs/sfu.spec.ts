@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
-import { JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
+import type { JanusServer, NetLab, OwnedProcess } from '@app/testbed';
 import { test, expect } from '../fixtures.ts';
 import {
   chatLog,
@@ -16,6 +16,7 @@ import {
 } from '../support/call.ts';
 import { attachFailure } from '../support/failure.ts';
 import { acceptWhenOffered } from '../support/files.ts';
+import { startJanusLab, stopJanusLab } from '../support/janus.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
 import {
   connectionTraffic,
@@ -79,20 +80,11 @@ async function startServer(): Promise<OwnedProcess> {
 }
 
 test.beforeAll(async () => {
-  removeStaleNamespaces('sfu');
-  lab = new NetLab('sfu');
-  edge = lab.namespace('edge');
-  janus = await JanusServer.start({
-    lab,
-    link: { ns: edge, janusCidr: `${JANUS_ADDRESS}/24`, peerCidr: `${EDGE.address}/24` },
-  });
+  ({ lab, edge, janus } = await startJanusLab('sfu', JANUS_ADDRESS, EDGE.address));
   server = await startServer();
 });
 
-test.afterAll(async () => {
-  await janus?.destroy().catch(() => undefined);
-  await lab?.destroy();
-});
+test.afterAll(() => stopJanusLab({ lab, janus }));
 
 function reconnecting(page: Page) {
   return page.getByRole('status').filter({ hasText: /reconnecting/i });
