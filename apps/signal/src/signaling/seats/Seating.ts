@@ -6,13 +6,13 @@ import type { PasswordBackoff } from '../../limits/PasswordBackoff.ts';
 import type { RoomRegistry } from '../../rooms/RoomRegistry.ts';
 import { iceServersFor } from '../../turn/credentials.ts';
 import { holdsSeat, type CloseReason } from '../closeReason.ts';
+import { randomId } from '../randomId.ts';
 import { sendError } from '../replies.ts';
 import type { ResumeTokens } from '../ResumeTokens.ts';
 import type { Scheduler } from '../scheduler.ts';
 import type { Occupant, Seats } from './Seats.ts';
 import { NO_MEDIA, type SeatMediaHooks } from './SeatMediaHooks.ts';
 import { Session, type Outbox } from './Session.ts';
-import { randomId } from '../randomId.ts';
 
 export type SeatingConfig = Pick<
   Config,
@@ -50,9 +50,7 @@ export interface SeatingParts<C extends SeatedConnection> {
 type ResumeOutcome = 'done' | 'recreate' | 'fresh';
 
 /** 128 random bits, base64url: unguessable, and safe in URLs, logs and Redis keys. */
-function newPeerId(): PeerId {
-  return randomId(16);
-}
+const newPeerId = (): PeerId => randomId(16);
 
 /**
  * Who sits where, and what happens to a seat when its connection goes: the `join` and
