@@ -21,6 +21,13 @@ export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
   { rid: 'l', maxBitrate: 100_000, scaleResolutionDownBy: 4 },
 ];
 
+/**
+ * An offer with no answer after this long is sent again as it is: the signaling server gives
+ * up on a media-server step after 10 s and forgets it, so without a second copy we would never
+ * be seen. A late answer to the first copy is applied; the answer to the second is then ignored.
+ */
+export const ANSWER_WAIT_MS = 12_000;
+
 /** Label of our data channel; the media server relabels what it relays with our feed id. */
 export const PUBLISH_CHANNEL_LABEL = 'room';
 
@@ -38,6 +45,8 @@ export class Publisher {
   readonly #video: RTCRtpTransceiver;
   #isAwaitingAnswer = false;
   #isRestartWanted = false;
+  /** When the offer that waits for its answer went out (clock time). */
+  #offeredAt = 0;
 
   constructor(options: PublisherOptions) {
     this.#options = options;
@@ -75,10 +84,15 @@ export class Publisher {
     });
   }
 
-  /** A new offer with new ICE credentials; after the answer to the one in flight, if any. */
+  /**
+   * A new offer with new ICE credentials; after the answer to the one in flight, if any. An
+   * offer unanswered for ANSWER_WAIT_MS is sent again instead (the restarts keep coming while
+   * the connection is not up, so this repeats until one is answered).
+   */
   restartIce(): void {
     if (this.#isAwaitingAnswer) {
-      this.#isRestartWanted = true;
+      if (this.#options.clock.now() - this.#offeredAt >= ANSWER_WAIT_MS) this.#offerAgain();
+      else this.#isRestartWanted = true;
       return;
     }
     this.#isRestartWanted = false;
@@ -93,11 +107,22 @@ export class Publisher {
 
   #offer(): void {
     this.#isAwaitingAnswer = true;
+    this.#offeredAt = this.#options.clock.now();
     void this.leg.run(async () => {
       const pc = this.leg.pc;
       await pc.setLocalDescription();
       const sdp = pc.localDescription?.sdp;
       if (sdp) this.#options.send({ type: 'media-publish', sdp });
+    });
+  }
+
+  #offerAgain(): void {
+    this.#offeredAt = this.#options.clock.now();
+    this.#isRestartWanted = false;
+    void this.leg.run(async () => {
+      const pc = this.leg.pc;
+      const sdp = pc.localDescription?.sdp;
+      if (pc.signalingState === 'have-local-offer' && sdp) this.#options.send({ type: 'media-publish', sdp });
     });
   }
 }

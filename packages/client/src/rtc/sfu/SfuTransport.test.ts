@@ -165,6 +165,28 @@ describe('SfuTransport: the publication', () => {
     expect(offers[1]!.sdp).toContain('a=ice-ufrag:u2');
   });
 
+  it('sends an offer again, as it is, when no answer came for 12 s, and takes the answer that comes', async () => {
+    const { transport, publisher, clock, ofType } = makeSfu();
+    current = transport;
+    await settle();
+    // Still "new" after 10 s: a restart is due, but the offer is not overdue yet.
+    clock.advance(10_000);
+    await settle();
+    expect(ofType('media-publish')).toHaveLength(1);
+    clock.advance(6_000);
+    await settle();
+    const offers = ofType('media-publish');
+    expect(offers).toHaveLength(2);
+    expect(offers[1]!.sdp).toBe(offers[0]!.sdp);
+    expect(publisher.restartIceCalls).toBe(0);
+    transport.handleMedia({ type: 'media-publish-answer', sdp: answerSdp });
+    transport.handleMedia({ type: 'media-publish-answer', sdp: answerSdp });
+    await settle();
+    expect(publisher.remoteDescription?.sdp).toBe(answerSdp);
+    expect(publisher.signalingState).toBe('stable');
+    expect(ofType('media-publish')).toHaveLength(2);
+  });
+
   it("broadcasts peer messages on the publication's channel, and repeats our status every few seconds", () => {
     const { transport, publisher, clock } = makeSfu();
     current = transport;
