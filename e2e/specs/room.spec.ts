@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures.ts';
 import {
   alertWith,
@@ -118,4 +119,50 @@ test('someone who refuses the camera still joins and sees the others', async ({ 
   await expect(alertWith(bob.page, /camera/i)).toBeVisible();
   await expectRemoteColour(bob.page, remoteTile(bob.page, 'Alice'), alice.rgb);
   await expect(remoteTile(alice.page, 'Bob')).toHaveCount(1);
+});
+
+test("the call's code that fails to download is fetched again by a new page: at once after a blip, and on coming back online", async ({
+  launchPerson,
+}) => {
+  const offline = [/ERR_INTERNET_DISCONNECTED/];
+  const [alice, bob] = await Promise.all([
+    launchPerson('red', { allowConsole: offline }),
+    launchPerson('green', { allowConsole: offline }),
+  ]);
+  const callScreen = /\/assets\/InCall-[^/]*\.js$/;
+  const joinHere = async (page: Page, name: string) => {
+    await page.getByRole('textbox', { name: named('Your name') }).fill(name);
+    await page.getByRole('button', { name: named('Join') }).click();
+    await expect(hangUpButton(page)).toBeVisible();
+  };
+  const pageLoads = (page: Page) => {
+    const loads = { count: 0 };
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) loads.count += 1;
+    });
+    return loads;
+  };
+  // Alice's first page cannot download the call screen, as when the network changes just then.
+  const aliceLoads = pageLoads(alice.page);
+  await alice.page.route(callScreen, (route) =>
+    aliceLoads.count < 2 ? route.abort('internetdisconnected') : route.continue(),
+  );
+  const room = uniqueRoom('blip');
+  await alice.page.goto(`/r/${room}`);
+  await expect(alice.page.getByRole('textbox', { name: named('Your name') })).toBeVisible();
+  expect(aliceLoads.count, 'the page reloaded itself once').toBe(2);
+  await joinHere(alice.page, 'Alice');
+
+  // Bob's keeps failing: after one reload he is told, in plain words; back online, he gets in.
+  const bobLoads = pageLoads(bob.page);
+  // The context's route covers the service worker's downloads too (it precaches the app).
+  await bob.page.context().route(callScreen, (route) => route.abort('internetdisconnected'));
+  await bob.page.goto(`/r/${room}`);
+  await expect(alertWith(bob.page, /could not be loaded/i)).toBeVisible();
+  expect(bobLoads.count).toBe(2);
+  await bob.page.context().unrouteAll();
+  await bob.page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await joinHere(bob.page, 'Bob');
+  expect(bobLoads.count).toBe(3);
+  await expectRemoteColour(bob.page, remoteTile(bob.page, 'Alice'), alice.rgb);
 });

@@ -3,7 +3,8 @@ import { AUDIO_PROCESSING_KEYS, DEFAULT_AUDIO_PROCESSING, type AudioProcessing }
 /**
  * What the browser remembers for a person: their name, language, sound processing and recent
  * rooms (localStorage), and
- * per tab the token that resumes a signaling session after a reload (sessionStorage).
+ * per tab the token that resumes a signaling session after a reload and when the page last
+ * reloaded itself to fetch the call's code again (sessionStorage).
  * Storage can be unavailable (private mode, blocked cookies): every access is guarded.
  */
 const NAME_KEY = 'facetime:name';
@@ -11,6 +12,7 @@ const RECENT_KEY = 'facetime:recent-rooms';
 const LANGUAGE_KEY = 'facetime:language';
 const SOUND_KEY = 'facetime:sound';
 const RESUME_PREFIX = 'facetime:resume:';
+const CODE_RELOAD_KEY = 'facetime:code-reloaded-at';
 const RECENT_MAX = 6;
 
 function read(storage: () => Storage, key: string): string | null {
@@ -109,4 +111,13 @@ export function loadResumeToken(room: string): string | null {
 
 export function saveResumeToken(room: string, token: string | null): void {
   write(session, RESUME_PREFIX + room, token);
+}
+
+/** When this tab last reloaded itself because the call's code failed to download (epoch ms; 0: never). */
+export function loadCodeReloadedAt(): number {
+  return Number(read(session, CODE_RELOAD_KEY) ?? 0) || 0;
+}
+
+export function saveCodeReloadedAt(epochMs: number): void {
+  write(session, CODE_RELOAD_KEY, String(epochMs));
 }

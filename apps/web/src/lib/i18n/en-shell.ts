@@ -11,7 +11,8 @@ export const shell = {
     notFound: 'Page not found',
     goHome: 'Go to the start page',
     leftCall: 'You left the call. Camera and microphone are off.',
-    callScreenFailed: 'The call screen could not be loaded. Check your connection, then reload the page.',
+    callScreenFailed:
+      'The call screen could not be loaded. Check your connection: the page reloads by itself once you are back online, or reload it now.',
     roomPageFailed: 'This room could not be opened. Check your connection, then reload the page.',
   },
 
