@@ -305,7 +305,7 @@ describe('SfuTransport: the subscription', () => {
   });
 
   it("reports each person's figures from the inbound streams of their mids, and their audio level", async () => {
-    const { transport, subscriber } = makeSfu();
+    const { transport, subscriber, clock } = makeSfu();
     current = transport;
     transport.handleMedia(offer());
     await settle();
@@ -317,14 +317,21 @@ describe('SfuTransport: the subscription', () => {
       ['B', { id: 'B', type: 'inbound-rtp', kind: 'video', mid: '1', frameWidth: 640, frameHeight: 480 }],
       ['C', { id: 'C', type: 'inbound-rtp', kind: 'video', mid: '3', frameWidth: 160, frameHeight: 120 }],
     ]);
-    const bob = summarizeStats((await transport.getStats(BOB))!, null, 0).stats;
-    const carol = summarizeStats((await transport.getStats(CAROL))!, null, 0).stats;
+    const getStats = vi.spyOn(pc, 'getStats');
+    const [bobReport, carolReport] = await Promise.all([transport.getStats(BOB), transport.getStats(CAROL)]);
+    // One report of the shared connection serves both.
+    expect(getStats).toHaveBeenCalledTimes(1);
+    const bob = summarizeStats(bobReport!, null, 0).stats;
+    const carol = summarizeStats(carolReport!, null, 0).stats;
     expect([bob.resolution, carol.resolution, bob.candidateType, bob.rttMs]).toEqual([
       '640×480',
       '160×120',
       'host',
       10,
     ]);
+    clock.advance(2000);
+    await transport.getStats(BOB);
+    expect(getStats, 'a later poll reads the connection again').toHaveBeenCalledTimes(2);
     pc.transceiverOf('2')!.receiver.audioLevel = 0.5;
     expect(transport.audioLevel(CAROL)).toBe(0.5);
     expect(transport.audioLevel(BOB)).toBe(0);

@@ -48,6 +48,12 @@ export interface SfuOptions {
 const STATUS_REPEAT_MS = 3000;
 /** How often the downlink is read for the layer choice. */
 const DOWNLINK_POLL_MS = 2000;
+/**
+ * One report of the subscriber connection serves every request this close together: the
+ * figures of each person on it (one poll asks for all of them at once) and the downlink. In a
+ * room of seven that is one getStats of a connection with a dozen streams, not seven.
+ */
+const STATS_REUSE_MS = 500;
 
 export class SfuTransport implements MediaTransport {
   readonly topology = 'sfu';
@@ -62,6 +68,7 @@ export class SfuTransport implements MediaTransport {
   readonly #badCounts = new Map<PeerId, { feed: number; link: number }>();
   readonly #timers: TimerHandle[] = [];
   #downlink: DownlinkSample | null = null;
+  #report: { at: number; of: Subscriber; report: Promise<RTCStatsReport> } | null = null;
   #isRetired = false;
 
   constructor(options: SfuOptions) {
@@ -191,7 +198,7 @@ export class SfuTransport implements MediaTransport {
   async getStats(peerId: PeerId): Promise<RTCStatsReport | null> {
     const subscriber = this.#subscriber;
     if (!subscriber?.has(peerId)) return null;
-    return statsOfPeer(await subscriber.leg.pc.getStats(), subscriber.mids(peerId));
+    return statsOfPeer(await this.#statsOf(subscriber), subscriber.mids(peerId));
   }
 
   audioLevel(peerId: PeerId): number {
@@ -274,6 +281,15 @@ export class SfuTransport implements MediaTransport {
     links.on('datachannel', (event) => events.emit('datachannel', event));
   }
 
+  #statsOf(subscriber: Subscriber): Promise<RTCStatsReport> {
+    const now = this.#options.clock.now();
+    const last = this.#report;
+    if (last?.of === subscriber && now - last.at < STATS_REUSE_MS) return last.report;
+    const report = subscriber.leg.pc.getStats();
+    this.#report = { at: now, of: subscriber, report };
+    return report;
+  }
+
   #countBad(peerId: PeerId, source: 'feed' | 'link', count: number): void {
     const counts = this.#badCounts.get(peerId) ?? { feed: 0, link: 0 };
     counts[source] = count;
@@ -284,7 +300,7 @@ export class SfuTransport implements MediaTransport {
   async #readDownlink(): Promise<void> {
     const subscriber = this.#subscriber;
     if (!subscriber || subscriber.leg.connectionState !== 'connected') return;
-    const report = await subscriber.leg.pc.getStats().catch(() => null);
+    const report = await this.#statsOf(subscriber).catch(() => null);
     if (!report || this.#isRetired) return;
     const { downlink, sample } = readDownlink(report, this.#downlink);
     if (this.#downlink) this.#layers.setDownlink(downlink);
