@@ -166,3 +166,23 @@ test("the call's code that fails to download is fetched again by a new page: at 
   expect(bobLoads.count).toBe(3);
   await expectRemoteColour(bob.page, remoteTile(bob.page, 'Alice'), alice.rgb);
 });
+
+test('a room page whose code cannot be downloaded reloads once, then says so, and opens once back online', async ({
+  launchPerson,
+}) => {
+  const alice = await launchPerson('red', { allowConsole: [/ERR_INTERNET_DISCONNECTED/] });
+  let loads = 0;
+  alice.page.on('framenavigated', (frame) => {
+    if (frame === alice.page.mainFrame()) loads += 1;
+  });
+  // The context's route covers the service worker's downloads too.
+  const roomPage = /\/assets\/Room-[^/]*\.js$/;
+  await alice.page.context().route(roomPage, (route) => route.abort('internetdisconnected'));
+  await alice.page.goto(`/r/${uniqueRoom('unreachable')}`);
+  await expect(alertWith(alice.page, /could not be opened/i)).toBeVisible();
+  expect(loads, 'one reload before the person is told').toBe(2);
+  await alice.page.context().unrouteAll();
+  await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect(alice.page.getByRole('textbox', { name: named('Your name') })).toBeVisible();
+  expect(loads).toBe(3);
+});

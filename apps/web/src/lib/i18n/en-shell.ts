@@ -13,7 +13,8 @@ export const shell = {
     leftCall: 'You left the call. Camera and microphone are off.',
     callScreenFailed:
       'The call screen could not be loaded. Check your connection: the page reloads by itself once you are back online, or reload it now.',
-    roomPageFailed: 'This room could not be opened. Check your connection, then reload the page.',
+    roomPageFailed:
+      'This room could not be opened. Check your connection: the page reloads by itself once you are back online, or reload it now.',
   },
 
   language: {
