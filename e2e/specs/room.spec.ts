@@ -121,6 +121,15 @@ test('someone who refuses the camera still joins and sees the others', async ({ 
   await expect(remoteTile(alice.page, 'Bob')).toHaveCount(1);
 });
 
+/** Counts the page's loads from now on: its first, and each reload. */
+function pageLoads(page: Page): { count: number } {
+  const loads = { count: 0 };
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) loads.count += 1;
+  });
+  return loads;
+}
+
 test("the call's code that fails to download is fetched again by a new page: at once after a blip, and on coming back online", async ({
   launchPerson,
 }) => {
@@ -130,18 +139,6 @@ test("the call's code that fails to download is fetched again by a new page: at 
     launchPerson('green', { allowConsole: offline }),
   ]);
   const callScreen = /\/assets\/InCall-[^/]*\.js$/;
-  const joinHere = async (page: Page, name: string) => {
-    await page.getByRole('textbox', { name: named('Your name') }).fill(name);
-    await page.getByRole('button', { name: named('Join') }).click();
-    await expect(hangUpButton(page)).toBeVisible();
-  };
-  const pageLoads = (page: Page) => {
-    const loads = { count: 0 };
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) loads.count += 1;
-    });
-    return loads;
-  };
   // Alice's first page cannot download the call screen, as when the network changes just then.
   const aliceLoads = pageLoads(alice.page);
   await alice.page.route(callScreen, (route) =>
@@ -151,7 +148,7 @@ test("the call's code that fails to download is fetched again by a new page: at 
   await alice.page.goto(`/r/${room}`);
   await expect(alice.page.getByRole('textbox', { name: named('Your name') })).toBeVisible();
   expect(aliceLoads.count, 'the page reloaded itself once').toBe(2);
-  await joinHere(alice.page, 'Alice');
+  await joinRoom(alice.page, room, 'Alice', { via: 'open' });
 
   // Bob's keeps failing: after one reload he is told, in plain words; back online, he gets in.
   const bobLoads = pageLoads(bob.page);
@@ -162,7 +159,7 @@ test("the call's code that fails to download is fetched again by a new page: at 
   expect(bobLoads.count).toBe(2);
   await bob.page.context().unrouteAll();
   await bob.page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await joinHere(bob.page, 'Bob');
+  await joinRoom(bob.page, room, 'Bob', { via: 'open' });
   expect(bobLoads.count).toBe(3);
   await expectRemoteColour(bob.page, remoteTile(bob.page, 'Alice'), alice.rgb);
 });
@@ -171,18 +168,15 @@ test('a room page whose code cannot be downloaded reloads once, then says so, an
   launchPerson,
 }) => {
   const alice = await launchPerson('red', { allowConsole: [/ERR_INTERNET_DISCONNECTED/] });
-  let loads = 0;
-  alice.page.on('framenavigated', (frame) => {
-    if (frame === alice.page.mainFrame()) loads += 1;
-  });
+  const loads = pageLoads(alice.page);
   // The context's route covers the service worker's downloads too.
   const roomPage = /\/assets\/Room-[^/]*\.js$/;
   await alice.page.context().route(roomPage, (route) => route.abort('internetdisconnected'));
   await alice.page.goto(`/r/${uniqueRoom('unreachable')}`);
   await expect(alertWith(alice.page, /could not be opened/i)).toBeVisible();
-  expect(loads, 'one reload before the person is told').toBe(2);
+  expect(loads.count, 'one reload before the person is told').toBe(2);
   await alice.page.context().unrouteAll();
   await alice.page.evaluate(() => window.dispatchEvent(new Event('online')));
   await expect(alice.page.getByRole('textbox', { name: named('Your name') })).toBeVisible();
-  expect(loads).toBe(3);
+  expect(loads.count).toBe(3);
 });

@@ -18,8 +18,11 @@ export interface JoinOptions {
   password?: string;
   /** Append `?relay=1`: only TURN relay candidates are used. */
   relay?: boolean;
-  /** 'landing': type the room on `/` and press Join there first, as a person with no link does. */
-  via?: 'link' | 'landing';
+  /**
+   * 'landing': type the room on `/` and press Join there first, as a person with no link does;
+   * 'open': the page is on the room already (a test that opened it itself).
+   */
+  via?: 'link' | 'landing' | 'open';
   /** false: the join is expected to be refused (the test then checks the alert). */
   expectInCall?: boolean;
 }
@@ -41,7 +44,7 @@ export async function joinRoom(
     await page.getByRole('textbox', { name: named('Room') }).fill(room);
     await page.getByRole('button', { name: named('Join') }).click();
     await expect(page).toHaveURL(new RegExp(`/r/${room}(\\?|$)`));
-  } else {
+  } else if (options.via !== 'open') {
     await page.goto(`/r/${room}${query}`);
   }
   await page.getByRole('textbox', { name: named('Your name') }).fill(name);

@@ -4,7 +4,7 @@ import { AUDIO_PROCESSING_KEYS, DEFAULT_AUDIO_PROCESSING, type AudioProcessing }
  * What the browser remembers for a person: their name, language, sound processing and recent
  * rooms (localStorage), and
  * per tab the token that resumes a signaling session after a reload and when the page last
- * reloaded itself to fetch the call's code again (sessionStorage).
+ * reloaded itself to fetch the app's code again (sessionStorage).
  * Storage can be unavailable (private mode, blocked cookies): every access is guarded.
  */
 const NAME_KEY = 'facetime:name';
@@ -113,7 +113,7 @@ export function saveResumeToken(room: string, token: string | null): void {
   write(session, RESUME_PREFIX + room, token);
 }
 
-/** When this tab last reloaded itself because the call's code failed to download (epoch ms; 0: never). */
+/** When this tab last reloaded itself because the app's code failed to download (epoch ms; 0: never). */
 export function loadCodeReloadedAt(): number {
   return Number(read(session, CODE_RELOAD_KEY) ?? 0) || 0;
 }
