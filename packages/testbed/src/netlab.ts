@@ -91,6 +91,15 @@ export class NetLab {
     const name = `${this.tag}-${role}`;
     run('ip', ['netns', 'add', name]);
     this.#namespaces.push(name);
+    // IPv4 only: an IPv6 address finishes its duplicate check a second or two after a link
+    // comes up, and a browser started by then sees the network change and fails the
+    // requests it has in flight (net::ERR_NETWORK_CHANGED).
+    this.exec(name, 'sysctl', [
+      '-q',
+      '-w',
+      'net.ipv6.conf.all.disable_ipv6=1',
+      'net.ipv6.conf.default.disable_ipv6=1',
+    ]);
     this.exec(name, 'ip', ['link', 'set', 'lo', 'up']);
     return name;
   }
