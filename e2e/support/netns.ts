@@ -42,6 +42,17 @@ export interface Topology {
 export function buildTopology(lab: NetLab, nat: NatKind): Topology {
   const publicNs = lab.namespace('pub');
   lab.forward(publicNs);
+  // The rest of the internet: the public network's default route leads to a namespace that
+  // drops whatever reaches it, as the internet drops packets for private addresses. Without
+  // a route, a relay's send to someone's private address fails at once ("network is
+  // unreachable"), and coturn then closes that whole allocation, so ICE over it never succeeds.
+  const internet = lab.namespace('internet');
+  lab.link(
+    { ns: publicNs, dev: 'internet', cidr: '10.77.254.1/24' },
+    { ns: internet, dev: 'eth0', cidr: '10.77.254.2/24' },
+  );
+  lab.route(publicNs, '10.77.254.2');
+  lab.iptables(internet, ['-t', 'raw', '-A', 'PREROUTING', '-j', 'DROP']);
   const homes = (['a', 'b'] as const).map((side, index): Home => {
     const n = index + 1;
     const wan = { ns: publicNs, dev: `pub-${side}`, cidr: `10.77.${n}.1/24` };
