@@ -246,6 +246,20 @@ describe('media switching', () => {
   });
 });
 
+describe('audio level', () => {
+  it('is 0 without asking the browser until the connection is up, then the level it measured', async () => {
+    const { session, pc } = makeSession();
+    await settle();
+    const receiver = pc.transceivers[0]!.receiver;
+    receiver.audioLevel = 0.4;
+    const asked = vi.spyOn(receiver, 'getSynchronizationSources');
+    expect(session.audioLevel()).toBe(0);
+    expect(asked, 'not asked while the connection is set up').not.toHaveBeenCalled();
+    pc.setConnectionState('connected');
+    expect(session.audioLevel()).toBe(0.4);
+  });
+});
+
 describe('ICE restart', () => {
   it('the impolite side restarts ICE after the connection stays disconnected', () => {
     vi.useFakeTimers();

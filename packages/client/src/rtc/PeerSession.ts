@@ -220,8 +220,14 @@ export class PeerSession {
     return this.#pc.getStats();
   }
 
-  /** Loudness 0..1 of the remote microphone, as the browser last measured it. */
+  /**
+   * Loudness 0..1 of the remote microphone, as the browser last measured it; 0 until the
+   * connection is up. Chromium answers getSynchronizationSources by waiting on its WebRTC
+   * thread, which is busiest while a connection is set up: asked then, the page stalls for
+   * tens of milliseconds, right when the first frame is on its way, for a level that is 0.
+   */
   audioLevel(): number {
+    if (this.#pc.connectionState !== 'connected') return 0;
     return this.#media?.audioReceiver?.getSynchronizationSources?.()[0]?.audioLevel ?? 0;
   }
 

@@ -333,6 +333,8 @@ describe('SfuTransport: the subscription', () => {
     await transport.getStats(BOB);
     expect(getStats, 'a later poll reads the connection again').toHaveBeenCalledTimes(2);
     pc.transceiverOf('2')!.receiver.audioLevel = 0.5;
+    expect(transport.audioLevel(CAROL), 'nothing is measured while the connection is set up').toBe(0);
+    pc.setConnectionState('connected');
     expect(transport.audioLevel(CAROL)).toBe(0.5);
     expect(transport.audioLevel(BOB)).toBe(0);
   });

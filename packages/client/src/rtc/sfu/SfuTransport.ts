@@ -202,7 +202,9 @@ export class SfuTransport implements MediaTransport {
   }
 
   audioLevel(peerId: PeerId): number {
-    const receiver = this.#subscriber?.receiver(peerId, 'audio');
+    // Not while the connection is set up (see PeerSession.audioLevel).
+    if (this.#subscriber?.leg.connectionState !== 'connected') return 0;
+    const receiver = this.#subscriber.receiver(peerId, 'audio');
     return receiver?.getSynchronizationSources?.()[0]?.audioLevel ?? 0;
   }
 
