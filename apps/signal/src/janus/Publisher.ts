@@ -67,6 +67,15 @@ export class Publisher extends EventEmitter<PeerEvents> {
     return options.offer ? expectAnswer(jsep, 'videoroom.configure') : undefined;
   }
 
+  /** Asks the browser for a keyframe after each of `atMs`, while `isCurrent()` holds. */
+  requestKeyframes(atMs: readonly number[], isCurrent: () => boolean): void {
+    for (const ms of atMs) {
+      setTimeout(() => {
+        if (isCurrent()) this.configure({ keyframe: true }).catch(() => undefined);
+      }, ms).unref();
+    }
+  }
+
   trickle(candidate: Candidate | null): Promise<void> {
     return this.handle.trickle(candidate);
   }

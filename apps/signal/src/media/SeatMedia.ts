@@ -1,41 +1,29 @@
-import type { MediaCandidateMessage, MediaLayersMessage, MediaLeg, PeerId, RoomId } from '@app/protocol';
+import type { MediaCandidateMessage, MediaLayersMessage, MediaLeg, PeerId } from '@app/protocol';
 import {
   MediaServerError,
   Publisher,
   Subscriber,
   VIDEOROOM_PLUGIN,
-  type JanusConnection,
   type JanusSession,
   type Jsep,
-  type MediaRoom,
 } from '../janus/index.ts';
-import type { SeatEvent } from '../signaling/seats/Session.ts';
-import { peerIdOr, subscribeOffer, toWire } from './offers.ts';
+import { LaterRetry } from './LaterRetry.ts';
+import { layerChoices, peerIdOr, subscribeOffer, toWire } from './offers.ts';
 import { connectionOf, harmoniseAudioFmtp } from './sdp.ts';
+import type { SeatMediaContext } from './SeatMediaContext.ts';
 import { SerialQueue } from './SerialQueue.ts';
-import type { MediaSeals, ServerRoom, SessionClaim } from './tokens.ts';
-
-/** What a seat's media needs from its room and process. */
-export interface SeatMediaContext {
-  readonly peerId: PeerId;
-  readonly room: RoomId;
-  connectionOf(server: number): JanusConnection;
-  readonly seals: MediaSeals;
-  /** The room's media-server room, its watcher opened on this process if it was not yet. */
-  mediaRoom(): Promise<{ room: MediaRoom; serverRoom: ServerRoom }>;
-  /** Who publishes in the room now: feed id → PeerId. */
-  readonly feeds: ReadonlyMap<number, PeerId>;
-  /** Asks the media server again who publishes; with `unless`, only if one of those is unknown. */
-  refreshFeeds(unless?: readonly number[]): Promise<void>;
-  send(event: SeatEvent): void;
-  /** Asks `peer`'s browser for a keyframe, when its seat is on this process. */
-  keyframe(peer: PeerId): void;
-}
+import { claimOf, type SessionClaim } from './tokens.ts';
 
 /** A chosen layer missing this long gives way to a lower one (see `selectSubstreams`). */
 const LAYER_FALLBACK_MS = 2000;
 /** Keyframe requests after a move up: a busy sender may skip one, an early one may beat the switch. */
 const KEYFRAME_REPEATS_MS = [0, 700, 2000];
+/**
+ * A subscription step the media server failed (a busy Janus times out) is tried again this much
+ * later, a few times: else whoever it was for stays unseen until someone else starts publishing.
+ */
+const RESUBSCRIBE_MS = 3000;
+const RESUBSCRIBE_TRIES = 5;
 
 type IceCandidate = NonNullable<MediaCandidateMessage['candidate']>;
 type MediaLayer = MediaLayersMessage['layers'][number]['layer'];
@@ -60,6 +48,11 @@ export class SeatMedia {
   /** Someone started publishing while an offer was out: subscribe once it is answered. */
   #wantsUpdate = false;
   readonly #layers = new Map<PeerId, MediaLayer>();
+  /** The browser's answer the media server did not take (see `#resync`). */
+  #unappliedAnswer: Jsep | undefined;
+  readonly #resubscribe = new LaterRetry(RESUBSCRIBE_MS, RESUBSCRIBE_TRIES, () => {
+    void this.#queue.run(() => this.#resync()).catch(() => undefined);
+  });
   #isClosed = false;
 
   constructor(ctx: SeatMediaContext) {
@@ -106,7 +99,12 @@ export class SeatMedia {
       const subscriber = this.#subscriber;
       if (this.#isClosed || !subscriber || !this.#isAwaitingAnswer) return;
       this.#isAwaitingAnswer = false;
-      await subscriber.start({ type: 'answer', sdp });
+      const answer: Jsep = { type: 'answer', sdp };
+      await subscriber.start(answer).catch((error: unknown) => {
+        this.#unappliedAnswer = answer;
+        this.#resubscribe.schedule();
+        throw error;
+      });
       if (this.#wantsRestart) {
         this.#wantsRestart = false;
         await this.#restart();
@@ -157,13 +155,8 @@ export class SeatMedia {
 
   /** Someone receiving this seat's video moved up a layer: a keyframe lets them switch at once. */
   requestKeyframe(): void {
-    for (const ms of KEYFRAME_REPEATS_MS) {
-      setTimeout(() => {
-        const publisher = this.#publisher;
-        if (this.#isClosed || !publisher) return;
-        publisher.configure({ keyframe: true }).catch(() => undefined);
-      }, ms).unref();
-    }
+    const publisher = this.#publisher;
+    publisher?.requestKeyframes(KEYFRAME_REPEATS_MS, () => !this.#isClosed && this.#publisher === publisher);
   }
 
   /** Someone started publishing: subscribe to whoever is new. */
@@ -201,6 +194,7 @@ export class SeatMedia {
   /** The seat is gone (`leave`: out of the room), or moved to another process (`release`). */
   close(mode: 'leave' | 'release'): Promise<void> {
     this.#isClosed = true;
+    this.#resubscribe.cancel();
     return this.#queue.run(async () => {
       if (mode === 'leave') return this.#reset();
       this.#session?.release();
@@ -267,12 +261,27 @@ export class SeatMedia {
       }
     } catch (error) {
       // A feed went between its notification and our request: ask who publishes, once more.
-      if (!retry || !(error instanceof MediaServerError) || error.code !== 'media-feed-not-found')
+      if (!retry || !(error instanceof MediaServerError) || error.code !== 'media-feed-not-found') {
+        this.#resubscribe.schedule();
         throw error;
+      }
       await this.#ctx.refreshFeeds();
       return this.#subscribeToNewFeeds(false);
     }
+    this.#resubscribe.succeeded();
     await this.#applyLayers(new Set(this.#layers.keys()));
+  }
+
+  /**
+   * After a failed step: the answer once more if it was not taken (a slow media server that took
+   * it after all refuses it now, which is fine), then whoever is still missing.
+   */
+  async #resync(): Promise<void> {
+    const [subscriber, answer] = [this.#subscriber, this.#unappliedAnswer];
+    this.#unappliedAnswer = undefined;
+    if (this.#isClosed || !subscriber) return;
+    if (answer) await subscriber.start(answer).catch(() => undefined);
+    await this.#subscribeToNewFeeds();
   }
 
   async #restart(): Promise<void> {
@@ -300,11 +309,9 @@ export class SeatMedia {
   async #applyLayers(peers: ReadonlySet<PeerId>): Promise<void> {
     const subscriber = this.#subscriber;
     if (this.#isClosed || !subscriber) return;
-    const choices = subscriber.streams.flatMap((stream) => {
-      if (stream.type !== 'video' || stream.active === false) return [];
-      const peer = this.#peerOf(stream.feed_id, stream.feed_display);
-      const layer = peer === undefined || !peers.has(peer) ? undefined : this.#layers.get(peer);
-      return layer === undefined ? [] : [{ mid: stream.mid, substream: layer }];
+    const choices = layerChoices(subscriber.streams, (feed, display) => {
+      const peer = this.#peerOf(feed, display);
+      return peer === undefined || !peers.has(peer) ? undefined : this.#layers.get(peer);
     });
     await subscriber.selectSubstreams(choices, { fallbackMs: LAYER_FALLBACK_MS });
   }
@@ -312,18 +319,10 @@ export class SeatMedia {
   async #issueToken(): Promise<void> {
     const [publisher, session] = [this.#publisher, this.#session];
     if (this.#isClosed || !publisher || !session) return;
+    const { peerId, room } = this.#ctx;
     const { serverRoom } = await this.#ctx.mediaRoom();
-    const token = this.#ctx.seals.sealSession({
-      peerId: this.#ctx.peerId,
-      room: this.#ctx.room,
-      serverRoom,
-      sessionId: session.id,
-      publisherHandle: publisher.handle.id,
-      feed: publisher.id,
-      privateId: publisher.privateId,
-      subscriberHandle: this.#subscriber?.handle.id ?? 0,
-      fingerprint: this.#publication,
-    });
+    const seat = { peerId, room, serverRoom, fingerprint: this.#publication };
+    const token = this.#ctx.seals.sealSession(claimOf(seat, session, publisher, this.#subscriber));
     this.#ctx.send({ type: 'media-session', token });
   }
 
@@ -345,5 +344,6 @@ export class SeatMedia {
     this.#isAwaitingAnswer = false;
     this.#wantsRestart = false;
     this.#wantsUpdate = false;
+    this.#unappliedAnswer = undefined;
   }
 }

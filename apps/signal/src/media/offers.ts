@@ -48,3 +48,18 @@ export function subscribeOffer(
     feeds: [...feeds].map(([feed, peer]) => ({ feed: String(feed), peer })),
   };
 }
+
+/**
+ * The simulcast substream to ask for on each active video m-line: `layerOf` gives the layer
+ * wanted of that m-line's publisher, or undefined to leave it as it is.
+ */
+export function layerChoices(
+  streams: readonly SubscriptionStream[],
+  layerOf: (feed: number | undefined, display: string | undefined) => number | undefined,
+): { mid: string; substream: number }[] {
+  return streams.flatMap((stream) => {
+    if (stream.type !== 'video' || stream.active === false) return [];
+    const layer = layerOf(stream.feed_id, stream.feed_display);
+    return layer === undefined ? [] : [{ mid: stream.mid, substream: layer }];
+  });
+}

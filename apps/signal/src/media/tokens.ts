@@ -1,6 +1,6 @@
 import { PeerId, RoomId } from '@app/protocol';
 import { z } from 'zod';
-import type { RoomCredentials } from '../janus/index.ts';
+import type { JanusSession, Publisher, RoomCredentials, Subscriber } from '../janus/index.ts';
 import type { Sealer } from './Sealer.ts';
 
 const JanusId = z.int().positive();
@@ -47,6 +47,23 @@ export interface SessionClaim {
   /** 0 while the seat subscribes to nobody. */
   subscriberHandle: number;
   fingerprint: string;
+}
+
+/** The claim of a seat's handles as they are now. */
+export function claimOf(
+  seat: { peerId: PeerId; room: RoomId; serverRoom: ServerRoom; fingerprint: string },
+  session: JanusSession,
+  publisher: Publisher,
+  subscriber: Subscriber | undefined,
+): SessionClaim {
+  return {
+    ...seat,
+    sessionId: session.id,
+    publisherHandle: publisher.handle.id,
+    feed: publisher.id,
+    privateId: publisher.privateId,
+    subscriberHandle: subscriber?.handle.id ?? 0,
+  };
 }
 
 const ROOM_PURPOSE = 'media-room.v1';

@@ -1,0 +1,125 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MediaServerError } from '../janus/index.ts';
+import type { SeatEvent } from '../signaling/seats/Session.ts';
+import { SeatMedia } from './SeatMedia.ts';
+import type { SeatMediaContext } from './SeatMediaContext.ts';
+
+const SELF = 'self-peer-id-000000';
+const ADA = 'ada-peer-id-0000000';
+const BEN = 'ben-peer-id-0000000';
+const ADA_FEED = 1;
+const BEN_FEED = 2;
+
+const timeout = (operation: string) => new MediaServerError('media-server-timeout', operation);
+
+/**
+ * One seat on a stand-in media server: the handles answer at once unless a test makes a
+ * request fail, and every event the seat sends its browser is kept.
+ */
+function makeSeat() {
+  const sent: SeatEvent[] = [];
+  const session = Object.assign(new EventEmitter(), { id: 11, destroy: async () => {}, release() {} });
+  const publisher = Object.assign(new EventEmitter(), {
+    id: 100,
+    handle: { id: 12 },
+    privateId: 7,
+    publish: async () => ({ type: 'answer', sdp: 'publisher answer' }),
+    configure: async () => undefined,
+    leave: async () => {},
+  });
+  const subscriber = Object.assign(new EventEmitter(), {
+    handle: { id: 13 },
+    offer: { type: 'offer', sdp: 'first subscriber offer' },
+    streams: [],
+    start: vi.fn(async (_answer: unknown) => {}),
+    update: vi.fn(async (_changes: unknown) => ({ type: 'offer', sdp: 'updated offer' })),
+    selectSubstreams: async () => {},
+  });
+  const feeds = new Map([[ADA_FEED, ADA]]);
+  const ctx = {
+    peerId: SELF,
+    room: 'room',
+    connectionOf: () => ({ createSession: async () => session }),
+    seals: { sealSession: () => 'token' },
+    mediaRoom: async () => ({
+      room: { join: async () => publisher, subscribe: async () => subscriber },
+      serverRoom: { server: 0, credentials: { id: 5, secret: 'secret' } },
+    }),
+    feeds,
+    refreshFeeds: async () => {},
+    send: (event: SeatEvent) => sent.push(event),
+    keyframe: () => {},
+  } as unknown as SeatMediaContext;
+  const offers = () => sent.filter((event) => event.type === 'media-subscribe-offer');
+  return { seat: new SeatMedia(ctx), subscriber, feeds, offers };
+}
+
+/** Published, subscribed to Ada, and that first offer answered. */
+async function seated() {
+  const made = makeSeat();
+  await made.seat.publish('publisher offer');
+  await made.seat.answer('first answer');
+  return made;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('a subscription step the media server fails', () => {
+  it('is tried again a few seconds later, so a newcomer is not left unseen', async () => {
+    const { seat, subscriber, feeds, offers } = await seated();
+    feeds.set(BEN_FEED, BEN);
+    subscriber.update.mockRejectedValueOnce(timeout('videoroom.update'));
+    await expect(seat.feedsChanged()).rejects.toThrow(MediaServerError);
+    expect(offers()).toHaveLength(1);
+
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(subscriber.update).toHaveBeenCalledTimes(2);
+    expect(subscriber.update).toHaveBeenLastCalledWith({ subscribe: [{ feed: BEN_FEED }] });
+    expect(offers().at(-1)).toMatchObject({
+      sdp: 'updated offer',
+      feeds: expect.arrayContaining([{ feed: '2', peer: BEN }]),
+    });
+  });
+
+  it('an answer the media server did not take goes again, then whoever waited for it is subscribed', async () => {
+    const { seat, subscriber, feeds, offers } = await seated();
+    // Ben starts publishing while an offer is out: his subscription waits for its answer.
+    subscriber.emit('offer', { type: 'offer', sdp: 'janus re-offer' });
+    await vi.advanceTimersByTimeAsync(0);
+    feeds.set(BEN_FEED, BEN);
+    await seat.feedsChanged();
+    expect(subscriber.update).not.toHaveBeenCalled();
+    subscriber.start.mockRejectedValueOnce(timeout('videoroom.start'));
+    await expect(seat.answer('second answer')).rejects.toThrow(MediaServerError);
+
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(subscriber.start).toHaveBeenLastCalledWith({ type: 'answer', sdp: 'second answer' });
+    expect(subscriber.update).toHaveBeenCalledWith({ subscribe: [{ feed: BEN_FEED }] });
+    expect(offers().at(-1)).toMatchObject({ sdp: 'updated offer' });
+  });
+
+  it('stops after a few failures in a row, and never runs for a seat that is gone', async () => {
+    const { seat, subscriber, feeds } = await seated();
+    feeds.set(BEN_FEED, BEN);
+    subscriber.update.mockRejectedValue(timeout('videoroom.update'));
+    await expect(seat.feedsChanged()).rejects.toThrow(MediaServerError);
+    await vi.advanceTimersByTimeAsync(60_000);
+    // The first try and five more.
+    expect(subscriber.update).toHaveBeenCalledTimes(6);
+
+    const other = await seated();
+    other.feeds.set(BEN_FEED, BEN);
+    other.subscriber.update.mockRejectedValueOnce(timeout('videoroom.update'));
+    await expect(other.seat.feedsChanged()).rejects.toThrow(MediaServerError);
+    await other.seat.close('release');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(other.subscriber.update).toHaveBeenCalledTimes(1);
+  });
+});
