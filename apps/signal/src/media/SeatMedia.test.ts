@@ -71,6 +71,28 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe('answers', () => {
+  it('only the answer to the last offer goes to Janus when Janus re-offered while ours was out', async () => {
+    const { seat, subscriber, feeds, offers } = await seated();
+    feeds.set(BEN_FEED, BEN);
+    await seat.feedsChanged();
+    subscriber.emit('offer', { type: 'offer', sdp: 'janus re-offer' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(offers().map((offer) => offer.sdp)).toEqual([
+      'first subscriber offer',
+      'updated offer',
+      'janus re-offer',
+    ]);
+    // The browser answers both, in turn.
+    await seat.answer('answer to the update');
+    await seat.answer('answer to the re-offer');
+    expect(subscriber.start.mock.calls.map(([answer]) => answer)).toEqual([
+      { type: 'answer', sdp: 'first answer' },
+      { type: 'answer', sdp: 'answer to the re-offer' },
+    ]);
+  });
+});
+
 describe('a subscription step the media server fails', () => {
   it('is tried again a few seconds later, so a newcomer is not left unseen', async () => {
     const { seat, subscriber, feeds, offers } = await seated();

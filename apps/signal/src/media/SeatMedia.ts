@@ -18,10 +18,7 @@ import { claimOf, type SessionClaim } from './tokens.ts';
 const LAYER_FALLBACK_MS = 2000;
 /** Keyframe requests after a move up: a busy sender may skip one, an early one may beat the switch. */
 const KEYFRAME_REPEATS_MS = [0, 700, 2000];
-/**
- * A subscription step the media server failed (a busy Janus times out) is tried again this much
- * later, a few times: else whoever it was for stays unseen until someone else starts publishing.
- */
+/** A subscription step a busy media server failed is tried again this much later, a few times. */
 const RESUBSCRIBE_MS = 3000;
 const RESUBSCRIBE_TRIES = 5;
 
@@ -43,7 +40,8 @@ export class SeatMedia {
   #publication = '';
   #subscriber: Subscriber | undefined;
   readonly #subscribed = new Set<number>();
-  #isAwaitingAnswer = false;
+  /** Offers not answered yet: Janus may re-offer while ours is out; only the last answer is its. */
+  #offersOut = 0;
   #wantsRestart = false;
   /** Someone started publishing while an offer was out: subscribe once it is answered. */
   #wantsUpdate = false;
@@ -97,8 +95,9 @@ export class SeatMedia {
   answer(sdp: string): Promise<void> {
     return this.#queue.run(async () => {
       const subscriber = this.#subscriber;
-      if (this.#isClosed || !subscriber || !this.#isAwaitingAnswer) return;
-      this.#isAwaitingAnswer = false;
+      if (this.#isClosed || !subscriber || this.#offersOut === 0) return;
+      this.#offersOut -= 1;
+      if (this.#offersOut > 0) return;
       const answer: Jsep = { type: 'answer', sdp };
       await subscriber.start(answer).catch((error: unknown) => {
         this.#unappliedAnswer = answer;
@@ -145,7 +144,7 @@ export class SeatMedia {
   restart(): Promise<void> {
     return this.#queue.run(async () => {
       if (this.#isClosed || !this.#subscriber) return;
-      if (this.#isAwaitingAnswer) {
+      if (this.#offersOut > 0) {
         this.#wantsRestart = true;
         return;
       }
@@ -242,7 +241,7 @@ export class SeatMedia {
     );
     if (fresh.length === 0) return;
     // One negotiation at a time: a late answer to an older offer would pass for the newer's.
-    if (this.#isAwaitingAnswer) {
+    if (this.#offersOut > 0) {
       this.#wantsUpdate = true;
       return;
     }
@@ -290,7 +289,7 @@ export class SeatMedia {
 
   #sendOffer(offer: Jsep): void {
     if (this.#isClosed) return;
-    this.#isAwaitingAnswer = true;
+    this.#offersOut += 1;
     const streams = this.#subscriber?.streams ?? [];
     this.#ctx.send(
       subscribeOffer(
@@ -341,7 +340,7 @@ export class SeatMedia {
     this.#publication = '';
     this.#subscriber = undefined;
     this.#subscribed.clear();
-    this.#isAwaitingAnswer = false;
+    this.#offersOut = 0;
     this.#wantsRestart = false;
     this.#wantsUpdate = false;
     this.#unappliedAnswer = undefined;
