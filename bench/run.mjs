@@ -420,6 +420,7 @@ async function main() {
       out.runs.loopback = loopback;
       // The same loopback call with the camera at 360p, as the baseline was measured before.
       out.runs.loopback360 = measured.loopback360 ?? [];
+      out.runs.loopbackDefaultRate = measured.loopbackDefaultRate ?? [];
       out.runs.calls = calls;
       // Each set-up's steps in ms after the click, the median of each step, and the last
       // set-up's every note of each kind (the newcomer's and the other side's).
@@ -429,6 +430,10 @@ async function main() {
       if (calls.length) console.log(`\n${formatSteps(out.runs.callStepMedians)}\n`);
       if (out.runs.loopback360.length)
         log(`browser: loopback with the camera at 360p: ${Math.round(median(out.runs.loopback360))} ms`);
+      if (out.runs.loopbackDefaultRate.length)
+        log(
+          `browser: loopback at the browser's default start rate: ${Math.round(median(out.runs.loopbackDefaultRate))} ms`,
+        );
       rows.push(
         calls.length
           ? {

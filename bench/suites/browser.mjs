@@ -34,13 +34,39 @@ export const CALL_VIDEO = {
 };
 /** What the baseline sent before (for comparison: `runs.loopback360`). */
 export const SMALL_VIDEO = { width: 640, height: 360 };
+/**
+ * The video encoder's start rate the web app sets on every description it applies
+ * (@app/client's VIDEO_START_KBPS, see its rtc/sdp.ts): the baseline starts at the same rate.
+ * Without it the encoder starts at the browser's 300 kbit/s, drops its first 720p frames and
+ * adapts for about 200 ms after the connection is up (for comparison: `runs.loopbackDefaultRate`).
+ */
+export const START_KBPS = 800;
 
 /**
  * Runs in the page: camera + mic already open (as on the pre-join screen), then time a call.
  * The probe numbers connections in creation order: the caller's is even, the callee's odd.
  */
-async function loopbackCall(camera) {
+async function loopbackCall({ camera, startKbps }) {
   window.__setup.length = 0;
+  // As the app does: each video codec's fmtp line (added if missing) names the start rate.
+  const withStartRate = (description) => {
+    if (!startKbps) return description;
+    const param = `x-google-start-bitrate=${startKbps}`;
+    const sections = description.sdp.split(/\r\n(?=m=)/).map((section) => {
+      if (!section.startsWith('m=video ')) return section;
+      const codecs = [...section.matchAll(/^a=rtpmap:(\d+) (?:VP8|VP9|AV1|H264|H265)\/90000/gm)].map(
+        (m) => m[1],
+      );
+      for (const pt of codecs) {
+        const fmtp = new RegExp(`^(a=fmtp:${pt} .*)$`, 'm');
+        section = fmtp.test(section)
+          ? section.replace(fmtp, `$1;${param}`)
+          : section.replace(new RegExp(`^(a=rtpmap:${pt} .*)$`, 'm'), `$1\r\na=fmtp:${pt} ${param}`);
+      }
+      return section;
+    });
+    return { type: description.type, sdp: sections.join('\r\n') };
+  };
   const local = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
   const remoteSide = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
   const started = performance.now();
@@ -68,9 +94,9 @@ async function loopbackCall(camera) {
   for (const track of remoteSide.getTracks()) callee.addTrack(track, remoteSide);
   caller.createDataChannel('chat');
   await caller.setLocalDescription();
-  await callee.setRemoteDescription(caller.localDescription);
+  await callee.setRemoteDescription(withStartRate(caller.localDescription));
   await callee.setLocalDescription();
-  await caller.setRemoteDescription(callee.localDescription);
+  await caller.setRemoteDescription(withStartRate(callee.localDescription));
   const frameAt = await firstFrame;
   for (const pc of [caller, callee]) pc.close();
   for (const track of [...local.getTracks(), ...remoteSide.getTracks()]) track.stop();
@@ -78,8 +104,8 @@ async function loopbackCall(camera) {
   return { setupMs: frameAt - started, notes: window.__setup.slice() };
 }
 
-async function loopbackSample(page, video = CALL_VIDEO) {
-  const { setupMs, notes } = await page.evaluate(loopbackCall, video);
+async function loopbackSample(page, { camera = CALL_VIDEO, startKbps = START_KBPS } = {}) {
+  const { setupMs, notes } = await page.evaluate(loopbackCall, { camera, startKbps });
   const clickAt = notes.find((entry) => entry.event === 'click').at;
   const isCallee = (entry) => /^pc\d*[13579] /.test(entry.event);
   const steps = setupSteps({
@@ -198,6 +224,7 @@ export async function setupSamples(origin, repetitions, profileDir = null) {
   const result = {
     loopback: [],
     loopback360: [],
+    loopbackDefaultRate: [],
     calls: [],
     steps: { loopback: [], ours: [] },
     notes: {},
@@ -216,7 +243,10 @@ export async function setupSamples(origin, repetitions, profileDir = null) {
       result.loopback.push(loop.setupMs);
       result.steps.loopback.push(loop.steps);
       result.notes.loopback = loop.notes;
-      result.loopback360.push((await loopbackSample(loopbackPage, SMALL_VIDEO)).setupMs);
+      result.loopback360.push(
+        (await loopbackSample(loopbackPage, { camera: SMALL_VIDEO, startKbps: 0 })).setupMs,
+      );
+      result.loopbackDefaultRate.push((await loopbackSample(loopbackPage, { startKbps: 0 })).setupMs);
       if (!origin || result.error) continue;
       try {
         const profilePath = profileDir && join(profileDir, `newcomer-${i + 1}.cpuprofile`);

@@ -16,7 +16,7 @@
 import type { SignalData } from '@app/protocol';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { Emitter } from '../events.ts';
-import { answerTo, dtlsFingerprint, iceUfrag, sessionOrigin, withAnswerTo } from './sdp.ts';
+import { answerTo, dtlsFingerprint, iceUfrag, sessionOrigin, withAnswerTo, withStartBitrate } from './sdp.ts';
 
 export interface NegotiatorOptions {
   pc: RTCPeerConnection;
@@ -258,7 +258,7 @@ export class Negotiator {
     this.#isSettingRemoteAnswerPending = description.type === 'answer';
     try {
       // For the polite side in a collision, the browser rolls back its own offer here.
-      await pc.setRemoteDescription(description);
+      await pc.setRemoteDescription(withStartBitrate(description));
     } finally {
       this.#isSettingRemoteAnswerPending = false;
     }

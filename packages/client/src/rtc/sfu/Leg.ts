@@ -10,6 +10,7 @@ import type { Clock } from '../../clock.ts';
 import { Emitter } from '../../events.ts';
 import type { MediaClientMessage } from '../../signaling/SignalTypes.ts';
 import { IceRestartPolicy } from '../IceRestartPolicy.ts';
+import { withStartBitrate } from '../sdp.ts';
 import { verificationCode } from '../verification.ts';
 
 export interface LegOptions {
@@ -78,7 +79,7 @@ export class Leg {
 
   /** Applies the server's description, then the candidates that waited for it. */
   async setRemote(description: RTCSessionDescriptionInit): Promise<void> {
-    await this.pc.setRemoteDescription(description);
+    await this.pc.setRemoteDescription(withStartBitrate(description));
     for (const candidate of this.#early.splice(0)) await this.#add(candidate);
   }
 
