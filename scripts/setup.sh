@@ -2,7 +2,7 @@
 # Installs what is missing on a fresh Debian/Ubuntu machine that has Node.js 20+ and npm:
 # pnpm, the workspace dependencies (frozen lockfile) and, with --test, the Debian
 # packages the test suites drive (chromium, coturn, redis-server, ffmpeg, janus, iproute2, iptables,
-# and a Korean font for the screenshots of the Korean pages).
+# procps, and a Korean font for the screenshots of the Korean pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +53,8 @@ ensure_debian_packages() {
   # The network e2e tests build namespaces, veth links and NAT rules of their own.
   command -v ip >/dev/null || [ -x /usr/sbin/ip ] || missing+=(iproute2)
   command -v iptables >/dev/null || [ -x /usr/sbin/iptables ] || missing+=(iptables)
+  # Their namespaces route and turn IPv6 off with sysctl (slim images leave procps out).
+  command -v sysctl >/dev/null || [ -x /usr/sbin/sysctl ] || missing+=(procps)
   # Without a Hangul font the screenshots of the Korean pages would show empty boxes.
   fc-list :lang=ko 2>/dev/null | grep -q . || missing+=(fonts-nanum)
   if [ ${#missing[@]} -gt 0 ]; then
