@@ -6,10 +6,7 @@
  *   `failed` does not, so restart at once.
  * - The impolite side restarts; the polite side only as a later backup (`2 × baseMs` after),
  *   so both rarely offer at the same moment.
- * - While the path stays broken, keep trying, one extra period apart after the first: a
- *   restart whose checks have all failed stops checking, so a path that comes back is found
- *   only by the next restart. A longer pause made people wait that much longer (up to 18 s)
- *   after their network was back; a restart costs one offer and answer through signaling.
+ * - While the path stays broken, keep trying, backing off linearly up to five extra periods.
  * - While the other side is away (dropped by the server, maybe frozen: `hold`), nothing is
  *   restarted: an offer could not reach them. When they are back (`release`) they restart at
  *   once; this side backs them up a period later.
@@ -30,7 +27,7 @@ export interface IceRestartPolicyOptions {
   stuckMs?: number;
 }
 
-const MAX_BACKOFF_STEPS = 1;
+const MAX_BACKOFF_STEPS = 5;
 
 export class IceRestartPolicy {
   readonly #options: IceRestartPolicyOptions;
@@ -100,7 +97,7 @@ export class IceRestartPolicy {
     this.#cancel();
   }
 
-  /** One more period once a restart did not help (MAX_BACKOFF_STEPS). */
+  /** One more period for each restart that did not help, up to MAX_BACKOFF_STEPS. */
   #backoff(): number {
     return Math.min(this.#attempts, MAX_BACKOFF_STEPS) * this.#baseMs;
   }
