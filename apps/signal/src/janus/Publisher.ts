@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { systemClock } from './clock.ts';
 import { MediaServerError } from './errors.ts';
 import type { JanusHandle } from './JanusHandle.ts';
 import type { Candidate, Jsep } from './messages.ts';
@@ -70,9 +71,9 @@ export class Publisher extends EventEmitter<PeerEvents> {
   /** Asks the browser for a keyframe after each of `atMs`, while `isCurrent()` holds. */
   requestKeyframes(atMs: readonly number[], isCurrent: () => boolean): void {
     for (const ms of atMs) {
-      setTimeout(() => {
+      systemClock.after(ms, () => {
         if (isCurrent()) this.configure({ keyframe: true }).catch(() => undefined);
-      }, ms).unref();
+      });
     }
   }
 

@@ -1,26 +1,28 @@
+import type { Clock } from '../janus/index.ts';
+
 /**
  * Tries a failed step again a while later: `schedule()` (after a failure) runs the task once
  * `ms` have passed, one pending run at a time, and gives up after `limit` failures in a row;
  * `succeeded()` starts the count afresh.
  */
 export class LaterRetry {
-  #timer: NodeJS.Timeout | undefined;
+  #cancel: (() => void) | undefined;
   #failures = 0;
 
   constructor(
     private readonly ms: number,
     private readonly limit: number,
+    private readonly clock: Clock,
     private readonly task: () => void,
   ) {}
 
   schedule(): void {
-    if (this.#timer !== undefined || this.#failures >= this.limit) return;
+    if (this.#cancel !== undefined || this.#failures >= this.limit) return;
     this.#failures += 1;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancel = this.clock.after(this.ms, () => {
+      this.#cancel = undefined;
       this.task();
-    }, this.ms);
-    this.#timer.unref();
+    });
   }
 
   succeeded(): void {
@@ -28,7 +30,7 @@ export class LaterRetry {
   }
 
   cancel(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancel?.();
+    this.#cancel = undefined;
   }
 }

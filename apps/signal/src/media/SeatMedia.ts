@@ -3,6 +3,7 @@ import {
   MediaServerError,
   Publisher,
   Subscriber,
+  systemClock,
   VIDEOROOM_PLUGIN,
   type JanusSession,
   type Jsep,
@@ -48,7 +49,7 @@ export class SeatMedia {
   readonly #layers = new Map<PeerId, MediaLayer>();
   /** The browser's answer the media server did not take (see `#resync`). */
   #unappliedAnswer: Jsep | undefined;
-  readonly #resubscribe = new LaterRetry(RESUBSCRIBE_MS, RESUBSCRIBE_TRIES, () => {
+  readonly #resubscribe = new LaterRetry(RESUBSCRIBE_MS, RESUBSCRIBE_TRIES, systemClock, () => {
     void this.#queue.run(() => this.#resync()).catch(() => undefined);
   });
   #isClosed = false;
