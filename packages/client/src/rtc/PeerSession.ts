@@ -12,6 +12,7 @@ import type { IceServer, PeerId, PeerMessage, SignalData } from '@app/protocol';
 import { systemClock, type Clock } from '../clock.ts';
 import { Emitter } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
+import { receivedAudioLevel } from './audioLevel.ts';
 import { ChatChannel } from './ChatChannel.ts';
 import { IceRestartPolicy } from './IceRestartPolicy.ts';
 import type { MediaKind } from './MediaArrival.ts';
@@ -220,15 +221,9 @@ export class PeerSession {
     return this.#pc.getStats();
   }
 
-  /**
-   * Loudness 0..1 of the remote microphone, as the browser last measured it; 0 until the
-   * connection is up. Chromium answers getSynchronizationSources by waiting on its WebRTC
-   * thread, which is busiest while a connection is set up: asked then, the page stalls for
-   * tens of milliseconds, right when the first frame is on its way, for a level that is 0.
-   */
+  /** Loudness 0..1 of the remote microphone; 0 until the connection is up (see audioLevel.ts). */
   audioLevel(): number {
-    if (this.#pc.connectionState !== 'connected') return 0;
-    return this.#media?.audioReceiver?.getSynchronizationSources?.()[0]?.audioLevel ?? 0;
+    return receivedAudioLevel(this.#pc.connectionState, () => this.#media?.audioReceiver);
   }
 
   /** The code both people can read aloud to check nobody sits in the middle (see verification.ts). */

@@ -16,6 +16,7 @@ import type { Clock, TimerHandle } from '../../clock.ts';
 import { Emitter } from '../../events.ts';
 import type { SenderLink } from '../../files/FileSender.ts';
 import type { MediaClientMessage, MediaServerMessage } from '../../signaling/SignalTypes.ts';
+import { receivedAudioLevel } from '../audioLevel.ts';
 import type { LocalTracks } from '../MediaSlots.ts';
 import type { MediaTransport, TransportEvents, ViewHints } from '../MediaTransport.ts';
 import { MeshTransport } from '../MeshTransport.ts';
@@ -202,10 +203,8 @@ export class SfuTransport implements MediaTransport {
   }
 
   audioLevel(peerId: PeerId): number {
-    // Not while the connection is set up (see PeerSession.audioLevel).
-    if (this.#subscriber?.leg.connectionState !== 'connected') return 0;
-    const receiver = this.#subscriber.receiver(peerId, 'audio');
-    return receiver?.getSynchronizationSources?.()[0]?.audioLevel ?? 0;
+    const subscriber = this.#subscriber;
+    return receivedAudioLevel(subscriber?.leg.connectionState, () => subscriber?.receiver(peerId, 'audio'));
   }
 
   async verificationCode(peerId: PeerId): Promise<string | null> {
