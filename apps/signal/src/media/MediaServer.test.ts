@@ -14,6 +14,8 @@ let infoRequests: number;
 let clock: ManualClock;
 let media: MediaServer;
 let downs: number;
+/** Whether another media server could take this one's rooms. */
+let hasAlternative: boolean;
 
 const silent = { warn: () => undefined, info: () => undefined };
 /** What Janus 1.1 answers to `info`, trimmed. */
@@ -37,6 +39,7 @@ beforeEach(async () => {
   isAnswering = true;
   infoRequests = 0;
   downs = 0;
+  hasAlternative = true;
   server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'janus-protocol' });
   server.on('connection', (socket) =>
     socket.on('message', (data) => {
@@ -53,7 +56,7 @@ beforeEach(async () => {
     0,
     { janusUrls: [url], janusApiSecret: undefined, janusAdminKey: undefined },
     silent as never,
-    { clock, healthEveryMs: 2000 },
+    { clock, healthEveryMs: 2000, hasAlternative: () => hasAlternative },
   );
   media.on('down', () => (downs += 1));
   await media.start();
@@ -95,6 +98,30 @@ describe('MediaServer health check', () => {
     await advance(0);
     expect(infoRequests).toBe(2);
     expect(downs).toBe(0);
+    await advance(2000);
+    await settle();
+    expect(downs).toBe(1);
+    expect(media.isUp).toBe(false);
+  });
+
+  it('with nowhere else for its rooms, a Janus that does not answer stays, asked at the usual pace', async () => {
+    hasAlternative = false;
+    isAnswering = false;
+    await advance(2000);
+    await advance(2000);
+    await advance(0);
+    expect(infoRequests).toBe(2);
+    // The second miss: no other server, so it stays up and is asked again in 2 s, not at once.
+    await advance(2000);
+    await settle();
+    expect(downs).toBe(0);
+    expect(media.isUp).toBe(true);
+    await advance(0);
+    expect(infoRequests).toBe(2);
+    await advance(2000);
+    expect(infoRequests).toBe(3);
+    // Another server comes up: the next miss moves the rooms there.
+    hasAlternative = true;
     await advance(2000);
     await settle();
     expect(downs).toBe(1);

@@ -18,6 +18,9 @@ const HEALTH_TIMEOUT_MS = 2000;
  * Unanswered checks in a row that make it down. One alone may be a Janus busy for a moment
  * (a burst of joins), and moving every room it holds costs far more than asking again: the
  * second check goes at once, so a hung Janus is still found within 2 × HEALTH_TIMEOUT_MS.
+ * Only when another media server could take its rooms, though: with nowhere to go, dropping
+ * a Janus that is slow but alive would cut everyone's media for nothing, so it is asked
+ * again at the usual pace until it answers (or its socket closes).
  */
 const HEALTH_MISSES_FOR_DOWN = 2;
 
@@ -27,6 +30,8 @@ export interface MediaServerOptions {
   requestTimeoutMs?: number;
   healthEveryMs?: number;
   clock?: Clock;
+  /** Whether another media server could take this one's rooms now; none by default. */
+  hasAlternative?: (index: number) => boolean;
 }
 
 export type MediaServerEvents = {
@@ -63,6 +68,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
   #misses = 0;
   readonly #clock: Clock;
   readonly #healthEveryMs: number;
+  readonly #hasAlternative: (index: number) => boolean;
 
   constructor(
     /** Which of JANUS_URLS this is. */
@@ -78,6 +84,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     this.#log = log;
     this.#clock = options.clock ?? systemClock;
     this.#healthEveryMs = options.healthEveryMs ?? HEALTH_EVERY_MS;
+    this.#hasAlternative = options.hasAlternative ?? (() => false);
     this.connection = new JanusConnection({
       url,
       label: this.label,
@@ -196,6 +203,13 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
         'media server did not answer; asking again',
       );
       return this.#scheduleHealth(0);
+    }
+    if (!this.#hasAlternative(this.index)) {
+      this.#log.warn(
+        { event: 'media-server-slow', janus: this.label, misses: this.#misses },
+        'media server still not answering; no other can take its rooms, so they stay',
+      );
+      return this.#scheduleHealth();
     }
     this.#log.warn(
       { event: 'media-server-unhealthy', janus: this.label },

@@ -21,7 +21,11 @@ export class MediaServers {
 
   constructor(config: MediaServerConfig, log: FastifyBaseLogger, options: MediaServerOptions = {}) {
     if (config.janusUrls.length === 0) throw new Error('no media server configured');
-    this.all = config.janusUrls.map((_url, index) => new MediaServer(index, config, log, options));
+    const hasAlternative = (index: number) =>
+      this.all.some((other) => other.index !== index && other.isAvailable);
+    this.all = config.janusUrls.map(
+      (_url, index) => new MediaServer(index, config, log, { hasAlternative, ...options }),
+    );
   }
 
   /** Whether any media server is reachable. */
