@@ -18,7 +18,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { Emitter } from '../events.ts';
 import type { SenderLink } from '../files/FileSender.ts';
 import { randomMessageId } from '../ids.ts';
-import { warmUpPeerConnections } from '../rtc/warmUp.ts';
+import { SpareConnection } from '../rtc/SpareConnection.ts';
 import { SignalClient, type SignalState } from '../signaling/SignalClient.ts';
 import type { Speaker } from '../stats/ActiveSpeaker.ts';
 import { Attendance } from './Attendance.ts';
@@ -44,6 +44,7 @@ export class Call {
   readonly #seats: SeatPolicy;
   readonly #attendance: Attendance;
   readonly #outgoing: Outgoing;
+  readonly #spare: SpareConnection;
   readonly #media: CallMedia;
   /** Our raised hand, everyone's in order of raising, and reactions. */
   readonly hands: Hands;
@@ -81,6 +82,7 @@ export class Call {
     });
     this.#outgoing.screen.events.on('change', (change) => this.#events.emit('screen', change));
     this.#outgoing.screen.events.on('error', (error) => this.#events.emit('screen-error', error));
+    this.#spare = new SpareConnection(options.createPeerConnection);
     this.#media = new CallMedia({
       roster: this.#roster,
       clock: this.#clock,
@@ -88,6 +90,7 @@ export class Call {
       media: options.media,
       relayOnly: options.relayOnly ?? false,
       createPeerConnection: options.createPeerConnection,
+      takeSpare: (config) => this.#spare.take(config),
       signal: () => this.#signal,
       onMessage: (peerId, message) => this.#onPeerMessage(peerId, message),
       onDataChannel: (event) => this.#events.emit('datachannel', event),
@@ -139,12 +142,12 @@ export class Call {
 
   /**
    * Everything Join does not need to wait for, done on the pre-join screen: the signaling
-   * socket opens, so Join only sends one frame, and the browser's WebRTC machinery starts,
-   * so the first offer is made warm (see warmUp.ts).
+   * socket opens, so Join only sends one frame, and the first connection the call starts is
+   * made, warm and unused (see SpareConnection.ts).
    */
   preconnect(): void {
     this.#signalClient().connect();
-    void warmUpPeerConnections(this.#options.createPeerConnection);
+    void this.#spare.prepare();
   }
 
   /** Asks for a seat. Returns false (and sends nothing) when `name` is not a valid display name. */
@@ -236,6 +239,7 @@ export class Call {
     this.#signal = null;
     this.#endCall();
     this.#outgoing.close();
+    this.#spare.close();
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     this.#events.clear();
   }

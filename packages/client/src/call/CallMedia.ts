@@ -25,6 +25,8 @@ export interface CallMediaOptions {
   media: LocalMediaSource;
   relayOnly: boolean;
   createPeerConnection?: ((config: RTCConfiguration) => RTCPeerConnection) | undefined;
+  /** The connection made on the pre-join screen, for the first one we start (see SpareConnection). */
+  takeSpare?: ((config: RTCConfiguration) => RTCPeerConnection | null) | undefined;
   signal: () => SignalClient | null;
   onMessage: (peerId: PeerId, message: PeerMessage) => void;
   onDataChannel: (event: TransportEvents['datachannel']) => void;
@@ -91,6 +93,7 @@ export class CallMedia {
       sendSignal: (to: PeerId, data: SignalData) => signal()?.sendSignal(to, data),
       sendMedia: (message: MediaClientMessage) => signal()?.sendMedia(message),
       createPeerConnection: this.#options.createPeerConnection,
+      takeSpare: this.#options.takeSpare,
     };
     const transport = new TopologySwitch({
       selfId,

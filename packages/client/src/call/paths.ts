@@ -18,6 +18,7 @@ export interface PathOptions {
   sendSignal: (to: PeerId, data: SignalData) => void;
   sendMedia: (message: MediaClientMessage) => void;
   createPeerConnection?: ((config: RTCConfiguration) => RTCPeerConnection) | undefined;
+  takeSpare?: ((config: RTCConfiguration) => RTCPeerConnection | null) | undefined;
 }
 
 export function createPath(topology: Topology, options: PathOptions): MediaTransport {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../testing/ManualClock.ts';
 import { MeshTransport } from './MeshTransport.ts';
+import { SpareConnection } from './SpareConnection.ts';
 import { FakeMediaStream } from './testing/FakeMediaStream.ts';
 import { FakePeerConnection } from './testing/FakePeerConnection.ts';
 
@@ -12,16 +13,18 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 function makeMesh(
   localTracks: () => { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } | null,
+  spare?: SpareConnection,
 ) {
   const clock = new ManualClock();
   const mesh = new MeshTransport({
     selfId: ALICE,
-    iceServers: [],
-    relayOnly: false,
+    iceServers: [{ urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'c' }],
+    relayOnly: true,
     clock,
     localTracks,
     sendSignal: () => undefined,
     createPeerConnection: FakePeerConnection.factory,
+    takeSpare: spare && ((config) => spare.take(config)),
   });
   return { clock, mesh };
 }
@@ -63,6 +66,45 @@ describe('MeshTransport', () => {
     const pc = FakePeerConnection.instances[0]!;
     expect(pc.transceivers).toHaveLength(0);
     expect(pc.channels.map((c) => c.label)).toEqual(['chat']);
+    mesh.close();
+  });
+
+  it('the first connection we start takes the spare: its transceivers carry our media, with our ICE servers', async () => {
+    const spare = new SpareConnection(FakePeerConnection.factory);
+    await spare.prepare();
+    const [made] = FakePeerConnection.instances as [FakePeerConnection];
+    expect(made.transceivers.map((t) => t.kind)).toEqual(['audio', 'video']);
+    // Warm, but nothing applied: nothing is gathered before it is used.
+    expect(made.localDescription).toBeNull();
+    const { mesh } = makeMesh(() => ({ audio: null, video: camera }), spare);
+    // Someone who offers to us: the spare's transceivers would be extra m-lines in our answer.
+    mesh.handleSignal(CAROL, { description: { type: 'offer', sdp: 'v=0\r\n' } });
+    expect(FakePeerConnection.instances).toHaveLength(2);
+    mesh.connect({ id: BOB, name: 'Bob' }, true);
+    expect(FakePeerConnection.instances).toHaveLength(2);
+    expect(made.config.iceTransportPolicy).toBe('relay');
+    expect(made.config.iceServers?.[0]?.urls).toBe('turn:127.0.0.1:3478');
+    await settle();
+    // The offer has the spare's two transceivers (no third), the camera on the video one, and chat.
+    expect(made.transceivers.map((t) => t.kind)).toEqual(['audio', 'video']);
+    expect(made.transceivers[1]!.sender.track).toBe(camera);
+    expect(made.localDescription?.type).toBe('offer');
+    expect(made.channels.map((c) => c.label)).toEqual(['chat']);
+    // Taken once: the next connection is made afresh.
+    mesh.connect({ id: 'DDDDDDDDDDDDDDDDDDDDDD', name: 'Dee' }, true);
+    expect(FakePeerConnection.instances).toHaveLength(3);
+    mesh.close();
+  });
+
+  it('a spare that cannot take the configuration is closed, and the connection made afresh', async () => {
+    const spare = new SpareConnection((config) =>
+      FakePeerConnection.factory({ ...config, bundlePolicy: 'balanced' }),
+    );
+    await spare.prepare();
+    const { mesh } = makeMesh(() => ({ audio: null, video: camera }), spare);
+    mesh.connect({ id: BOB, name: 'Bob' }, true);
+    const [refused, made] = FakePeerConnection.instances as [FakePeerConnection, FakePeerConnection];
+    expect([refused.isClosed, made.isClosed]).toEqual([true, false]);
     mesh.close();
   });
 });

@@ -25,6 +25,8 @@ export interface MeshOptions {
   localStream?: MediaStream | undefined;
   sendSignal: (to: PeerId, data: SignalData) => void;
   createPeerConnection?: ((config: RTCConfiguration) => RTCPeerConnection) | undefined;
+  /** A connection made ahead, for one we start with the camera and microphone (see SpareConnection). */
+  takeSpare?: ((config: RTCConfiguration) => RTCPeerConnection | null) | undefined;
 }
 
 /** How often a retired mesh looks whether its last file transfers ended. */
@@ -49,18 +51,22 @@ export class MeshTransport implements MediaTransport {
 
   connect(peer: Peer, weStart: boolean): void {
     this.disconnect(peer.id);
-    const { selfId, iceServers, relayOnly, clock, localStream, createPeerConnection } = this.#options;
+    const { selfId, iceServers, relayOnly, clock, localStream, takeSpare } = this.#options;
     const peerId = peer.id;
+    const localTracks = this.#isRetired ? null : this.#options.localTracks();
+    const create = this.#options.createPeerConnection ?? ((config) => new RTCPeerConnection(config));
+    // Only a connection that offers first can use the spare's transceivers as its own.
+    const canTakeSpare = weStart && localTracks !== null && takeSpare !== undefined;
     const session = new PeerSession({
       selfId,
       peerId,
       iceServers,
       relayOnly,
       isInitiator: weStart,
-      localTracks: this.#isRetired ? null : this.#options.localTracks(),
+      localTracks,
       localStream,
       sendSignal: (data) => this.#options.sendSignal(peerId, data),
-      createPeerConnection,
+      createPeerConnection: canTakeSpare ? (config) => takeSpare(config) ?? create(config) : create,
       clock,
     });
     this.#sessions.set(peerId, session);

@@ -148,13 +148,27 @@ export class FakePeerConnection {
   /** The `o=` line's version: one more for every local description, as in a browser. */
   #version = 0;
 
-  constructor(readonly config: RTCConfiguration) {
+  constructor(public config: RTCConfiguration) {
     this.fingerprint = `AA:${String(nextFingerprint++).padStart(2, '0')}`;
     FakePeerConnection.instances.push(this);
   }
 
   static factory = (config: RTCConfiguration): RTCPeerConnection =>
     new FakePeerConnection(config) as unknown as RTCPeerConnection;
+
+  /** As in a browser: the ICE servers and policy may change, the bundle policy may not. */
+  setConfiguration(config: RTCConfiguration): void {
+    if (config.bundlePolicy !== this.config.bundlePolicy) {
+      throw new DOMException('bundlePolicy cannot change', 'InvalidModificationError');
+    }
+    this.config = config;
+  }
+
+  /** An offer that is not applied: nothing changes. */
+  async createOffer(): Promise<Description> {
+    await Promise.resolve();
+    return { type: 'offer', sdp: '' };
+  }
 
   addTransceiver(kind: 'audio' | 'video', init?: RTCRtpTransceiverInit): FakeTransceiver {
     const transceiver = new FakeTransceiver(kind, init?.direction ?? 'sendrecv', false, null, init);
