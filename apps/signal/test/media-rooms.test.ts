@@ -64,6 +64,8 @@ class MediaPeer {
   streams = new Map<string, PeerId>();
   feeds = new Map<string, PeerId>();
   offers = 0;
+  /** Leaves subscriber offers unanswered, as a browser that cannot apply them. */
+  isRefusingOffers = false;
   tokens: string[] = [];
   readonly #chain: Promise<void>[] = [];
   #tail: Promise<void> = Promise.resolve();
@@ -125,6 +127,7 @@ class MediaPeer {
 
   async #answer(message: MediaSubscribeOfferMessage): Promise<void> {
     this.offers += 1;
+    if (this.isRefusingOffers) return;
     this.streams = new Map(message.streams.map(({ mid, peer }) => [mid, peer]));
     this.feeds = new Map(message.feeds.map(({ feed, peer }) => [feed, peer]));
     const offer = { type: 'offer' as const, sdp: message.sdp };
@@ -282,6 +285,27 @@ describe('a room that outgrows the mesh', { timeout: 90_000 }, () => {
     await delay(MESH_RETURN_MS + 500);
     // Three people again before the dwell ended: no move back.
     expect(people[0]?.client.pending.some((m) => m.type === 'topology' && m.topology === 'mesh')).toBe(false);
+  });
+
+  it('someone whose browser could not take an offer asks for a new subscription, and gets everyone', async () => {
+    const server = await serve();
+    await eventually(() => server.app.signaling.media?.isUp === true, 10_000);
+    const alice = await enter(server, 'refused', 'Alice');
+    const bob = await enter(server, 'refused', 'Bob');
+    const carol = await enter(server, 'refused', 'Carol');
+    expect(carol.joined.topology).toBe('sfu');
+    carol.peer.isRefusingOffers = true;
+    const peers = [alice.peer, bob.peer, carol.peer];
+    await Promise.all([alice.peer.publish('red'), bob.peer.publish('green'), carol.peer.publish('blue')]);
+    await everyoneSeesEveryone([alice.peer, bob.peer]);
+    await until('an offer to Carol', () => carol.peer.offers > 0, 10_000);
+    // Her offer is out for good: without a new subscription she would never see anyone.
+    const refused = carol.peer.offers;
+    carol.peer.isRefusingOffers = false;
+    carol.client.send({ type: 'media-resubscribe' });
+    await everyoneSeesEveryone(peers);
+    expect(carol.peer.offers).toBeGreaterThan(refused);
+    await Promise.all(peers.map((peer) => peer.close()));
   });
 
   it('without a reachable media server a room stays a mesh, up to six people', async () => {

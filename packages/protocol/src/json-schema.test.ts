@@ -44,6 +44,7 @@ describe('schema/*.json', () => {
       'media-candidate',
       'media-layers',
       'media-restart',
+      'media-resubscribe',
     ]);
     expect(types('server-to-client.json')).toEqual([
       'joined',

@@ -46,6 +46,12 @@ export const MediaLayersMessage = z.object({
 /** Our subscriber connection is down: ask the media server for an ICE-restart offer. */
 export const MediaRestartMessage = z.object({ type: z.literal('media-restart') });
 
+/**
+ * The latest subscriber offer could not be applied here, and our subscriber connection is
+ * closed: drop the subscription and offer a new one, for a new connection.
+ */
+export const MediaResubscribeMessage = z.object({ type: z.literal('media-resubscribe') });
+
 // Server to client
 
 /**
@@ -99,6 +105,7 @@ export type MediaSubscribeAnswerMessage = z.infer<typeof MediaSubscribeAnswerMes
 export type MediaCandidateMessage = z.infer<typeof MediaCandidateMessage>;
 export type MediaLayersMessage = z.infer<typeof MediaLayersMessage>;
 export type MediaRestartMessage = z.infer<typeof MediaRestartMessage>;
+export type MediaResubscribeMessage = z.infer<typeof MediaResubscribeMessage>;
 export type TopologyMessage = z.infer<typeof TopologyMessage>;
 export type MediaPublishAnswerMessage = z.infer<typeof MediaPublishAnswerMessage>;
 export type MediaSubscribeOfferMessage = z.infer<typeof MediaSubscribeOfferMessage>;

@@ -17,6 +17,7 @@ import {
   MediaPublishAnswerMessage,
   MediaPublishMessage,
   MediaRestartMessage,
+  MediaResubscribeMessage,
   MediaServerCandidateMessage,
   MediaSessionMessage,
   MediaSubscribeAnswerMessage,
@@ -61,6 +62,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   MediaCandidateMessage,
   MediaLayersMessage,
   MediaRestartMessage,
+  MediaResubscribeMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type JoinMessage = z.infer<typeof JoinMessage>;

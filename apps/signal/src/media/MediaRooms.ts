@@ -174,6 +174,10 @@ export class MediaRooms implements SeatMediaHooks {
     return this.#withSeat(client, 'restart', (seat) => seat.restart());
   }
 
+  resubscribe(client: Client): Promise<void> {
+    return this.#withSeat(client, 'resubscribe', (seat) => seat.resubscribe());
+  }
+
   /** Which media server the room's media is on (an index into JANUS_URLS), as the registry says. */
   async placementOf(room: RoomId): Promise<number | undefined> {
     const record = await this.#parts.rooms.mediaOf(room);

@@ -28,14 +28,18 @@ function makeSeat() {
     configure: async () => undefined,
     leave: async () => {},
   });
-  const subscriber = Object.assign(new EventEmitter(), {
-    handle: { id: 13 },
-    offer: { type: 'offer', sdp: 'first subscriber offer' },
-    streams: [],
-    start: vi.fn(async (_answer: unknown) => {}),
-    update: vi.fn(async (_changes: unknown) => ({ type: 'offer', sdp: 'updated offer' })),
-    selectSubstreams: async () => {},
-  });
+  const makeSubscriber = (id: number, sdp: string) =>
+    Object.assign(new EventEmitter(), {
+      handle: { id },
+      offer: { type: 'offer', sdp },
+      streams: [],
+      start: vi.fn(async (_answer: unknown) => {}),
+      update: vi.fn(async (_changes: unknown) => ({ type: 'offer', sdp: 'updated offer' })),
+      selectSubstreams: async () => {},
+      leave: vi.fn(async () => {}),
+    });
+  const subscriber = makeSubscriber(13, 'first subscriber offer');
+  const subscribe = vi.fn(async () => subscriber);
   const feeds = new Map([[ADA_FEED, ADA]]);
   const ctx = {
     peerId: SELF,
@@ -43,7 +47,7 @@ function makeSeat() {
     connectionOf: () => ({ createSession: async () => session }),
     seals: { sealSession: () => 'token' },
     mediaRoom: async () => ({
-      room: { join: async () => publisher, subscribe: async () => subscriber },
+      room: { join: async () => publisher, subscribe },
       serverRoom: { server: 0, credentials: { id: 5, secret: 'secret' } },
     }),
     feeds,
@@ -52,7 +56,8 @@ function makeSeat() {
     keyframe: () => {},
   } as unknown as SeatMediaContext;
   const offers = () => sent.filter((event) => event.type === 'media-subscribe-offer');
-  return { seat: new SeatMedia(ctx), subscriber, feeds, offers };
+  const tokens = () => sent.filter((event) => event.type === 'media-session').length;
+  return { seat: new SeatMedia(ctx), subscriber, feeds, offers, subscribe, makeSubscriber, tokens };
 }
 
 /** Published, subscribed to Ada, and that first offer answered. */
@@ -143,5 +148,45 @@ describe('a subscription step the media server fails', () => {
     await other.seat.close('release');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(other.subscriber.update).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('an offer the browser could not apply', () => {
+  it('ends that subscription and offers a new one; the old one says nothing more', async () => {
+    const { seat, subscriber, offers, subscribe, makeSubscriber, tokens } = await seated();
+    const fresh = makeSubscriber(14, 'fresh subscriber offer');
+    subscribe.mockResolvedValueOnce(fresh);
+    // Janus re-offers; the browser cannot apply it, so it never answers and asks again.
+    subscriber.emit('offer', { type: 'offer', sdp: 'janus re-offer' });
+    await vi.advanceTimersByTimeAsync(0);
+    const tokensBefore = tokens();
+    await seat.resubscribe();
+    expect(subscriber.leave).toHaveBeenCalledTimes(1);
+    expect(subscribe).toHaveBeenLastCalledWith([{ feed: ADA_FEED }], expect.anything());
+    expect(offers().map((offer) => offer.sdp)).toEqual([
+      'first subscriber offer',
+      'janus re-offer',
+      'fresh subscriber offer',
+    ]);
+    // The session's token names the new subscription.
+    expect(tokens()).toBe(tokensBefore + 1);
+    // A late re-offer of the old one is not passed on; the answer goes to the new one.
+    subscriber.emit('offer', { type: 'offer', sdp: 'stale re-offer' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(offers()).toHaveLength(3);
+    await seat.answer('answer to the fresh offer');
+    expect(fresh.start).toHaveBeenCalledWith({ type: 'answer', sdp: 'answer to the fresh offer' });
+    expect(subscriber.start).toHaveBeenCalledTimes(1);
+  });
+
+  it('with nobody else publishing, the subscription ends and the token stops naming it', async () => {
+    const { seat, subscriber, feeds, offers, subscribe, tokens } = await seated();
+    feeds.clear();
+    const tokensBefore = tokens();
+    await seat.resubscribe();
+    expect(subscriber.leave).toHaveBeenCalledTimes(1);
+    expect(subscribe).toHaveBeenCalledTimes(1);
+    expect(offers()).toHaveLength(1);
+    expect(tokens()).toBe(tokensBefore + 1);
   });
 });

@@ -9,6 +9,7 @@ import {
   type Jsep,
 } from '../janus/index.ts';
 import { LaterRetry } from './LaterRetry.ts';
+import { OfferBook } from './OfferBook.ts';
 import { layerChoices, peerIdOr, subscribeOffer, toWire } from './offers.ts';
 import { connectionOf, harmoniseAudioFmtp } from './sdp.ts';
 import type { SeatMediaContext } from './SeatMediaContext.ts';
@@ -41,11 +42,7 @@ export class SeatMedia {
   #publication = '';
   #subscriber: Subscriber | undefined;
   readonly #subscribed = new Set<number>();
-  /** Offers not answered yet: Janus may re-offer while ours is out; only the last answer is its. */
-  #offersOut = 0;
-  #wantsRestart = false;
-  /** Someone started publishing while an offer was out: subscribe once it is answered. */
-  #wantsUpdate = false;
+  readonly #offers = new OfferBook();
   readonly #layers = new Map<PeerId, MediaLayer>();
   /** The browser's answer the media server did not take (see `#resync`). */
   #unappliedAnswer: Jsep | undefined;
@@ -96,22 +93,16 @@ export class SeatMedia {
   answer(sdp: string): Promise<void> {
     return this.#queue.run(async () => {
       const subscriber = this.#subscriber;
-      if (this.#isClosed || !subscriber || this.#offersOut === 0) return;
-      this.#offersOut -= 1;
-      if (this.#offersOut > 0) return;
+      if (this.#isClosed || !subscriber || !this.#offers.answered()) return;
       const answer: Jsep = { type: 'answer', sdp };
       await subscriber.start(answer).catch((error: unknown) => {
         this.#unappliedAnswer = answer;
         this.#resubscribe.schedule();
         throw error;
       });
-      if (this.#wantsRestart) {
-        this.#wantsRestart = false;
-        await this.#restart();
-      } else if (this.#wantsUpdate) {
-        this.#wantsUpdate = false;
-        await this.#subscribeToNewFeeds();
-      }
+      const next = this.#offers.next();
+      if (next === 'restart') await this.#restart();
+      else if (next === 'update') await this.#subscribeToNewFeeds();
     });
   }
 
@@ -145,11 +136,20 @@ export class SeatMedia {
   restart(): Promise<void> {
     return this.#queue.run(async () => {
       if (this.#isClosed || !this.#subscriber) return;
-      if (this.#offersOut > 0) {
-        this.#wantsRestart = true;
-        return;
-      }
+      if (this.#offers.isOut) return this.#offers.wait('restart');
       await this.#restart();
+    });
+  }
+
+  /** The browser could not apply our latest offer: a new subscription (Janus would wait for ever). */
+  resubscribe(): Promise<void> {
+    return this.#queue.run(async () => {
+      const subscriber = this.#subscriber;
+      if (this.#isClosed || !subscriber) return;
+      this.#dropSubscription();
+      await subscriber.leave().catch(() => undefined);
+      await this.#subscribeToNewFeeds();
+      if (!this.#subscriber) await this.#issueToken(); // nobody to subscribe to: a token without it
     });
   }
 
@@ -230,8 +230,10 @@ export class SeatMedia {
     subscriber.on('candidate', (candidate) =>
       this.#ctx.send({ type: 'media-candidate', leg: 'subscriber', candidate: toWire(candidate) }),
     );
-    // Janus renegotiates on its own when a subscribed feed goes, or an update was postponed.
-    subscriber.on('offer', (offer) => void this.#queue.run(async () => this.#sendOffer(offer)));
+    // Janus renegotiates on its own when a subscribed feed goes, or an update was postponed;
+    // never for a subscription dropped for a new one (see `resubscribe`).
+    const offered = async (offer: Jsep) => this.#subscriber === subscriber && this.#sendOffer(offer);
+    subscriber.on('offer', (offer) => void this.#queue.run(() => offered(offer)));
   }
 
   async #subscribeToNewFeeds(retry = true): Promise<void> {
@@ -242,10 +244,7 @@ export class SeatMedia {
     );
     if (fresh.length === 0) return;
     // One negotiation at a time: a late answer to an older offer would pass for the newer's.
-    if (this.#offersOut > 0) {
-      this.#wantsUpdate = true;
-      return;
-    }
+    if (this.#offers.isOut) return this.#offers.wait('update');
     try {
       if (this.#subscriber) {
         const offer = await this.#subscriber.update({ subscribe: fresh.map((feed) => ({ feed })) });
@@ -290,7 +289,7 @@ export class SeatMedia {
 
   #sendOffer(offer: Jsep): void {
     if (this.#isClosed) return;
-    this.#offersOut += 1;
+    this.#offers.sent();
     const streams = this.#subscriber?.streams ?? [];
     this.#ctx.send(
       subscribeOffer(
@@ -339,11 +338,13 @@ export class SeatMedia {
     this.#session = undefined;
     this.#publisher = undefined;
     this.#publication = '';
+    this.#dropSubscription();
+  }
+
+  #dropSubscription(): void {
     this.#subscriber = undefined;
     this.#subscribed.clear();
-    this.#offersOut = 0;
-    this.#wantsRestart = false;
-    this.#wantsUpdate = false;
+    this.#offers.clear();
     this.#unappliedAnswer = undefined;
   }
 }

@@ -151,6 +151,7 @@ export class SignalingService {
             'media-candidate': (connection, message) => media.candidate(connection, message),
             'media-layers': (connection, message) => media.layers(connection, message),
             'media-restart': (connection) => media.restart(connection),
+            'media-resubscribe': (connection) => media.resubscribe(connection),
           }
         : {
             // Without a media server every room is a mesh: media-server messages mean nothing here.
@@ -159,6 +160,7 @@ export class SignalingService {
             'media-candidate': async (connection) => sendError(connection, 'bad-message', metrics),
             'media-layers': async (connection) => sendError(connection, 'bad-message', metrics),
             'media-restart': async (connection) => sendError(connection, 'bad-message', metrics),
+            'media-resubscribe': async (connection) => sendError(connection, 'bad-message', metrics),
           }),
     };
     this.#heartbeat = new Heartbeat(this.#connections, {

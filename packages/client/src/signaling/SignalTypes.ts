@@ -8,6 +8,7 @@ import type {
   MediaPublishAnswerMessage,
   MediaPublishMessage,
   MediaRestartMessage,
+  MediaResubscribeMessage,
   MediaServerCandidateMessage,
   MediaSubscribeAnswerMessage,
   MediaSubscribeOfferMessage,
@@ -53,7 +54,8 @@ export type MediaClientMessage =
   | MediaSubscribeAnswerMessage
   | MediaCandidateMessage
   | MediaLayersMessage
-  | MediaRestartMessage;
+  | MediaRestartMessage
+  | MediaResubscribeMessage;
 
 export type SignalEvents = {
   state: SignalState;

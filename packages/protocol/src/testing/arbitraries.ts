@@ -131,6 +131,7 @@ export const clientMessages = {
     }),
   }),
   'media-restart': record({ type: fc.constant('media-restart') }),
+  'media-resubscribe': record({ type: fc.constant('media-resubscribe') }),
 } satisfies { [K in ClientMessage['type']]: fc.Arbitrary<Extract<ClientMessage, { type: K }>> };
 
 /** One arbitrary per server-to-client message type. */

@@ -285,6 +285,57 @@ describe('SfuTransport: the subscription', () => {
     expect(ofType('media-subscribe-answer')).toHaveLength(2);
   });
 
+  it('an offer it cannot apply: closes that connection and asks for a new subscription, less often each time', async () => {
+    const { transport, clock, subscriber, seen, ofType } = makeSfu();
+    current = transport;
+    transport.handleMedia(offer());
+    await settle();
+    const first = subscriber();
+    expect(ofType('media-subscribe-answer')).toHaveLength(1);
+    first.refusesRemoteDescriptions = true;
+    transport.handleMedia(offer({ isCarolActive: false }));
+    await settle();
+    expect(first.isClosed).toBe(true);
+    expect(seen['remote-stream']?.slice(-2)).toEqual([
+      { peerId: BOB, stream: null },
+      { peerId: CAROL, stream: null },
+    ]);
+    clock.advance(0);
+    expect(ofType('media-resubscribe')).toHaveLength(1);
+    // An offer of the old subscription still on its way is not taken.
+    const made = FakePeerConnection.instances.length;
+    transport.handleMedia(offer());
+    await settle();
+    expect(FakePeerConnection.instances).toHaveLength(made);
+    try {
+      // New subscriptions that fail in a row: asked for again after 2 s, then 8 s, then no more.
+      FakePeerConnection.refusing = true;
+      for (const [ufrag, wait] of [
+        ['janus2', 2000],
+        ['janus3', 8000],
+      ] as const) {
+        transport.handleMedia(offer({ ufrag }));
+        await settle();
+        const asked = ofType('media-resubscribe').length;
+        clock.advance(wait - 1);
+        expect(ofType('media-resubscribe')).toHaveLength(asked);
+        clock.advance(1);
+        expect(ofType('media-resubscribe')).toHaveLength(asked + 1);
+      }
+      transport.handleMedia(offer({ ufrag: 'janus4' }));
+      await settle();
+      clock.advance(60_000);
+      expect(ofType('media-resubscribe')).toHaveLength(3);
+    } finally {
+      FakePeerConnection.refusing = false;
+    }
+    // One the browser can take works as ever.
+    transport.handleMedia(offer({ ufrag: 'janus5' }));
+    await settle();
+    expect(ofType('media-subscribe-answer')).toHaveLength(2);
+    expect(FakePeerConnection.instances.at(-1)!.isClosed).toBe(false);
+  });
+
   it('says when media arrives: video after a decoded frame, audio once it unmutes', async () => {
     const { transport, subscriber, clock, seen } = makeSfu();
     current = transport;

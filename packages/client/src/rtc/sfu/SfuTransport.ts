@@ -24,6 +24,7 @@ import { readDownlink, type DownlinkSample } from './downlink.ts';
 import { LayerPolicy } from './LayerPolicy.ts';
 import { statsOfPeer } from './peerStats.ts';
 import { Publisher } from './Publisher.ts';
+import { iceUfrag } from '../sdp.ts';
 import { Subscriber } from './Subscriber.ts';
 
 export interface SfuOptions {
@@ -56,6 +57,9 @@ const DOWNLINK_POLL_MS = 2000;
  */
 const STATS_REUSE_MS = 500;
 
+/** Waits before each new subscription asked for after offers that could not be applied, in a row. */
+const RESUBSCRIBE_WAITS_MS = [0, 2000, 8000];
+
 export class SfuTransport implements MediaTransport {
   readonly topology = 'sfu';
   readonly #events = new Emitter<TransportEvents>();
@@ -71,6 +75,11 @@ export class SfuTransport implements MediaTransport {
   #downlink: DownlinkSample | null = null;
   #report: { at: number; of: Subscriber; report: Promise<RTCStatsReport> } | null = null;
   #isRetired = false;
+  /** A subscription given up on (its ICE ufrag): its offers still on their way are not taken. */
+  #abandoned: string | null = null;
+  /** New subscriptions asked for since the last one that worked. */
+  #resubscribes = 0;
+  #resubscribeTimer: TimerHandle | null = null;
 
   constructor(options: SfuOptions) {
     this.#options = options;
@@ -119,6 +128,7 @@ export class SfuTransport implements MediaTransport {
     if (message.type === 'media-publish-answer') {
       this.#publisher.handleAnswer(message.sdp);
     } else if (message.type === 'media-subscribe-offer') {
+      if (this.#abandoned !== null && iceUfrag(message.sdp) === this.#abandoned) return;
       this.#subscriber ??= this.#createSubscriber();
       this.#subscriber.handleOffer(message);
     } else if (message.leg === 'publisher') {
@@ -235,6 +245,28 @@ export class SfuTransport implements MediaTransport {
     this.#publisher.close();
     this.#subscriber?.close();
     this.#subscriber = null;
+    this.#options.clock.clearTimeout(this.#resubscribeTimer);
+  }
+
+  /**
+   * The media server's offer could not be applied here (a browser that cannot take what it
+   * offers): that connection is closed, and the server asked for a new subscription on a new
+   * one, at once, then after longer waits; after a few in a row nobody's media comes.
+   */
+  #startOver(subscriber: Subscriber, ufrag: string | null): void {
+    if (this.#subscriber !== subscriber || this.#isRetired) return;
+    const people = subscriber.peers();
+    subscriber.close();
+    this.#subscriber = null;
+    this.#abandoned = ufrag;
+    for (const peerId of people) this.#events.emit('remote-stream', { peerId, stream: null });
+    const wait = RESUBSCRIBE_WAITS_MS[this.#resubscribes];
+    if (wait === undefined) return;
+    this.#resubscribes += 1;
+    this.#resubscribeTimer = this.#options.clock.setTimeout(
+      () => this.#options.sendMedia({ type: 'media-resubscribe' }),
+      wait,
+    );
   }
 
   #ensureLink(peerId: PeerId): boolean {
@@ -258,7 +290,9 @@ export class SfuTransport implements MediaTransport {
     subscriber.events.on('media-arrived', (event) => events.emit('media-arrived', event));
     subscriber.events.on('message', (event) => events.emit('message', event));
     subscriber.events.on('bad-message', ({ peerId, count }) => this.#countBad(peerId, 'feed', count));
+    subscriber.events.on('failed', ({ ufrag }) => this.#startOver(subscriber, ufrag));
     subscriber.events.on('negotiated', () => {
+      this.#resubscribes = 0;
       const people = subscriber.peers();
       this.#layers.setPeople(people);
       for (const peerId of people) {

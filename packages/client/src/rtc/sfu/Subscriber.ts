@@ -15,6 +15,7 @@ import type { MediaSubscribeOfferMessage, PeerId, PeerMessage } from '@app/proto
 import { Emitter } from '../../events.ts';
 import { readPeerMessage } from '../ChatChannel.ts';
 import { watchArrival, type MediaKind } from '../MediaArrival.ts';
+import { iceUfrag } from '../sdp.ts';
 import { Leg, type LegOptions } from './Leg.ts';
 
 export type SubscriberEvents = {
@@ -27,6 +28,8 @@ export type SubscriberEvents = {
   'unknown-label': number;
   /** A negotiation completed: the people in `peers()` may have changed. */
   negotiated: undefined;
+  /** The media server's offer (its ICE ufrag) could not be applied: this connection is done. */
+  failed: { ufrag: string | null };
 };
 
 export interface SubscriberOptions extends LegOptions {
@@ -97,10 +100,13 @@ export class Subscriber {
       this.#slots = new Map(offer.streams.map(({ mid, peer, kind }) => [mid, { peerId: peer, kind }]));
       this.#feeds = new Map(offer.feeds.map(({ feed, peer }) => [feed, peer]));
       const pc = this.leg.pc;
-      await this.leg.setRemote({ type: 'offer', sdp: offer.sdp });
-      await pc.setLocalDescription();
-      const sdp = pc.localDescription?.sdp;
-      if (!sdp) return;
+      const sdp = await this.leg
+        .setRemote({ type: 'offer', sdp: offer.sdp })
+        .then(() => pc.setLocalDescription())
+        .then(() => pc.localDescription?.sdp)
+        .catch(() => undefined);
+      // Unanswered, the media server would wait for ever: the transport starts over.
+      if (!sdp) return this.events.emit('failed', { ufrag: iceUfrag(offer.sdp) });
       this.#options.send({ type: 'media-subscribe-answer', sdp });
       this.#rebuildStreams();
       this.events.emit('negotiated', undefined);

@@ -136,6 +136,9 @@ export class FakePeerConnection {
   stats = new Map<string, unknown>();
   restartIceCalls = 0;
   isClosed = false;
+  /** Every remote description fails to apply, as one a browser cannot take (all of them: `refusing`). */
+  refusesRemoteDescriptions = false;
+  static refusing = false;
   onnegotiationneeded: (() => void) | null = null;
   onicecandidate: ((event: { candidate: { toJSON(): RTCIceCandidateInit } | null }) => void) | null = null;
   ontrack: ((event: unknown) => void) | null = null;
@@ -222,6 +225,8 @@ export class FakePeerConnection {
 
   async setRemoteDescription(description: Description): Promise<void> {
     await Promise.resolve();
+    if (this.refusesRemoteDescriptions || FakePeerConnection.refusing)
+      throw new DOMException('cannot apply', 'OperationError');
     this.remoteDescriptionsApplied.push(description);
     if (description.type === 'offer') {
       if (this.signalingState === 'have-local-offer') this.localDescription = this.currentLocalDescription; // implicit rollback
