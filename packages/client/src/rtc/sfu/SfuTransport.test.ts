@@ -300,6 +300,10 @@ describe('SfuTransport: the subscription', () => {
       { peerId: BOB, stream: null },
       { peerId: CAROL, stream: null },
     ]);
+    expect(seen['connection-state']?.slice(-2)).toEqual([
+      { peerId: BOB, state: 'failed' },
+      { peerId: CAROL, state: 'failed' },
+    ]);
     clock.advance(0);
     expect(ofType('media-resubscribe')).toHaveLength(1);
     // An offer of the old subscription still on its way is not taken.

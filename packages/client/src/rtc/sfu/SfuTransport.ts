@@ -251,7 +251,8 @@ export class SfuTransport implements MediaTransport {
   /**
    * The media server's offer could not be applied here (a browser that cannot take what it
    * offers): that connection is closed, and the server asked for a new subscription on a new
-   * one, at once, then after longer waits; after a few in a row nobody's media comes.
+   * one, at once, then after longer waits; after a few in a row nobody's media comes, and the
+   * page says the connection to them failed.
    */
   #startOver(subscriber: Subscriber, ufrag: string | null): void {
     if (this.#subscriber !== subscriber || this.#isRetired) return;
@@ -259,7 +260,11 @@ export class SfuTransport implements MediaTransport {
     subscriber.close();
     this.#subscriber = null;
     this.#abandoned = ufrag;
-    for (const peerId of people) this.#events.emit('remote-stream', { peerId, stream: null });
+    // Their media is gone until a new subscription connects: if none does, the page says so.
+    for (const peerId of people) {
+      this.#events.emit('remote-stream', { peerId, stream: null });
+      this.#events.emit('connection-state', { peerId, state: 'failed' });
+    }
     const wait = RESUBSCRIBE_WAITS_MS[this.#resubscribes];
     if (wait === undefined) return;
     this.#resubscribes += 1;
