@@ -20,11 +20,11 @@ import { receivedAudioLevel } from '../audioLevel.ts';
 import type { LocalTracks } from '../MediaSlots.ts';
 import type { MediaTransport, TransportEvents, ViewHints } from '../MediaTransport.ts';
 import { MeshTransport } from '../MeshTransport.ts';
+import { iceUfrag } from '../sdp.ts';
 import { readDownlink, type DownlinkSample } from './downlink.ts';
 import { LayerPolicy } from './LayerPolicy.ts';
 import { statsOfPeer } from './peerStats.ts';
 import { Publisher } from './Publisher.ts';
-import { iceUfrag } from '../sdp.ts';
 import { Subscriber } from './Subscriber.ts';
 
 export interface SfuOptions {
