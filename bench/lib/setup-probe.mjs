@@ -91,7 +91,8 @@ export function setupProbe() {
 /**
  * The steps of one set-up, in ms after `clickAt`, from the newcomer's and the host's notes
  * (the loopback pair has both connections in one page: pc0 is the caller, pc1 the callee).
- * Each step is the first note matching it after the click.
+ * Each step is the first note matching it after the click; a connection made before the click
+ * (the web app makes its first one on the pre-join screen) was ready at 0.
  */
 export const STEPS = [
   ['join sent', 'newcomer', /^sent join$/],
@@ -116,6 +117,9 @@ export function setupSteps({ clickAt, newcomer, host }) {
   for (const [step, side, pattern] of STEPS) {
     const found = sides[side].find((entry) => entry.at >= clickAt && pattern.test(entry.event));
     if (found) steps[step] = Math.round(found.at - clickAt);
+    else if (step === 'connection created' && sides[side].some((entry) => pattern.test(entry.event))) {
+      steps[step] = 0;
+    }
   }
   return steps;
 }
