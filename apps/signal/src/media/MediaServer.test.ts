@@ -127,4 +127,21 @@ describe('MediaServer health check', () => {
     expect(downs).toBe(1);
     expect(media.isUp).toBe(false);
   });
+
+  it('with nowhere else, a Janus silent for about 30 s (eight checks) goes down all the same', async () => {
+    hasAlternative = false;
+    isAnswering = false;
+    let at = 0;
+    // Misses at 4 s and 6 s (the second check goes at once), then every 4 s: the eighth at 30 s.
+    while (at < 29_000) {
+      await advance(1000);
+      at += 1000;
+    }
+    expect(downs).toBe(0);
+    expect(infoRequests).toBe(8);
+    await advance(1000);
+    await settle();
+    expect(downs).toBe(1);
+    expect(media.isUp).toBe(false);
+  });
 });

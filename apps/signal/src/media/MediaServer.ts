@@ -20,9 +20,11 @@ const HEALTH_TIMEOUT_MS = 2000;
  * second check goes at once, so a hung Janus is still found within 2 × HEALTH_TIMEOUT_MS.
  * Only when another media server could take its rooms, though: with nowhere to go, dropping
  * a Janus that is slow but alive would cut everyone's media for nothing, so it is asked
- * again at the usual pace until it answers (or its socket closes).
+ * again at the usual pace, until HEALTH_MISSES_ALONE in a row (about 30 s of silence: hung,
+ * not busy) take it down all the same, and new rooms stay meshes.
  */
 const HEALTH_MISSES_FOR_DOWN = 2;
+const HEALTH_MISSES_ALONE = 8;
 
 export interface MediaServerOptions {
   /** Shorter timers for tests. */
@@ -30,7 +32,7 @@ export interface MediaServerOptions {
   requestTimeoutMs?: number;
   healthEveryMs?: number;
   clock?: Clock;
-  /** Whether another media server could take this one's rooms now; none by default. */
+  /** Whether another media server (up, not draining, answering) could take its rooms; none by default. */
   hasAlternative?: (index: number) => boolean;
 }
 
@@ -104,6 +106,11 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
 
   get isUp(): boolean {
     return this.connection.isOpen;
+  }
+
+  /** Its last health check was answered. */
+  get isAnswering(): boolean {
+    return this.#misses === 0;
   }
 
   /** Up and not draining: it may take a new room. */
@@ -204,7 +211,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
       );
       return this.#scheduleHealth(0);
     }
-    if (!this.#hasAlternative(this.index)) {
+    if (!this.#hasAlternative(this.index) && this.#misses < HEALTH_MISSES_ALONE) {
       this.#log.warn(
         { event: 'media-server-slow', janus: this.label, misses: this.#misses },
         'media server still not answering; no other can take its rooms, so they stay',
@@ -213,7 +220,7 @@ export class MediaServer extends EventEmitter<MediaServerEvents> {
     }
     this.#log.warn(
       { event: 'media-server-unhealthy', janus: this.label },
-      'media server did not answer twice',
+      `media server did not answer ${this.#misses} times`,
     );
     // Dropping the socket makes it down at once and starts the reconnection.
     this.connection.dropSocket();

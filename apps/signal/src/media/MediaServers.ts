@@ -22,7 +22,7 @@ export class MediaServers {
   constructor(config: MediaServerConfig, log: FastifyBaseLogger, options: MediaServerOptions = {}) {
     if (config.janusUrls.length === 0) throw new Error('no media server configured');
     const hasAlternative = (index: number) =>
-      this.all.some((other) => other.index !== index && other.isAvailable);
+      this.all.some((other) => other.index !== index && other.isAvailable && other.isAnswering);
     this.all = config.janusUrls.map(
       (_url, index) => new MediaServer(index, config, log, { hasAlternative, ...options }),
     );
