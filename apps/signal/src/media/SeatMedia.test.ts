@@ -168,8 +168,8 @@ describe('an offer the browser could not apply', () => {
       'janus re-offer',
       'fresh subscriber offer',
     ]);
-    // The session's token names the new subscription.
-    expect(tokens()).toBe(tokensBefore + 1);
+    // The session's token stops naming the old subscription at once, then names the new one.
+    expect(tokens()).toBe(tokensBefore + 2);
     // A late re-offer of the old one is not passed on; the answer goes to the new one.
     subscriber.emit('offer', { type: 'offer', sdp: 'stale re-offer' });
     await vi.advanceTimersByTimeAsync(0);
@@ -181,12 +181,34 @@ describe('an offer the browser could not apply', () => {
 
   it('with nobody else publishing, the subscription ends and the token stops naming it', async () => {
     const { seat, subscriber, feeds, offers, subscribe, tokens } = await seated();
+    subscriber.emit('offer', { type: 'offer', sdp: 'janus re-offer' });
+    await vi.advanceTimersByTimeAsync(0);
     feeds.clear();
     const tokensBefore = tokens();
     await seat.resubscribe();
     expect(subscriber.leave).toHaveBeenCalledTimes(1);
     expect(subscribe).toHaveBeenCalledTimes(1);
-    expect(offers()).toHaveLength(1);
+    expect(offers()).toHaveLength(2);
     expect(tokens()).toBe(tokensBefore + 1);
+  });
+
+  it('a new subscription the media server fails is tried again a few seconds later', async () => {
+    const { seat, subscriber, offers, subscribe, makeSubscriber } = await seated();
+    subscriber.emit('offer', { type: 'offer', sdp: 'janus re-offer' });
+    await vi.advanceTimersByTimeAsync(0);
+    subscribe.mockRejectedValueOnce(timeout('videoroom.subscribe'));
+    await expect(seat.resubscribe()).rejects.toThrow(MediaServerError);
+    expect(offers()).toHaveLength(2);
+    subscribe.mockResolvedValueOnce(makeSubscriber(14, 'fresh subscriber offer'));
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(offers().at(-1)?.sdp).toBe('fresh subscriber offer');
+  });
+
+  it('is ignored when no offer is out: nothing can have failed', async () => {
+    const { seat, subscriber, subscribe, offers } = await seated();
+    await seat.resubscribe();
+    expect([subscriber.leave.mock.calls.length, subscribe.mock.calls.length, offers().length]).toEqual([
+      0, 1, 1,
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import {
 } from '../janus/index.ts';
 import { LaterRetry } from './LaterRetry.ts';
 import { OfferBook } from './OfferBook.ts';
-import { layerChoices, peerIdOr, subscribeOffer, toWire } from './offers.ts';
+import { candidateMessage, layerChoices, peerIdOr, subscribeOffer } from './offers.ts';
 import { connectionOf, harmoniseAudioFmtp } from './sdp.ts';
 import type { SeatMediaContext } from './SeatMediaContext.ts';
 import { SerialQueue } from './SerialQueue.ts';
@@ -141,15 +141,18 @@ export class SeatMedia {
     });
   }
 
-  /** The browser could not apply our latest offer: a new subscription (Janus would wait for ever). */
+  /**
+   * The browser could not apply our latest offer: a new subscription (Janus would wait for ever).
+   * Only an offer still out can have failed; at any other time it would only churn Janus handles.
+   */
   resubscribe(): Promise<void> {
     return this.#queue.run(async () => {
       const subscriber = this.#subscriber;
-      if (this.#isClosed || !subscriber) return;
+      if (this.#isClosed || !subscriber || !this.#offers.isOut) return;
       this.#dropSubscription();
-      await subscriber.leave().catch(() => undefined);
+      void subscriber.leave().catch(() => undefined);
+      await this.#issueToken(); // without the old subscription, whatever comes next
       await this.#subscribeToNewFeeds();
-      if (!this.#subscriber) await this.#issueToken(); // nobody to subscribe to: a token without it
     });
   }
 
@@ -220,19 +223,16 @@ export class SeatMedia {
   #setPublisher(publisher: Publisher, publication: string): void {
     this.#publisher = publisher;
     this.#publication = publication;
-    publisher.on('candidate', (candidate) =>
-      this.#ctx.send({ type: 'media-candidate', leg: 'publisher', candidate: toWire(candidate) }),
-    );
+    publisher.on('candidate', (candidate) => this.#ctx.send(candidateMessage('publisher', candidate)));
   }
 
   #setSubscriber(subscriber: Subscriber): void {
     this.#subscriber = subscriber;
-    subscriber.on('candidate', (candidate) =>
-      this.#ctx.send({ type: 'media-candidate', leg: 'subscriber', candidate: toWire(candidate) }),
-    );
-    // Janus renegotiates on its own when a subscribed feed goes, or an update was postponed;
-    // never for a subscription dropped for a new one (see `resubscribe`).
-    const offered = async (offer: Jsep) => this.#subscriber === subscriber && this.#sendOffer(offer);
+    // Nothing of a subscription dropped for a new one (see `resubscribe`) reaches the browser.
+    const isCurrent = () => this.#subscriber === subscriber;
+    subscriber.on('candidate', (c) => isCurrent() && this.#ctx.send(candidateMessage('subscriber', c)));
+    // Janus renegotiates on its own when a subscribed feed goes, or an update was postponed.
+    const offered = async (offer: Jsep) => isCurrent() && this.#sendOffer(offer);
     subscriber.on('offer', (offer) => void this.#queue.run(() => offered(offer)));
   }
 
@@ -278,8 +278,8 @@ export class SeatMedia {
   async #resync(): Promise<void> {
     const [subscriber, answer] = [this.#subscriber, this.#unappliedAnswer];
     this.#unappliedAnswer = undefined;
-    if (this.#isClosed || !subscriber) return;
-    if (answer) await subscriber.start(answer).catch(() => undefined);
+    if (this.#isClosed) return;
+    if (subscriber && answer) await subscriber.start(answer).catch(() => undefined);
     await this.#subscribeToNewFeeds();
   }
 

@@ -1,14 +1,19 @@
-import { PeerId, type MediaCandidateMessage, type MediaSubscribeOfferMessage } from '@app/protocol';
+import {
+  PeerId,
+  type MediaCandidateMessage,
+  type MediaLeg,
+  type MediaSubscribeOfferMessage,
+} from '@app/protocol';
 import type { Candidate, Jsep, SubscriptionStream } from '../janus/index.ts';
 
-/** Janus's candidate as the protocol carries it (`null`: the end of candidates). */
-export function toWire(candidate: Candidate | null): MediaCandidateMessage['candidate'] {
-  if (candidate === null) return null;
-  return {
+/** Janus's candidate for one of the browser's two connections (`null`: the end of candidates). */
+export function candidateMessage(leg: MediaLeg, candidate: Candidate | null): MediaCandidateMessage {
+  const wire = candidate && {
     candidate: candidate.candidate,
     sdpMid: candidate.sdpMid ?? null,
     sdpMLineIndex: candidate.sdpMLineIndex ?? null,
   };
+  return { type: 'media-candidate', leg, candidate: wire };
 }
 
 /** `display` when it is a PeerId (how this server names every publisher it makes), else undefined. */
