@@ -107,4 +107,17 @@ describe('MeshTransport', () => {
     expect([refused.isClosed, made.isClosed]).toEqual([true, false]);
     mesh.close();
   });
+
+  it('a spare the browser will not finish is closed, never kept', async () => {
+    const spare = new SpareConnection((config) => {
+      const pc = FakePeerConnection.factory(config) as unknown as FakePeerConnection;
+      pc.addTransceiver = () => {
+        throw new DOMException('no video here', 'NotSupportedError');
+      };
+      return pc as unknown as RTCPeerConnection;
+    });
+    await spare.prepare();
+    expect(FakePeerConnection.instances[0]!.isClosed).toBe(true);
+    expect(spare.take({})).toBeNull();
+  });
 });

@@ -29,13 +29,13 @@ export class SpareConnection {
     if (this.#pc || this.#isClosed || !this.create) return;
     let pc: RTCPeerConnection | null = null;
     try {
-      pc = this.create({ bundlePolicy: BUNDLE_POLICY });
+      pc = this.#pc = this.create({ bundlePolicy: BUNDLE_POLICY });
       pc.addTransceiver('audio', { direction: 'sendrecv' });
       pc.addTransceiver('video', { direction: 'sendrecv' });
-      this.#pc = pc;
       await pc.createOffer();
     } catch {
-      // A browser without WebRTC, or one that refuses: the call makes its own connections.
+      // A browser without WebRTC, or one that refuses: the call makes its own connections
+      // (unless it was taken already, while its offer was being made).
       if (this.#pc !== pc) return;
       this.#pc = null;
       pc?.close();
