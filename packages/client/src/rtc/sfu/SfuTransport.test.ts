@@ -340,6 +340,24 @@ describe('SfuTransport: the subscription', () => {
     expect(FakePeerConnection.instances.at(-1)!.isClosed).toBe(false);
   });
 
+  it("a subscription's first offer it cannot apply: the people it names count as failed", async () => {
+    const { transport, clock, seen, ofType } = makeSfu();
+    current = transport;
+    try {
+      FakePeerConnection.refusing = true;
+      transport.handleMedia(offer());
+      await settle();
+    } finally {
+      FakePeerConnection.refusing = false;
+    }
+    expect(seen['connection-state']).toEqual([
+      { peerId: BOB, state: 'failed' },
+      { peerId: CAROL, state: 'failed' },
+    ]);
+    clock.advance(0);
+    expect(ofType('media-resubscribe')).toHaveLength(1);
+  });
+
   it('says when media arrives: video after a decoded frame, audio once it unmutes', async () => {
     const { transport, subscriber, clock, seen } = makeSfu();
     current = transport;

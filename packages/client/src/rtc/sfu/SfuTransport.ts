@@ -256,7 +256,7 @@ export class SfuTransport implements MediaTransport {
    */
   #startOver(subscriber: Subscriber, ufrag: string | null): void {
     if (this.#subscriber !== subscriber || this.#isRetired) return;
-    const people = subscriber.peers();
+    const people = new Set([...subscriber.peers(), ...subscriber.offered()]);
     subscriber.close();
     this.#subscriber = null;
     this.#abandoned = ufrag;
@@ -298,6 +298,7 @@ export class SfuTransport implements MediaTransport {
     subscriber.events.on('failed', ({ ufrag }) => this.#startOver(subscriber, ufrag));
     subscriber.events.on('negotiated', () => {
       this.#resubscribes = 0;
+      this.#options.clock.clearTimeout(this.#resubscribeTimer);
       const people = subscriber.peers();
       this.#layers.setPeople(people);
       for (const peerId of people) {

@@ -78,6 +78,11 @@ export class Subscriber {
     return [...this.#streams.keys()];
   }
 
+  /** Everyone the latest offer names, applied or not. */
+  offered(): PeerId[] {
+    return [...new Set([...this.#slots.values()].map((slot) => slot.peerId))];
+  }
+
   has(peerId: PeerId): boolean {
     return this.#streams.has(peerId);
   }
