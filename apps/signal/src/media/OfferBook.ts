@@ -32,13 +32,8 @@ export class OfferBook {
 
   /** What waited for the answer, to run now; one step at a time. */
   next(): WaitingStep | undefined {
-    const step = this.#waiting.has('restart')
-      ? 'restart'
-      : this.#waiting.has('update')
-        ? 'update'
-        : undefined;
-    if (step) this.#waiting.delete(step);
-    return step;
+    for (const step of ['restart', 'update'] as const) if (this.#waiting.delete(step)) return step;
+    return undefined;
   }
 
   clear(): void {
