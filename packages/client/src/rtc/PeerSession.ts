@@ -19,6 +19,7 @@ import type { MediaKind } from './MediaArrival.ts';
 import { MediaSlots, type LocalTracks } from './MediaSlots.ts';
 import { Negotiator } from './Negotiator.ts';
 import { iceUfrag } from './sdp.ts';
+import { BUNDLE_POLICY } from './SpareConnection.ts';
 import { verificationCode } from './verification.ts';
 
 export type { LocalTracks } from './MediaSlots.ts';
@@ -94,7 +95,7 @@ export class PeerSession {
     const pc = (this.#pc = create({
       iceServers: options.iceServers,
       iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
-      bundlePolicy: 'max-bundle',
+      bundlePolicy: BUNDLE_POLICY,
     }));
     this.#media = options.localTracks
       ? new MediaSlots(pc, options.localTracks, clock, options.localStream)
