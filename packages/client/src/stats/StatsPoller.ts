@@ -32,9 +32,14 @@ export class StatsPoller {
     return this.#timer !== null;
   }
 
+  /**
+   * The first sample waits a whole interval unless someone is reading the figures: at the start
+   * of a call, a getStats and its summary at once would hold the page while the first answer
+   * and candidates wait.
+   */
   start(): void {
     if (this.#timer !== null) return;
-    void this.poll();
+    if (this.#isDetailed) void this.poll();
     const { intervalMs = 1000, backgroundIntervalMs = 2000 } = this.#options;
     const every = this.#isDetailed ? intervalMs : backgroundIntervalMs;
     this.#timer = this.#options.clock.setInterval(() => void this.poll(), every);
