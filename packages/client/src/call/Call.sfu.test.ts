@@ -125,6 +125,8 @@ describe('Call with the media server', () => {
     await settle();
     expect(mesh.isClosed).toBe(false);
     expect(call.topology).toBe('sfu');
+    subscriberPc().transceiverOf('1')!.receiver.track.unmute();
+    await settle();
     subscriberPc().transceiverOf('1')!.receiver.framesDecoded = 3;
     clock.advance(200);
     await settle();

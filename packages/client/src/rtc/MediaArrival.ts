@@ -56,7 +56,7 @@ export function watchArrival(receiver: WatchedReceiver, clock: Clock, onArrived:
       track.removeEventListener('unmute', onUnmute);
     };
   }
-  const startedAt = clock.now();
+  let startedAt = clock.now();
   let baseline: number | null = null;
   const poll = async () => {
     timer = null;
@@ -66,9 +66,17 @@ export function watchArrival(receiver: WatchedReceiver, clock: Clock, onArrived:
     if (frames !== null) baseline ??= frames;
     if (clock.now() - startedAt < GIVE_UP_MS) timer = clock.setTimeout(() => void poll(), POLL_MS);
   };
-  void poll();
+  // No frame can be decoded before the first packet, which unmutes the track: until then,
+  // no getStats (a new connection's first 100-200 ms, when the page has better things to do).
+  const onUnmute = () => {
+    startedAt = clock.now();
+    void poll();
+  };
+  if (track.muted) track.addEventListener('unmute', onUnmute, { once: true });
+  else void poll();
   return () => {
     isDone = true;
+    track.removeEventListener('unmute', onUnmute);
     clock.clearTimeout(timer);
   };
 }

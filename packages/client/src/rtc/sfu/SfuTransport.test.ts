@@ -367,6 +367,9 @@ describe('SfuTransport: the subscription', () => {
     clock.advance(100);
     await settle();
     expect(seen['media-arrived']).toEqual([]);
+    pc.transceiverOf('1')!.receiver.track.unmute();
+    await settle();
+    expect(seen['media-arrived']).toEqual([]);
     pc.transceiverOf('1')!.receiver.framesDecoded = 1;
     clock.advance(100);
     await settle();
