@@ -422,12 +422,15 @@ async function main() {
       out.runs.loopback360 = measured.loopback360 ?? [];
       out.runs.loopbackDefaultRate = measured.loopbackDefaultRate ?? [];
       out.runs.calls = calls;
+      // The same call made the bare way: two browsers, the codelab's page, the bare relay.
+      out.runs.demo = measured.demo ?? [];
       // Each set-up's steps in ms after the click, the median of each step, and the last
       // set-up's every note of each kind (the newcomer's and the other side's).
       out.runs.callSteps = measured.steps;
       out.runs.callStepMedians = stepTable(measured.steps);
       out.runs.callTimeline = measured.notes;
       if (calls.length) console.log(`\n${formatSteps(out.runs.callStepMedians)}\n`);
+      if (measured.demoError) log(`browser: the bare two-browser call failed: ${measured.demoError}`);
       if (out.runs.loopback360.length)
         log(`browser: loopback with the camera at 360p: ${Math.round(median(out.runs.loopback360))} ms`);
       if (out.runs.loopbackDefaultRate.length)
@@ -451,6 +454,14 @@ async function main() {
               ...notMeasured(reason),
             },
       );
+      if (calls.length && out.runs.demo.length)
+        rows.push({
+          figure: 'call set-up time, against the same call made the bare way (two browsers, bare relay)',
+          ours: median(calls),
+          baseline: median(out.runs.demo),
+          unit: 'ms',
+          goal: { op: '<=', value: 1.25 },
+        });
     });
   }
 
@@ -744,7 +755,7 @@ async function main() {
   out.failures = failures;
   writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(
-    `\nBaseline: bare ws relay (bench/baseline/bare-relay.mjs) for server rows; one-page loopback RTCPeerConnection pair for call set-up; empty Svelte 5 + Vite app for the bundle.`,
+    `\nBaseline: bare ws relay (bench/baseline/bare-relay.mjs) for server rows; one-page loopback RTCPeerConnection pair, and the same call made the bare way (two browsers, baseline/two-browser-call), for call set-up; empty Svelte 5 + Vite app for the bundle.`,
   );
   console.log(
     `Each figure is the median of ${config.repetitions} repetitions (browser: ${config.browserRepetitions} calls); ${config.generators} load-generator processes; machine: ${cpus().length} cores, load before ${loadavg()

@@ -2,16 +2,23 @@
  * Browser figures with headless Debian Chromium and fake media: call set-up time through
  * the production server (the newcomer's Join click to its first remote video frame, from
  * the web app's performance marks) against one page connecting two RTCPeerConnections to
- * each other, which is the floor any signaling path adds to. Both are timed step by step
- * (lib/setup-probe.mjs), one loopback call and one two-browser call in turn, so a change
- * in the machine's load falls on both alike.
+ * each other, which is the floor any signaling path adds to, and against the same two-browser
+ * call made the bare way (baseline/two-browser-call through the bare relay), which is what
+ * two browser processes sharing this machine can do. All are timed step by step
+ * (lib/setup-probe.mjs), one of each in turn, so a change in the machine's load falls on
+ * all alike.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
+import { WebSocketServer } from 'ws';
+import { serveBare } from '../baseline/bare-relay.mjs';
+import { CALL_VIDEO, START_KBPS, withStartRate } from '../baseline/two-browser-call/settings.js';
 import { setupProbe, setupSteps, STEPS } from '../lib/setup-probe.mjs';
 import { median } from '../lib/stats.mjs';
+
+export { CALL_VIDEO, START_KBPS };
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const LAUNCH = {
@@ -20,27 +27,11 @@ export const LAUNCH = {
   args: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--no-sandbox'],
 };
 
-const LOOPBACK_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Loopback</title></head><body></body></html>`;
+const LOOPBACK_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Loopback</title>
+<script>window.withStartRate = ${withStartRate};</script></head><body></body></html>`;
 
-/**
- * The camera as the web app asks for it by default (720p, 30 fps: @app/client's
- * videoConstraints): the encoder's start at 720p is part of the floor (its first frame comes
- * about 300 ms after the connection, against 50 ms at 360p), so the baseline sends the same.
- */
-export const CALL_VIDEO = {
-  width: { ideal: 1280 },
-  height: { ideal: 720 },
-  frameRate: { ideal: 30, max: 30 },
-};
 /** What the baseline sent before (for comparison: `runs.loopback360`). */
 export const SMALL_VIDEO = { width: 640, height: 360 };
-/**
- * The video encoder's start rate the web app sets on every description it applies
- * (@app/client's VIDEO_START_KBPS, see its rtc/sdp.ts): the baseline starts at the same rate.
- * Without it the encoder starts at the browser's 300 kbit/s, drops its first 720p frames and
- * adapts for about 200 ms after the connection is up (for comparison: `runs.loopbackDefaultRate`).
- */
-export const START_KBPS = 800;
 
 /**
  * Runs in the page: camera + mic already open (as on the pre-join screen), then time a call.
@@ -48,25 +39,7 @@ export const START_KBPS = 800;
  */
 async function loopbackCall({ camera, startKbps }) {
   window.__setup.length = 0;
-  // As the app does: each video codec's fmtp line (added if missing) names the start rate.
-  const withStartRate = (description) => {
-    if (!startKbps) return description;
-    const param = `x-google-start-bitrate=${startKbps}`;
-    const sections = description.sdp.split(/\r\n(?=m=)/).map((section) => {
-      if (!section.startsWith('m=video ')) return section;
-      const codecs = [...section.matchAll(/^a=rtpmap:(\d+) (?:VP8|VP9|AV1|H264|H265)\/90000/gm)].map(
-        (m) => m[1],
-      );
-      for (const pt of codecs) {
-        const fmtp = new RegExp(`^(a=fmtp:${pt} .*)$`, 'm');
-        section = fmtp.test(section)
-          ? section.replace(fmtp, `$1;${param}`)
-          : section.replace(new RegExp(`^(a=rtpmap:${pt} .*)$`, 'm'), `$1\r\na=fmtp:${pt} ${param}`);
-      }
-      return section;
-    });
-    return { type: description.type, sdp: sections.join('\r\n') };
-  };
+  const withStartRate = (description) => window.withStartRate(description, startKbps);
   const local = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
   const remoteSide = await navigator.mediaDevices.getUserMedia({ video: camera, audio: true });
   const started = performance.now();
@@ -211,14 +184,45 @@ async function servePage(html) {
   return http;
 }
 
+const DEMO_DIR = new URL('../baseline/two-browser-call/', import.meta.url);
+
+/**
+ * The two-browser baseline's origin: its page at every path but its two scripts, and the
+ * bare relay on `/ws`.
+ */
+async function serveDemo() {
+  const files = Object.fromEntries(
+    ['index.html', 'call.js', 'settings.js'].map((name) => [name, readFileSync(new URL(name, DEMO_DIR))]),
+  );
+  const http = createServer((request, response) => {
+    const name = request.url.slice(1);
+    const isScript = name === 'call.js' || name === 'settings.js';
+    response.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html' });
+    response.end(files[isScript ? name : 'index.html']);
+  });
+  const rooms = new Map();
+  const wss = new WebSocketServer({ server: http, path: '/ws', perMessageDeflate: false });
+  wss.on('connection', (socket) => serveBare(socket, rooms));
+  await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${http.address().port}`,
+    close: () => {
+      wss.close();
+      http.close();
+    },
+  };
+}
+
 /**
  * Loopback calls and (when `origin` is given) two-browser calls through the production
- * server there, one of each in turn after a warm-up of each. Returns the set-up times in ms,
- * each set-up's steps (ms after the click) and the last set-up's notes of each kind. With
- * `profileDir`, each two-browser call writes the newcomer's CPU profile there.
+ * server there and through the bare two-browser baseline, one of each in turn after a
+ * warm-up of each. Returns the set-up times in ms, each set-up's steps (ms after the click)
+ * and the last set-up's notes of each kind. With `profileDir`, each two-browser call through
+ * the production server writes the newcomer's CPU profile there.
  */
 export async function setupSamples(origin, repetitions, profileDir = null) {
   const http = await servePage(LOOPBACK_PAGE);
+  const demo = origin ? await serveDemo() : null;
   const launches = origin ? 3 : 1;
   const browsers = await Promise.all(Array.from({ length: launches }, () => chromium.launch(LAUNCH)));
   const result = {
@@ -226,7 +230,8 @@ export async function setupSamples(origin, repetitions, profileDir = null) {
     loopback360: [],
     loopbackDefaultRate: [],
     calls: [],
-    steps: { loopback: [], ours: [] },
+    demo: [],
+    steps: { loopback: [], ours: [], demo: [] },
     notes: {},
     error: null,
   };
@@ -237,7 +242,10 @@ export async function setupSamples(origin, repetitions, profileDir = null) {
     await loopbackPage.goto(`http://127.0.0.1:${http.address().port}/`);
     const callBrowsers = browsers.slice(1);
     await loopbackSample(loopbackPage); // warm-up
-    if (origin) await oneCall(callBrowsers, origin, `bench-warm-${Date.now()}`).catch(() => undefined);
+    if (origin) {
+      await oneCall(callBrowsers, origin, `bench-warm-${Date.now()}`).catch(() => undefined);
+      await oneCall(callBrowsers, demo.origin, `bench-warm-${Date.now()}`).catch(() => undefined);
+    }
     for (let i = 0; i < repetitions; i++) {
       const loop = await loopbackSample(loopbackPage);
       result.loopback.push(loop.setupMs);
@@ -256,28 +264,40 @@ export async function setupSamples(origin, repetitions, profileDir = null) {
         result.notes.ours = call.notes;
       } catch (error) {
         result.error = String(error?.message ?? error).split('\n')[0];
+        continue;
+      }
+      try {
+        const bare = await oneCall(callBrowsers, demo.origin, `bench-demo-${Date.now()}-${i}`);
+        result.demo.push(bare.setupMs);
+        result.steps.demo.push(bare.steps);
+        result.notes.demo = bare.notes;
+      } catch (error) {
+        result.demoError ??= String(error?.message ?? error).split('\n')[0];
       }
     }
     return result;
   } finally {
     await Promise.all(browsers.map((browser) => browser.close()));
     http.close();
+    demo?.close();
   }
 }
 
-/** Median of each step, ours beside the loopback pair, and what each step adds. */
+/**
+ * Median of each step, ours beside the loopback pair and the bare two-browser call, and what
+ * each step adds over the loopback pair's.
+ */
 export function stepTable(steps) {
   const rows = [];
   let previous = { ours: 0, loopback: 0 };
   for (const [step] of STEPS) {
-    const values = (kind) => steps[kind].map((s) => s[step]).filter((v) => v !== undefined);
-    const ours = values('ours').length ? median(values('ours')) : null;
-    const loopback = values('loopback').length ? median(values('loopback')) : null;
-    const row = { step, ours, loopback };
+    const values = (kind) => (steps[kind] ?? []).map((s) => s[step]).filter((v) => v !== undefined);
+    const medianOf = (kind) => (values(kind).length ? median(values(kind)) : null);
+    const row = { step, ours: medianOf('ours'), loopback: medianOf('loopback'), demo: medianOf('demo') };
     // What this step adds after the one before, ours less the loopback pair's.
-    if (ours !== null && loopback !== null && !step.startsWith('first candidate')) {
-      row.added = Math.round(ours - previous.ours - (loopback - previous.loopback));
-      previous = { ours, loopback };
+    if (row.ours !== null && row.loopback !== null && !step.startsWith('first candidate')) {
+      row.added = Math.round(row.ours - previous.ours - (row.loopback - previous.loopback));
+      previous = { ours: row.ours, loopback: row.loopback };
     }
     rows.push(row);
   }
@@ -285,14 +305,14 @@ export function stepTable(steps) {
 }
 
 export function formatSteps(rows) {
-  const cell = (v) => (v === null || v === undefined ? '—' : String(Math.round(v)));
+  const cell = (v, width) => (v === null || v === undefined ? '—' : String(Math.round(v))).padStart(width);
   const lines = [
-    'set-up step (ms after Join click) | ours | loopback | ours adds',
-    '----------------------------------|------|----------|----------',
+    'set-up step (ms after Join click) | ours | loopback | ours adds | two browsers, bare',
+    '----------------------------------|------|----------|-----------|-------------------',
   ];
   for (const row of rows)
     lines.push(
-      `${row.step.padEnd(33)} | ${cell(row.ours).padStart(4)} | ${cell(row.loopback).padStart(8)} | ${cell(row.added).padStart(9)}`,
+      `${row.step.padEnd(33)} | ${cell(row.ours, 4)} | ${cell(row.loopback, 8)} | ${cell(row.added, 9)} | ${cell(row.demo, 18)}`,
     );
   return lines.join('\n');
 }

@@ -1,0 +1,64 @@
+// The two-browser baseline: the call the WebRTC codelab builds, one page per browser, through
+// the bare relay (bench/baseline/bare-relay.mjs), with the web app's camera and start rate.
+// On load: the camera preview and the socket. Join sends `join`; whoever joins second
+// offers (`joined` names who is there); candidates trickle both ways; messages are handled
+// one at a time, in order. The marks are the web app's, so the bench times both alike.
+import { CALL_VIDEO, START_KBPS, withStartRate } from './settings.js';
+
+const room = location.pathname.split('/').pop();
+const byId = (id) => document.getElementById(id);
+const socket = new WebSocket(`ws://${location.host}/ws`);
+const camera = navigator.mediaDevices.getUserMedia({ video: CALL_VIDEO, audio: true }).then((stream) => {
+  byId('self').srcObject = stream;
+  return stream;
+});
+let pc = null;
+let other = null;
+
+const send = (message) => socket.send(JSON.stringify(message));
+const signal = (data) => send({ type: 'signal', to: other, data });
+
+async function connect(peerId) {
+  other = peerId;
+  const stream = await camera;
+  pc = new RTCPeerConnection();
+  pc.onicecandidate = ({ candidate }) => signal({ candidate: candidate ? candidate.toJSON() : null });
+  pc.ontrack = ({ track }) => {
+    if (track.kind !== 'video') return;
+    const video = byId('remote');
+    video.srcObject = new MediaStream([track]);
+    video.requestVideoFrameCallback(() => performance.mark(`call:first-remote-frame:${peerId}`));
+  };
+  for (const track of stream.getTracks()) pc.addTrack(track, stream);
+}
+
+async function handle(message) {
+  if (message.type === 'joined') {
+    byId('hang-up').hidden = false;
+    if (message.peers.length === 0) return;
+    await connect(message.peers[0].id);
+    pc.createDataChannel('chat');
+    await pc.setLocalDescription();
+    signal({ description: pc.localDescription.toJSON() });
+  } else if (message.type === 'signal') {
+    const { description, candidate } = message.data;
+    if (description) {
+      if (!pc) await connect(message.from);
+      await pc.setRemoteDescription(withStartRate(description, START_KBPS));
+      if (description.type !== 'offer') return;
+      await pc.setLocalDescription();
+      signal({ description: pc.localDescription.toJSON() });
+    } else if (candidate !== undefined) {
+      await pc.addIceCandidate(candidate ?? undefined);
+    }
+  }
+}
+
+let queue = Promise.resolve();
+socket.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(JSON.parse(data)));
+};
+byId('join').onclick = () => {
+  performance.mark('call:join-click');
+  send({ type: 'join', room, name: byId('name').value });
+};
