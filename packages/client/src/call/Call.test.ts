@@ -32,7 +32,7 @@ function joined(peers: { id: string; name: string }[], extra: Partial<ServerMess
   } as ServerMessage;
 }
 
-function makeCall() {
+function makeCall(localMedia: LocalMediaSource = media) {
   const clock = new ManualClock();
   const tokens = new Map<string, string>();
   const store: ResumeStore = {
@@ -41,7 +41,7 @@ function makeCall() {
   };
   const call = new Call({
     room: 'standup',
-    media,
+    media: localMedia,
     signalUrl: 'ws://127.0.0.1/ws',
     clock,
     random: () => 0,
@@ -98,6 +98,31 @@ describe('Call', () => {
     await settle();
     expect(signals()[0]).toMatchObject({ to: BOB, data: { description: { type: 'offer' } } });
     expect(tokens.get('standup')).toBe('token-1');
+  });
+
+  it('the first connection we start takes the spare made before Join; one nobody takes is closed', async () => {
+    const camera = { kind: 'video', id: 'camera' } as unknown as MediaStreamTrack;
+    const withCamera = { ...media, sentTracks: { audio: null, video: camera } };
+    const first = makeCall(withCamera);
+    current = first.call;
+    first.call.preconnect();
+    await settle();
+    const [spare] = FakePeerConnection.instances as [FakePeerConnection];
+    first.joinAs([{ id: BOB, name: 'Bob' }]);
+    await settle();
+    expect(FakePeerConnection.instances).toHaveLength(1);
+    expect(spare.isClosed).toBe(false);
+    expect(first.signals()[0]).toMatchObject({ to: BOB, data: { description: { type: 'offer' } } });
+    first.call.close();
+
+    // Nobody here yet: whoever comes offers to us, and the spare would never be used.
+    const alone = makeCall(withCamera);
+    current = alone.call;
+    alone.call.preconnect();
+    await settle();
+    const unused = FakePeerConnection.instances.at(-1)!;
+    alone.joinAs([]);
+    expect(unused.isClosed).toBe(true);
   });
 
   it('says when the offers to everyone already there are sent (the page draws the call after)', async () => {
