@@ -401,7 +401,9 @@ async function main() {
       const server = reason ? null : await startServer({ kind: 'ours', label: 'ours-browser' });
       log(
         `browser: ${config.browserRepetitions} loopback RTCPeerConnection pairs` +
-          (server ? ', each followed by a two-browser call through the production server' : ''),
+          (server
+            ? ', each followed by a two-browser call through the production server and one made the bare way'
+            : ''),
       );
       let measured = { loopback: [], calls: [], steps: { loopback: [], ours: [] }, notes: {} };
       try {
@@ -454,14 +456,24 @@ async function main() {
               ...notMeasured(reason),
             },
       );
-      if (calls.length && out.runs.demo.length)
-        rows.push({
-          figure: 'call set-up time, against the same call made the bare way (two browsers, bare relay)',
-          ours: median(calls),
-          baseline: median(out.runs.demo),
-          unit: 'ms',
-          goal: { op: '<=', value: 1.25 },
-        });
+      const bareFigure =
+        'call set-up time, against the same call made the bare way (two browsers, bare relay)';
+      rows.push(
+        calls.length && out.runs.demo.length
+          ? {
+              figure: bareFigure,
+              ours: median(calls),
+              baseline: median(out.runs.demo),
+              unit: 'ms',
+              goal: { op: '<=', value: 1.25 },
+            }
+          : {
+              figure: bareFigure,
+              unit: 'ms',
+              goal: { op: '<=', value: 1.25 },
+              ...notMeasured(reason ?? measured.demoError ?? 'no call was made'),
+            },
+      );
     });
   }
 

@@ -142,11 +142,20 @@ async function oneCall(browsers, origin, room, profilePath = null) {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     });
-    await pageB.waitForFunction(
-      (prefix) => performance.getEntriesByType('mark').some((mark) => mark.name.startsWith(prefix)),
-      FIRST_FRAME,
-      { timeout: 20_000 },
-    );
+    await pageB
+      .waitForFunction(
+        (prefix) => performance.getEntriesByType('mark').some((mark) => mark.name.startsWith(prefix)),
+        FIRST_FRAME,
+        { timeout: 20_000 },
+      )
+      .catch(async (error) => {
+        // What either page noted as failed (the bare call's steps note their errors).
+        const notes = (
+          await Promise.all([pageA, pageB].map((page) => pageNotes(page).catch(() => [])))
+        ).flat();
+        const failed = notes.filter((entry) => entry.event.startsWith('error ')).map((entry) => entry.event);
+        throw new Error(`no first frame: ${[...failed, error.message.split('\n')[0]].join('; ')}`);
+      });
     if (cdp) writeFileSync(profilePath, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const { setupMs, clickAt } = await pageB.evaluate(
       ([click, prefix]) => {
@@ -221,10 +230,6 @@ async function serveDemo() {
  * the production server writes the newcomer's CPU profile there.
  */
 export async function setupSamples(origin, repetitions, profileDir = null) {
-  const http = await servePage(LOOPBACK_PAGE);
-  const demo = origin ? await serveDemo() : null;
-  const launches = origin ? 3 : 1;
-  const browsers = await Promise.all(Array.from({ length: launches }, () => chromium.launch(LAUNCH)));
   const result = {
     loopback: [],
     loopback360: [],
@@ -235,7 +240,14 @@ export async function setupSamples(origin, repetitions, profileDir = null) {
     notes: {},
     error: null,
   };
+  let http = null;
+  let demo = null;
+  let browsers = [];
   try {
+    http = await servePage(LOOPBACK_PAGE);
+    demo = origin ? await serveDemo() : null;
+    const launches = origin ? 3 : 1;
+    browsers = await Promise.all(Array.from({ length: launches }, () => chromium.launch(LAUNCH)));
     const loopbackContext = await browsers[0].newContext();
     await loopbackContext.addInitScript(setupProbe);
     const loopbackPage = await loopbackContext.newPage();
@@ -278,7 +290,7 @@ export async function setupSamples(origin, repetitions, profileDir = null) {
     return result;
   } finally {
     await Promise.all(browsers.map((browser) => browser.close()));
-    http.close();
+    http?.close();
     demo?.close();
   }
 }
