@@ -292,7 +292,7 @@ export class Call {
   }
 
   #enterCall(): void {
-    this.#spare.close(); // Our first connections took it, or none ever will.
+    this.#spare.close(); // Our first connections took it; later ones are made afresh.
     this.#setPhase('in-call');
     const environment = this.#options.environment;
     const listeners = { online: () => this.recoverNetwork(), pagehide: () => this.#leaveOnUnload() };

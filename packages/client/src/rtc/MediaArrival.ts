@@ -33,7 +33,7 @@ async function framesDecoded(receiver: WatchedReceiver): Promise<number> {
 /**
  * Calls `onArrived` once, when media arrives on `receiver`; returns the cancel. A receiver
  * that carried someone else before (the media server reuses its m-lines) counts only frames
- * decoded after the watch began.
+ * decoded after the watch began, or after its first packet when it was still waiting for one.
  */
 export function watchArrival(receiver: WatchedReceiver, clock: Clock, onArrived: () => void): () => void {
   const track = receiver.track;
