@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './limits.ts';
 export * from './room-id.ts';
 export * from './parse.ts';
+export * from './warm.ts';

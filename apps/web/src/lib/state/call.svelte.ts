@@ -15,9 +15,10 @@ import {
   type Speaker,
   type Topology,
 } from '@app/client';
-import { DisplayName, LIMITS, type PeerId } from '@app/protocol';
+import { DisplayName, LIMITS, warmUpParsers, type PeerId } from '@app/protocol';
 import { PersistentChatLog } from '../history/PersistentChatLog.svelte.ts';
 import { i18n } from '../i18n/locale.svelte.ts';
+import { whenIdle } from '../idle.ts';
 import { loadName, rememberRoom, saveName } from '../storage.ts';
 import { describeConnection } from '../text/network.ts';
 import { announcementText, callAlerts, type CallAlert, type JoinProblem } from '../text/call.ts';
@@ -97,6 +98,7 @@ export class CallController {
 
   readonly #options: CallOptions;
   #noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  #stopWarmUp: () => void = () => undefined;
 
   constructor(options: CallOptions) {
     this.#options = options;
@@ -121,6 +123,8 @@ export class CallController {
   /** Opens the signaling socket while the pre-join screen shows, so Join only sends `join`. */
   preconnect(): void {
     this.call.preconnect();
+    // The message parsers' first run (see warmUpParsers) happens here, not on the way in.
+    this.#stopWarmUp = whenIdle(() => warmUpParsers());
   }
 
   join(): void {
@@ -212,6 +216,7 @@ export class CallController {
   }
 
   close(): void {
+    this.#stopWarmUp();
     this.gestures.close();
     this.call.close();
     this.participants = [];
