@@ -44,18 +44,6 @@ export function watchArrival(receiver: WatchedReceiver, clock: Clock, onArrived:
     isDone = true;
     onArrived();
   };
-  if (track.kind === 'audio') {
-    if (!track.muted) {
-      finish();
-      return () => undefined;
-    }
-    const onUnmute = () => finish();
-    track.addEventListener('unmute', onUnmute, { once: true });
-    return () => {
-      isDone = true;
-      track.removeEventListener('unmute', onUnmute);
-    };
-  }
   let startedAt = clock.now();
   let baseline: number | null = null;
   const poll = async () => {
@@ -66,17 +54,19 @@ export function watchArrival(receiver: WatchedReceiver, clock: Clock, onArrived:
     if (frames !== null) baseline ??= frames;
     if (clock.now() - startedAt < GIVE_UP_MS) timer = clock.setTimeout(() => void poll(), POLL_MS);
   };
-  // No frame can be decoded before the first packet, which unmutes the track: until then,
-  // no getStats (a new connection's first 100-200 ms, when the page has better things to do).
-  const onUnmute = () => {
+  // Both kinds wait for the first packet, which unmutes the track: audio has then arrived; a
+  // video still needs a decoded frame, and no getStats is asked before that packet (a new
+  // connection's first 100-200 ms, when the page has better things to do).
+  const onFirstPacket = () => {
+    if (track.kind === 'audio') return finish();
     startedAt = clock.now();
     void poll();
   };
-  if (track.muted) track.addEventListener('unmute', onUnmute, { once: true });
-  else void poll();
+  if (track.muted) track.addEventListener('unmute', onFirstPacket, { once: true });
+  else onFirstPacket();
   return () => {
     isDone = true;
-    track.removeEventListener('unmute', onUnmute);
+    track.removeEventListener('unmute', onFirstPacket);
     clock.clearTimeout(timer);
   };
 }
