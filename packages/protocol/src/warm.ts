@@ -16,8 +16,11 @@ const CANDIDATE = {
   usernameFragment: 'abcd',
 };
 
-/** Exported for the test that keeps them valid: an invalid one would warm the error path. */
-export const WARM_UP_SERVER_FRAMES: readonly string[] = [
+/**
+ * Plain data, turned into frames only when a page warms up (the server imports this package
+ * too). Exported for the test that keeps them valid: an invalid one would warm the error path.
+ */
+export const WARM_UP_SERVER_MESSAGES: readonly object[] = [
   {
     type: 'joined',
     room: 'warm-up',
@@ -34,13 +37,13 @@ export const WARM_UP_SERVER_FRAMES: readonly string[] = [
   { type: 'signal', from: ID, data: { description: { type: 'answer', sdp: 'v=0\r\n' } } },
   { type: 'signal', from: ID, data: { candidate: CANDIDATE } },
   { type: 'signal', from: ID, data: { candidate: null } },
-].map((frame) => JSON.stringify(frame));
+];
 
-export const WARM_UP_PEER_FRAMES: readonly string[] = [
+export const WARM_UP_PEER_MESSAGES: readonly object[] = [
   { type: 'status', isMicOn: true, isCameraOn: true, isSharingScreen: false },
-].map((frame) => JSON.stringify(frame));
+];
 
 export function warmUpParsers(): void {
-  for (const frame of WARM_UP_SERVER_FRAMES) parseServerMessage(frame);
-  for (const frame of WARM_UP_PEER_FRAMES) parsePeerMessage(frame);
+  for (const message of WARM_UP_SERVER_MESSAGES) parseServerMessage(JSON.stringify(message));
+  for (const message of WARM_UP_PEER_MESSAGES) parsePeerMessage(JSON.stringify(message));
 }
