@@ -413,10 +413,31 @@ async function main() {
           profile ? PROFILE_DIR : null,
         );
         reason ??= measured.error ?? undefined;
+        if (server) {
+          log(`browser: CPU at rest, ${config.browserRepetitions} pages each, web app and bare page`);
+          const { restingSamples } = await import('./suites/resting.mjs');
+          out.runs.resting = await restingSamples(server.origin, config.browserRepetitions);
+        }
       } catch (error) {
         reason ??= String(error?.message ?? error).split('\n')[0];
       } finally {
         await server?.stop();
+      }
+      for (const [state, figure] of [
+        ['preJoin', 'browser CPU on the pre-join screen, against the bare page (% of a core)'],
+        ['alone', 'browser CPU alone in the call, against the bare page joined (% of a core)'],
+      ]) {
+        const samples = out.runs.resting?.[state];
+        rows.push(
+          samples?.ours.length
+            ? {
+                figure,
+                ours: median(samples.ours) * 100,
+                baseline: median(samples.bare) * 100,
+                unit: '%',
+              }
+            : { figure, unit: '%', ...notMeasured(reason ?? 'not measured') },
+        );
       }
       const { loopback, calls } = measured;
       out.runs.loopback = loopback;

@@ -124,8 +124,9 @@ const relative = (notes, clickAt) => notes.map(({ at, event }) => ({ ms: Math.ro
 
 /**
  * One call: A joins and waits, then B joins; B's join click to B's first remote frame. With
- * `profilePath`, B's page is CPU-profiled (0.2 ms samples) from just before its click to its
- * first frame, for Chrome DevTools' Performance panel.
+ * `profilePath`, both pages are CPU-profiled (0.2 ms samples) from just before B's click to
+ * B's first frame, for Chrome DevTools' Performance panel: B's to `profilePath`, A's beside it
+ * (`host-` instead of `newcomer-`).
  */
 async function oneCall(browsers, origin, room, profilePath = null) {
   const [a, b] = await Promise.all(browsers.map((browser) => browser.newContext()));
@@ -135,12 +136,13 @@ async function oneCall(browsers, origin, room, profilePath = null) {
     const pageB = await b.newPage();
     await joinRoom(pageA, origin, room, 'Ada');
     await pageA.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 15_000 });
-    const cdp = profilePath ? await b.newCDPSession(pageB) : null;
+    const profiled = profilePath ? await Promise.all([b.newCDPSession(pageB), a.newCDPSession(pageA)]) : [];
     await joinRoom(pageB, origin, room, 'Bob', async () => {
-      if (!cdp) return;
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
+      for (const cdp of profiled) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
     });
     await pageB
       .waitForFunction(
@@ -156,7 +158,10 @@ async function oneCall(browsers, origin, room, profilePath = null) {
         const failed = notes.filter((entry) => entry.event.startsWith('error ')).map((entry) => entry.event);
         throw new Error(`no first frame: ${[...failed, error.message.split('\n')[0]].join('; ')}`);
       });
-    if (cdp) writeFileSync(profilePath, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    for (const [i, cdp] of profiled.entries()) {
+      const path = i === 0 ? profilePath : profilePath.replace('newcomer-', 'host-');
+      writeFileSync(path, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    }
     const { setupMs, clickAt } = await pageB.evaluate(
       ([click, prefix]) => {
         const marks = performance.getEntriesByType('mark');
@@ -199,7 +204,7 @@ const DEMO_DIR = new URL('../baseline/two-browser-call/', import.meta.url);
  * The two-browser baseline's origin: its page at every path but its two scripts, and the
  * bare relay on `/ws`.
  */
-async function serveDemo() {
+export async function serveDemo() {
   const files = Object.fromEntries(
     ['index.html', 'call.js', 'settings.js'].map((name) => [name, readFileSync(new URL(name, DEMO_DIR))]),
   );
