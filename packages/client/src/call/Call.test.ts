@@ -138,6 +138,27 @@ describe('Call', () => {
     expect(offers.map((m) => m.to).sort()).toEqual([BOB, CAROL].sort());
   });
 
+  it('asks a connection for its figures only once it has come up', async () => {
+    const { call, clock, joinAs } = makeCall();
+    current = call;
+    joinAs([{ id: BOB, name: 'Bob' }]);
+    await settle();
+    const pc = FakePeerConnection.instances.at(-1)!;
+    let asked = 0;
+    const getStats = pc.getStats.bind(pc);
+    pc.getStats = () => {
+      asked += 1;
+      return getStats();
+    };
+    clock.advance(4000);
+    await settle();
+    expect(asked).toBe(0);
+    pc.setConnectionState('connected');
+    clock.advance(2000);
+    await settle();
+    expect(asked).toBe(1);
+  });
+
   it('waits for a newcomer to offer, answers it, and reports chat and status', async () => {
     const { call, socket, joinAs, signals, announcements } = makeCall();
     current = call;

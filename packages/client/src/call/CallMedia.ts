@@ -48,7 +48,9 @@ export class CallMedia {
     const { roster, clock } = options;
     this.#stats = new StatsPoller({
       clock,
-      people: () => roster.ids(),
+      // A path still being set up is left alone: its getStats would compete with the answer
+      // and the candidates for the page and the browser's WebRTC threads, for nothing to show.
+      people: () => roster.ids().filter((id) => this.#transport?.hasConnected(id) ?? false),
       getStats: (id) => this.#transport?.getStats(id) ?? Promise.resolve(null),
       onStats: (id, stats) => roster.update(id, { stats }),
     });
