@@ -24,10 +24,11 @@ async function connect(peerId) {
   // The web app's bundle policy: one transport, one set of candidates.
   pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   pc.onicecandidate = ({ candidate }) => signal({ candidate: candidate ? candidate.toJSON() : null });
-  pc.ontrack = ({ track }) => {
+  // The other side's sound plays through the same element as its video, as in the web app.
+  pc.ontrack = ({ track, streams }) => {
     if (track.kind !== 'video') return;
     const video = byId('remote');
-    video.srcObject = new MediaStream([track]);
+    video.srcObject = streams[0] ?? new MediaStream([track]);
     video.requestVideoFrameCallback(() => performance.mark(`call:first-remote-frame:${peerId}`));
   };
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
