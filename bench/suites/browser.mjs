@@ -94,9 +94,10 @@ const FIRST_FRAME = 'call:first-remote-frame:';
 
 /**
  * Opens the room's pre-join screen and presses Join once it is ready as a person finds it
- * after typing their name: the camera preview playing and the signaling socket open.
+ * after typing their name: the camera preview playing and the signaling socket open. The page
+ * needs `setupProbe` as an init script (it notes the socket's opening).
  */
-async function joinRoom(page, origin, room, name, beforeClick = async () => {}) {
+export async function joinRoom(page, origin, room, name, beforeClick = async () => {}) {
   await page.goto(`${origin}/r/${room}`);
   await page.getByLabel('Your name').fill(name);
   await page.waitForFunction(

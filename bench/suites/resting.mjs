@@ -8,7 +8,8 @@
  * up.
  */
 import { chromium } from '@playwright/test';
-import { LAUNCH, serveDemo } from './browser.mjs';
+import { joinRoom, LAUNCH, serveDemo } from './browser.mjs';
+import { setupProbe } from '../lib/setup-probe.mjs';
 
 const SETTLE_MS = 1_500;
 const WINDOW_MS = 4_000;
@@ -36,19 +37,16 @@ async function coreShare(browser) {
   return used / seconds;
 }
 
-async function onePage(origin, room, isOurs) {
+async function onePage(origin, room) {
   const browser = await chromium.launch(LAUNCH);
   try {
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(`${origin}/r/${room}`);
-    if (isOurs) await page.getByLabel('Your name').fill('Ada');
-    await page.waitForFunction(
-      () => [...document.querySelectorAll('video')].some((video) => video.readyState >= 2),
-      undefined,
-      { timeout: 15_000 },
-    );
-    const preJoin = await coreShare(browser);
-    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    const context = await browser.newContext();
+    await context.addInitScript(setupProbe);
+    const page = await context.newPage();
+    let preJoin = 0;
+    await joinRoom(page, origin, room, 'Ada', async () => {
+      preJoin = await coreShare(browser);
+    });
     await page.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 15_000 });
     const alone = await coreShare(browser);
     return { preJoin, alone };
@@ -67,7 +65,7 @@ export async function restingSamples(origin, repetitions) {
         ['ours', origin],
         ['bare', demo.origin],
       ]) {
-        const shares = await onePage(at, `bench-rest-${Date.now()}-${i}`, kind === 'ours');
+        const shares = await onePage(at, `bench-rest-${Date.now()}-${i}`);
         result.preJoin[kind].push(shares.preJoin);
         result.alone[kind].push(shares.alone);
       }

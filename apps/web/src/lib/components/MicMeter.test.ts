@@ -20,7 +20,7 @@ describe('MicMeter', () => {
     expect(shown()).toBe(50);
   });
 
-  it('falls back to zero once the sound stops, and stops redrawing when nothing moves', () => {
+  it('falls back to zero once the sound stops, and its timer ends with it', () => {
     let level = 0.8;
     const { unmount } = render(MicMeter, { readLevel: () => level, label: 'Input level' });
     vi.advanceTimersByTime(100);
