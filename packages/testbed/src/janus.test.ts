@@ -56,6 +56,9 @@ describe('JanusServer, the test launcher', { timeout: 30_000 }, () => {
     expect(config).toContain('api_secret = "launcher-secret"');
     // The pid is Janus's own, not the `ip netns exec` that started it: its CPU time is Janus's.
     expect(readFileSync(`/proc/${server.pid}/comm`, 'utf8').trim()).toBe('janus');
+    // Ahead of the browsers for the CPU (field 19 of stat, counted after the command's parenthesis).
+    const niceness = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16];
+    expect(niceness).toBe('-10');
 
     await server.stop('SIGKILL');
     expect(server.isRunning).toBe(false);
