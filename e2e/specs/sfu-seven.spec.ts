@@ -15,7 +15,7 @@ import { sleep } from '../support/ports.ts';
  * runs in a namespace of its own, linked to the one where the signaling server and every
  * browser run. MESH_MAX=1 puts the room on Janus from its second person on (the move itself
  * is sfu.spec.ts's). Seven Chromium processes, each encoding its camera and decoding six
- * others, share two cores: the cameras are small (320×240 at 15 fps, as a weak laptop's)
+ * others, share two cores: the cameras are small (320×240 at 10 fps, as a weak laptop's)
  * and the windows 800×600.
  */
 const PEOPLE: [string, Colour][] = [

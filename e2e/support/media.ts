@@ -28,7 +28,7 @@ export type Colour = keyof typeof COLOURS;
  */
 export const CAMERAS = {
   vga: { width: 640, height: 480, fps: 30 },
-  small: { width: 320, height: 240, fps: 15 },
+  small: { width: 320, height: 240, fps: 10 },
 } as const;
 export type Camera = keyof typeof CAMERAS;
 const SECONDS = 2;
