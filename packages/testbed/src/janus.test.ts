@@ -56,8 +56,10 @@ describe('JanusServer, the test launcher', { timeout: 30_000 }, () => {
     expect(config).toContain('api_secret = "launcher-secret"');
     // The pid is Janus's own, not the `ip netns exec` that started it: its CPU time is Janus's.
     expect(readFileSync(`/proc/${server.pid}/comm`, 'utf8').trim()).toBe('janus');
-    // Ahead of the browsers for the CPU (field 19 of stat, counted after the command's parenthesis).
-    const niceness = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16];
+    // Ahead of the browsers for the CPU: field 19 of stat, counted from after the command name
+    // (in parentheses, which may itself hold spaces or parentheses).
+    const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
+    const niceness = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16];
     expect(niceness).toBe('-10');
 
     await server.stop('SIGKILL');
