@@ -20,6 +20,7 @@ export {
   type UnsubscribeRef,
 } from './Subscriber.ts';
 export { streamsOfOffer } from './subscription-offer.ts';
+export { isBreakdown } from './videoroom-request.ts';
 export {
   VIDEOROOM_PLUGIN,
   type Feed,

@@ -27,6 +27,20 @@ export async function videoroomRequest<S extends z.ZodType>(
 /** The PeerConnection events a publisher or subscriber passes on from its handle. */
 export type PeerEvents = Omit<HandleEvents, 'event'>;
 
+/**
+ * Why Janus ends a PeerConnection when someone meant it to end: the browser closed it (a DTLS
+ * alert: a reload, a rebuilt connection), or this server hung up, unpublished or detached.
+ */
+const INTENDED_HANGUPS: ReadonlySet<string> = new Set(['DTLS alert', 'Close PC', 'Janus API', 'Detach']);
+
+/**
+ * Whether a hangup is a breakdown nobody asked for (the DTLS handshake timed out on a starved
+ * machine, ICE failed for good): nothing flows on that connection again.
+ */
+export function isBreakdown(reason: string | undefined): boolean {
+  return reason !== undefined && !INTENDED_HANGUPS.has(reason);
+}
+
 /** Re-emits a handle's PeerConnection events on its owner. */
 export function relayPeerEvents(handle: JanusHandle, peer: EventEmitter<PeerEvents>): void {
   handle.on('candidate', (candidate) => peer.emit('candidate', candidate));

@@ -57,7 +57,18 @@ function makeSeat() {
   } as unknown as SeatMediaContext;
   const offers = () => sent.filter((event) => event.type === 'media-subscribe-offer');
   const tokens = () => sent.filter((event) => event.type === 'media-session').length;
-  return { seat: new SeatMedia(ctx), subscriber, feeds, offers, subscribe, makeSubscriber, tokens };
+  const rebuilds = () => sent.filter((event) => event.type === 'topology');
+  return {
+    seat: new SeatMedia(ctx),
+    publisher,
+    subscriber,
+    feeds,
+    offers,
+    subscribe,
+    makeSubscriber,
+    tokens,
+    rebuilds,
+  };
 }
 
 /** Published, subscribed to Ada, and that first offer answered. */
@@ -210,5 +221,41 @@ describe('an offer the browser could not apply', () => {
     expect([subscriber.leave.mock.calls.length, subscribe.mock.calls.length, offers().length]).toEqual([
       0, 1, 1,
     ]);
+  });
+});
+
+describe('a connection the media server gives up on its own', () => {
+  it('asks the browser once to publish and subscribe afresh, and again only for a new publication', async () => {
+    const { seat, publisher, subscriber, rebuilds } = await seated();
+    publisher.emit('hangup', 'DTLS timeout');
+    subscriber.emit('hangup', 'ICE failed');
+    expect(rebuilds()).toEqual([{ type: 'topology', topology: 'sfu', restart: true }]);
+    await seat.publish('v=0\r\na=fingerprint:sha-256 AB:CD\r\n');
+    publisher.emit('hangup', 'DTLS timeout');
+    expect(rebuilds()).toHaveLength(2);
+  });
+
+  it('leaves alone a connection the browser closed or this server ended, and a seat that left', async () => {
+    const { seat, publisher, subscriber, rebuilds } = await seated();
+    publisher.emit('hangup', 'DTLS alert');
+    subscriber.emit('hangup', 'Detach');
+    subscriber.emit('hangup', undefined);
+    expect(rebuilds()).toEqual([]);
+    await seat.close('leave');
+    publisher.emit('hangup', 'DTLS timeout');
+    expect(rebuilds()).toEqual([]);
+  });
+
+  it('leaves alone a subscription already replaced by a new one', async () => {
+    const { seat, subscriber, subscribe, makeSubscriber, rebuilds } = await seated();
+    subscriber.emit('offer', { type: 'offer', sdp: 'janus re-offer' });
+    await vi.advanceTimersByTimeAsync(0);
+    const fresh = makeSubscriber(14, 'fresh subscriber offer');
+    subscribe.mockResolvedValueOnce(fresh);
+    await seat.resubscribe();
+    subscriber.emit('hangup', 'DTLS timeout');
+    expect(rebuilds()).toEqual([]);
+    fresh.emit('hangup', 'DTLS timeout');
+    expect(rebuilds()).toHaveLength(1);
   });
 });

@@ -10,7 +10,8 @@ import {
 } from '../janus/index.ts';
 import { LaterRetry } from './LaterRetry.ts';
 import { OfferBook } from './OfferBook.ts';
-import { candidateMessage, layerChoices, peerIdOr, subscribeOffer } from './offers.ts';
+import { RebuildAsk } from './RebuildAsk.ts';
+import { candidateMessage, janusCandidate, layerChoices, peerIdOr, subscribeOffer } from './offers.ts';
 import { connectionOf, harmoniseAudioFmtp } from './sdp.ts';
 import type { SeatMediaContext } from './SeatMediaContext.ts';
 import { SerialQueue } from './SerialQueue.ts';
@@ -24,7 +25,6 @@ const KEYFRAME_REPEATS_MS = [0, 700, 2000];
 const RESUBSCRIBE_MS = 3000;
 const RESUBSCRIBE_TRIES = 5;
 
-type IceCandidate = NonNullable<MediaCandidateMessage['candidate']>;
 type MediaLayer = MediaLayersMessage['layers'][number]['layer'];
 
 /**
@@ -49,6 +49,7 @@ export class SeatMedia {
   readonly #resubscribe = new LaterRetry(RESUBSCRIBE_MS, RESUBSCRIBE_TRIES, systemClock, () => {
     void this.#queue.run(() => this.#resync()).catch(() => undefined);
   });
+  readonly #rebuild = new RebuildAsk((event) => this.#ctx.send(event));
   #isClosed = false;
 
   constructor(ctx: SeatMediaContext) {
@@ -106,18 +107,12 @@ export class SeatMedia {
     });
   }
 
-  candidate(leg: MediaLeg, candidate: IceCandidate | null): Promise<void> {
+  candidate(leg: MediaLeg, candidate: MediaCandidateMessage['candidate']): Promise<void> {
     return this.#queue.run(async () => {
       const target = leg === 'publisher' ? this.#publisher : this.#subscriber;
       if (this.#isClosed || !target) return;
-      if (candidate === null) return target.trickle(null);
-      // An empty candidate ends one generation in browsers; Janus needs only the final null.
-      if (!candidate.candidate) return;
-      await target.trickle({
-        candidate: candidate.candidate,
-        sdpMid: candidate.sdpMid ?? null,
-        sdpMLineIndex: candidate.sdpMLineIndex ?? null,
-      });
+      const trickled = janusCandidate(candidate);
+      if (trickled !== undefined) await target.trickle(trickled);
     });
   }
 
@@ -223,6 +218,8 @@ export class SeatMedia {
   #setPublisher(publisher: Publisher, publication: string): void {
     this.#publisher = publisher;
     this.#publication = publication;
+    this.#rebuild.reset();
+    this.#rebuild.watch(publisher, () => !this.#isClosed && this.#publisher === publisher);
     publisher.on('candidate', (candidate) => this.#ctx.send(candidateMessage('publisher', candidate)));
   }
 
@@ -234,6 +231,7 @@ export class SeatMedia {
     // Janus renegotiates on its own when a subscribed feed goes, or an update was postponed.
     const offered = async (offer: Jsep) => isCurrent() && this.#sendOffer(offer);
     subscriber.on('offer', (offer) => void this.#queue.run(() => offered(offer)));
+    this.#rebuild.watch(subscriber, () => !this.#isClosed && isCurrent());
   }
 
   async #subscribeToNewFeeds(retry = true): Promise<void> {

@@ -16,6 +16,20 @@ export function candidateMessage(leg: MediaLeg, candidate: Candidate | null): Me
   return { type: 'media-candidate', leg, candidate: wire };
 }
 
+/**
+ * The browser's candidate as Janus takes it; undefined for an empty one, which ends one
+ * generation in browsers (Janus needs only the final null).
+ */
+export function janusCandidate(candidate: MediaCandidateMessage['candidate']): Candidate | null | undefined {
+  if (candidate === null) return null;
+  if (!candidate.candidate) return undefined;
+  return {
+    candidate: candidate.candidate,
+    sdpMid: candidate.sdpMid ?? null,
+    sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+  };
+}
+
 /** `display` when it is a PeerId (how this server names every publisher it makes), else undefined. */
 export function peerIdOr(display: string | undefined): PeerId | undefined {
   return display !== undefined && PeerId.safeParse(display).success ? display : undefined;
