@@ -37,7 +37,7 @@ const INTENDED_HANGUPS: ReadonlySet<string> = new Set(['DTLS alert', 'Close PC',
  * Whether a hangup is a breakdown nobody asked for (the DTLS handshake timed out on a starved
  * machine, ICE failed for good): nothing flows on that connection again.
  */
-export function isBreakdown(reason: string | undefined): boolean {
+export function isBreakdown(reason: string | undefined): reason is string {
   return reason !== undefined && !INTENDED_HANGUPS.has(reason);
 }
 

@@ -290,6 +290,10 @@ export class MediaRooms implements SeatMediaHooks {
       load: (room) => rooms.mediaOf(room),
       send: (to, event) => this.#parts.send(to, event),
       failed: (room, what, error) => this.#failed(room, what, error),
+      gaveUp: (room, peer, reason) => {
+        const event = { event: 'media-connection-lost', room, peer, reason };
+        this.#parts.log.warn(event, 'the media server gave up a connection; its browser connects afresh');
+      },
       dwelt: (room) => {
         this.#moves.toMesh(room).catch((error: unknown) => this.#failed(room.id, 'move', error));
       },

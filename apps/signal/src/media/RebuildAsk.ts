@@ -1,5 +1,5 @@
 import { isBreakdown, type Publisher, type Subscriber } from '../janus/index.ts';
-import type { SeatEvent } from '../signaling/seats/Session.ts';
+import type { SeatMediaContext } from './SeatMediaContext.ts';
 
 /**
  * Janus may give up a connection of a seat's on its own: a DTLS handshake that timed out on a
@@ -8,11 +8,11 @@ import type { SeatEvent } from '../signaling/seats/Session.ts';
  * new connections, as after a move to another media server.
  */
 export class RebuildAsk {
-  readonly #send: (event: SeatEvent) => void;
+  readonly #seat: Pick<SeatMediaContext, 'send' | 'gaveUp'>;
   #isAsked = false;
 
-  constructor(send: (event: SeatEvent) => void) {
-    this.#send = send;
+  constructor(seat: Pick<SeatMediaContext, 'send' | 'gaveUp'>) {
+    this.#seat = seat;
   }
 
   /** Asks when `handle` breaks down while `isCurrent()`. */
@@ -20,7 +20,8 @@ export class RebuildAsk {
     handle.on('hangup', (reason) => {
       if (this.#isAsked || !isCurrent() || !isBreakdown(reason)) return;
       this.#isAsked = true;
-      this.#send({ type: 'topology', topology: 'sfu', restart: true });
+      this.#seat.gaveUp(reason);
+      this.#seat.send({ type: 'topology', topology: 'sfu', restart: true });
     });
   }
 

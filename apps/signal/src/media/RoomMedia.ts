@@ -19,6 +19,8 @@ export interface RoomMediaContext {
   send(to: PeerId, event: SeatEvent): void;
   /** Something went wrong with the media server in the background: log it (codes only). */
   failed(room: RoomId, what: string, error: unknown): void;
+  /** The media server gave up a connection of `peer`'s on its own: log it. */
+  gaveUp(room: RoomId, peer: PeerId, reason: string): void;
   /** The room stayed at or below MESH_MAX long enough. */
   dwelt(room: RoomMedia): void;
   meshReturn: { ms: number; scheduler: Scheduler };
@@ -98,6 +100,7 @@ export class RoomMedia {
         mediaRoom: () => this.mediaRoom(),
         refreshFeeds: (unless) => this.#refreshFeeds(unless),
         send: (event) => this.#ctx.send(peerId, event),
+        gaveUp: (reason) => this.#ctx.gaveUp(this.id, peerId, reason),
         keyframe: (peer) => this.#seats.get(peer)?.requestKeyframe(),
       });
       this.#seats.set(peerId, seat);

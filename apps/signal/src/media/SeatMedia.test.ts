@@ -19,6 +19,7 @@ const timeout = (operation: string) => new MediaServerError('media-server-timeou
  */
 function makeSeat() {
   const sent: SeatEvent[] = [];
+  const reasons: string[] = [];
   const session = Object.assign(new EventEmitter(), { id: 11, destroy: async () => {}, release() {} });
   const publisher = Object.assign(new EventEmitter(), {
     id: 100,
@@ -53,6 +54,7 @@ function makeSeat() {
     feeds,
     refreshFeeds: async () => {},
     send: (event: SeatEvent) => sent.push(event),
+    gaveUp: (reason: string) => reasons.push(reason),
     keyframe: () => {},
   } as unknown as SeatMediaContext;
   const offers = () => sent.filter((event) => event.type === 'media-subscribe-offer');
@@ -68,6 +70,7 @@ function makeSeat() {
     makeSubscriber,
     tokens,
     rebuilds,
+    reasons,
   };
 }
 
@@ -226,10 +229,11 @@ describe('an offer the browser could not apply', () => {
 
 describe('a connection the media server gives up on its own', () => {
   it('asks the browser once to publish and subscribe afresh, and again only for a new publication', async () => {
-    const { seat, publisher, subscriber, rebuilds } = await seated();
+    const { seat, publisher, subscriber, rebuilds, reasons } = await seated();
     publisher.emit('hangup', 'DTLS timeout');
     subscriber.emit('hangup', 'ICE failed');
     expect(rebuilds()).toEqual([{ type: 'topology', topology: 'sfu', restart: true }]);
+    expect(reasons).toEqual(['DTLS timeout']);
     await seat.publish('v=0\r\na=fingerprint:sha-256 AB:CD\r\n');
     publisher.emit('hangup', 'DTLS timeout');
     expect(rebuilds()).toHaveLength(2);

@@ -49,11 +49,12 @@ export class SeatMedia {
   readonly #resubscribe = new LaterRetry(RESUBSCRIBE_MS, RESUBSCRIBE_TRIES, systemClock, () => {
     void this.#queue.run(() => this.#resync()).catch(() => undefined);
   });
-  readonly #rebuild = new RebuildAsk((event) => this.#ctx.send(event));
+  readonly #rebuild: RebuildAsk;
   #isClosed = false;
 
   constructor(ctx: SeatMediaContext) {
     this.#ctx = ctx;
+    this.#rebuild = new RebuildAsk(ctx);
   }
 
   /** Whether this seat holds anything on the media server. */

@@ -16,6 +16,8 @@ export interface SeatMediaContext {
   /** Asks the media server again who publishes; with `unless`, only if one of those is unknown. */
   refreshFeeds(unless?: readonly number[]): Promise<void>;
   send(event: SeatEvent): void;
+  /** The media server gave up a connection of this seat's on its own, for `reason` (for the log). */
+  gaveUp(reason: string): void;
   /** Asks `peer`'s browser for a keyframe, when its seat is on this process. */
   keyframe(peer: PeerId): void;
 }
