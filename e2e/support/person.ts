@@ -8,7 +8,7 @@ import {
 } from '@playwright/test';
 import { rm } from 'node:fs/promises';
 import { chromiumArgs, playwrightDisableFeaturesArg } from './chromium-args.ts';
-import { COLOURS, type Colour, type Rgb } from './media.ts';
+import { COLOURS, type Camera, type Colour, type Rgb } from './media.ts';
 import { CHROMIUM_PATH } from './paths.ts';
 
 /** One person in a test: a separate Chromium process whose camera shows one solid colour. */
@@ -36,9 +36,11 @@ export interface PersonOptions {
   locale?: string;
   /** The window size: 1024x720 unless said. */
   viewport?: { width: number; height: number };
+  /** The fake camera's size and rate: VGA at 30 fps unless said. */
+  camera?: Camera;
 }
 
-type BrowserKey = `${Colour}:${'granted' | 'denied'}`;
+type BrowserKey = `${Colour}:${'granted' | 'denied'}:${Camera}`;
 
 /**
  * Chromium processes are kept between tests: starting one costs about a second of a busy
@@ -50,8 +52,8 @@ export class BrowserPool {
   readonly #all = new Set<Browser>();
   readonly #keys = new WeakMap<Browser, BrowserKey>();
 
-  async acquire(colour: Colour, grantMedia: boolean): Promise<Browser> {
-    const key: BrowserKey = `${colour}:${grantMedia ? 'granted' : 'denied'}`;
+  async acquire(colour: Colour, grantMedia: boolean, camera: Camera = 'vga'): Promise<Browser> {
+    const key: BrowserKey = `${colour}:${grantMedia ? 'granted' : 'denied'}:${camera}`;
     const idle = this.#idle.get(key) ?? [];
     while (idle.length > 0) {
       const browser = idle.pop()!;
@@ -61,7 +63,7 @@ export class BrowserPool {
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: chromiumArgs({ colour, grantMedia }),
+      args: chromiumArgs({ colour, grantMedia, camera }),
       ignoreDefaultArgs: [playwrightDisableFeaturesArg()],
     });
     this.#all.add(browser);
@@ -94,7 +96,7 @@ export async function openPerson(
   options: PersonOptions = {},
 ): Promise<Person> {
   const grantMedia = options.grantMedia ?? true;
-  const browser = await pool.acquire(colour, grantMedia);
+  const browser = await pool.acquire(colour, grantMedia, options.camera);
   const context = await browser.newContext({
     baseURL,
     viewport: options.viewport ?? { width: 1024, height: 720 },
