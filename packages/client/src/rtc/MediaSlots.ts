@@ -75,6 +75,24 @@ export class MediaSlots {
     if (this.#isAttached) this.#send(tracks);
   }
 
+  /**
+   * Starts our video to them afresh, with a keyframe: their decoder lost its place while their
+   * browser stood still, and would otherwise wait about 3 s before asking for one. Turning the
+   * encoding off and on again is the one way a page has to make the encoder start over.
+   */
+  async sendKeyframe(): Promise<void> {
+    const sender = this.#video?.sender;
+    if (!sender?.track) return;
+    const parameters = sender.getParameters();
+    const active = parameters.encodings.map((encoding) => encoding.active);
+    if (!active.includes(true)) return;
+    for (const encoding of parameters.encodings) encoding.active = false;
+    await sender.setParameters(parameters);
+    const again = sender.getParameters();
+    again.encodings.forEach((encoding, i) => (encoding.active = active[i] ?? true));
+    await sender.setParameters(again);
+  }
+
   close(): void {
     this.#pc.ontrack = null;
     for (const cancel of this.#watches.values()) cancel();

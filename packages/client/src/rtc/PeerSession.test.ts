@@ -323,6 +323,23 @@ describe('someone the server lost, coming back', () => {
     return { stayed, returning, sentWhileAway: stayed.sent.splice(0) };
   }
 
+  it('our video to them starts afresh with a keyframe once they are back, and only then', async () => {
+    const stayed = makeSession({ selfId: HIGH, peerId: LOW, isInitiator: true });
+    const returning = makeSession({ selfId: LOW, peerId: HIGH, isInitiator: false });
+    await link(stayed, returning)();
+    const video = stayed.pc.transceivers.find((t) => t.kind === 'video')!.sender;
+    stayed.session.setAway(false);
+    await settle();
+    expect(video.activeSettings, 'nobody was away: nothing restarts').toEqual([]);
+    stayed.session.setAway(true);
+    await settle();
+    expect(video.activeSettings, 'not while they are away').toEqual([]);
+    stayed.session.setAway(false);
+    stayed.session.setAway(false);
+    await settle();
+    expect(video.activeSettings, 'off and on again, once').toEqual([[false], [true]]);
+  });
+
   it('the side that stayed sends again the offer they never got, without taking it back; their answer completes it', async () => {
     // An ICE restart offer of ours went nowhere.
     const { stayed, returning } = await offerOutWhileAway();

@@ -81,6 +81,8 @@ export class PeerSession {
   /** Channels of file transfers, both ways: while one is open the connection is in use. */
   #fileChannels: RTCDataChannel[] = [];
   #hasConnected = false;
+  /** The other side was dropped by the server (see `setAway`). */
+  #isAway = false;
   #isClosed = false;
   /** Their stream as it came while we were answering, shown once the answer is out. */
   #heldStream: MediaStream | null = null;
@@ -178,16 +180,20 @@ export class PeerSession {
   /**
    * The other side was dropped by the server (maybe frozen) and may come back: no ICE
    * restarts towards it meanwhile (they could not reach it). When it is back, an offer of ours
-   * it never got is sent again, and this side restarts ICE only later, if the connection does
-   * not come back by itself.
+   * it never got is sent again, our video starts afresh with a keyframe, and this side restarts
+   * ICE only later, if the connection does not come back by itself.
    */
   setAway(isAway: boolean): void {
     if (isAway) {
+      this.#isAway = true;
       this.#restarts.hold();
       return;
     }
     void this.#negotiator.resendPendingOffer();
     this.#restarts.release();
+    // Their decoder may have lost its place in our video while they stood still.
+    if (this.#isAway) void this.#media?.sendKeyframe().catch(() => undefined);
+    this.#isAway = false;
   }
 
   /** Applies one relayed signal. Signals are applied strictly in arrival order. */

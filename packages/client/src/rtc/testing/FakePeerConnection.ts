@@ -14,8 +14,18 @@ let nextTrack = 1;
 export class FakeSender {
   track: MediaStreamTrack | null = null;
   streams: unknown[] = [];
+  encodings: RTCRtpEncodingParameters[] = [{ active: true }];
+  /** Each `active` the encodings were set to, in order. */
+  readonly activeSettings: boolean[][] = [];
   async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
     this.track = track;
+  }
+  getParameters(): { encodings: RTCRtpEncodingParameters[] } {
+    return { encodings: this.encodings.map((encoding) => ({ ...encoding })) };
+  }
+  async setParameters({ encodings }: { encodings: RTCRtpEncodingParameters[] }): Promise<void> {
+    this.encodings = encodings;
+    this.activeSettings.push(encodings.map((encoding) => encoding.active ?? true));
   }
   setStreams(...streams: unknown[]): void {
     this.streams = streams;
