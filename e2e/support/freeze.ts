@@ -275,12 +275,41 @@ export function recoveryOf(
   return { afterMs: Math.max(0, runStart.at - since), lastProblem, timeline };
 }
 
+/**
+ * The longest time, in ms, that some tile stood still (received no new frame) after `from`:
+ * from its first tick without new frames to the next tick where every tile plays.
+ */
+export function longestStall(
+  ticks: readonly TileTick[],
+  expected: ReadonlyMap<string, Rgb>,
+  from: number,
+): number {
+  let longest = 0;
+  let stalledAt: number | null = null;
+  for (let i = 0; i < ticks.length; i++) {
+    const tick = ticks[i]!;
+    if (tick.at < from) continue;
+    let j = i - 1;
+    while (j > 0 && ticks[j]!.at > tick.at - PLAY_WINDOW_MS) j--;
+    const isPlaying = tickProblem(tick, ticks[j], expected) === null;
+    if (!isPlaying) stalledAt ??= tick.at;
+    else if (stalledAt !== null) {
+      longest = Math.max(longest, tick.at - stalledAt);
+      stalledAt = null;
+    }
+  }
+  const last = ticks.at(-1);
+  return stalledAt === null || last === undefined ? longest : Math.max(longest, last.at - stalledAt);
+}
+
 /** The promise: every tile of every person shows the right colour and plays again within this. */
 const RECOVERY_BUDGET_MS = 2000;
 /** A recovery counts once all tiles stayed good this long (not a passing frame). */
 const STABLE_MS = 1500;
 /** How long to keep watching after the thaw before giving up, so a slow recovery is still measured. */
 const WATCH_MS = 45_000;
+/** How long after the thaw stalls are looked for, however soon the call re-formed. */
+const STALL_WATCH_MS = 6000;
 /** Joining three browsers on a loaded two-core machine. */
 const SETUP_MS = 45_000;
 const recoveries = new Map<string, number[]>();
@@ -295,6 +324,8 @@ const CAMERA: Camera = 'small';
 export interface FreezeCase {
   label: string;
   freezeMs: number;
+  /** Once the call re-formed, no tile may stand still longer than this (unchecked if unset). */
+  stallMaxMs?: number;
 }
 
 /**
@@ -306,7 +337,7 @@ export interface FreezeCase {
 export async function freezeAndThaw(
   launchPerson: (colour: 'red' | 'green' | 'blue', options?: PersonOptions) => Promise<Person>,
   server: SignalServer,
-  { label, freezeMs }: FreezeCase,
+  { label, freezeMs, stallMaxMs }: FreezeCase,
 ): Promise<void> {
   const [alice, bob, carol] = await Promise.all([
     launchPerson('red', { camera: CAMERA }),
@@ -358,7 +389,10 @@ export async function freezeAndThaw(
     heartbeatDrop,
   );
 
-  const { ticks, results } = await watch(thawedAt, WATCH_MS);
+  const { results } = await watch(thawedAt, WATCH_MS);
+  // A stall may begin after the first good frames: the tiles are watched this long in any case.
+  await sleep(Math.max(0, thawedAt + STALL_WATCH_MS - Date.now()));
+  const ticks = await Promise.all(recorders.map((read) => read()));
 
   const perPerson = people
     .map(
@@ -387,6 +421,19 @@ export async function freezeAndThaw(
   expect(worst!, `the call re-formed within ${RECOVERY_BUDGET_MS} ms of the thaw`).toBeLessThanOrEqual(
     RECOVERY_BUDGET_MS,
   );
+  const stalls = people.map(({ name }, i) => ({
+    name,
+    ms: longestStall(ticks[i]!, expectedFor(name), thawedAt + results[i]!.afterMs!),
+  }));
+  console.log(
+    `  longest stall once re-formed: ${stalls.map(({ name, ms }) => `${name} ${ms} ms`).join(', ')}`,
+  );
+  for (const { name, ms } of stalls) {
+    if (stallMaxMs === undefined) break;
+    expect(ms, `${name}'s tiles stood still at most ${stallMaxMs} ms once re-formed`).toBeLessThanOrEqual(
+      stallMaxMs,
+    );
+  }
 
   // Each person is the same PeerId for both others: nobody holds a stale identity.
   const last = ticks.map((pageTicks) => pageTicks.at(-1)?.tiles ?? []);
