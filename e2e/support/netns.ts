@@ -249,7 +249,7 @@ export async function openPersonIn(
   home: Home,
   origin: string,
   colour: Colour,
-  { camera, ...options }: PersonOptions & { camera?: Camera } = {},
+  { camera, ...options }: PersonOptions = {},
 ): Promise<NamespacePerson> {
   const browsers = new NamespaceBrowsers(home.ns, origin, camera);
   const person = await openPerson(browsers, origin, colour, options);
