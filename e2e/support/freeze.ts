@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { processStat } from '@app/testbed';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { joinRoom, median, uniqueRoom } from './call.ts';
 import type { Camera, Rgb } from './media.ts';
@@ -15,29 +16,12 @@ import type { test as fixtureTest } from '../fixtures.ts';
  * this process, and the rest are its descendants in /proc.
  */
 
-interface ProcessStat {
-  parent: number;
-  /** Clock ticks since boot at which the process started: tells a reused pid apart. */
-  startTime: string;
-}
-
-function readStat(pid: number): ProcessStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may itself contain spaces or parentheses.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { parent: Number(fields[1]), startTime: fields[19] ?? '' };
-  } catch {
-    return undefined;
-  }
-}
-
 function descendantsOf(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
-    const stat = readStat(pid);
+    const stat = processStat(pid);
     if (stat === undefined) continue;
     children.set(stat.parent, [...(children.get(stat.parent) ?? []), pid]);
   }
@@ -73,7 +57,7 @@ export interface FrozenBrowser {
 /** Stops every process of `browser`; the page, its timers and its sockets stand still. */
 export async function freezeBrowser(browser: Browser): Promise<FrozenBrowser> {
   const root = await browserPid(browser);
-  const rootStat = readStat(root);
+  const rootStat = processStat(root);
   if (rootStat?.parent !== process.pid) {
     throw new Error(
       `Chromium ${root} is not a child of this test process (${process.pid}): not signalling it`,
@@ -84,7 +68,7 @@ export async function freezeBrowser(browser: Browser): Promise<FrozenBrowser> {
   for (let pass = 0; pass < 3; pass++) {
     let isNew = false;
     for (const pid of descendantsOf(root)) {
-      const stat = readStat(pid);
+      const stat = processStat(pid);
       if (stopped.has(pid) || stat === undefined) continue;
       process.kill(pid, 'SIGSTOP');
       stopped.set(pid, stat.startTime);
@@ -96,7 +80,7 @@ export async function freezeBrowser(browser: Browser): Promise<FrozenBrowser> {
     processCount: stopped.size,
     thaw() {
       for (const [pid, startTime] of stopped) {
-        if (readStat(pid)?.startTime === startTime) process.kill(pid, 'SIGCONT');
+        if (processStat(pid)?.startTime === startTime) process.kill(pid, 'SIGCONT');
       }
       return Date.now();
     },

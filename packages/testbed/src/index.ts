@@ -1,6 +1,7 @@
 export { launchChromiumIn } from './chromium.ts';
 export {
   JANUS_CONFIG_FILES,
+  JANUS_NICENESS,
   JanusServer,
   janusTestConfig,
   type JanusConfigFile,
@@ -20,3 +21,4 @@ export {
 export { DEFAULT_PREFIX, NetLab, removeStaleNamespaces, type LinkEnd } from './netlab.ts';
 export { CHROMIUM_PATH, JANUS_DEPLOY_DIR, NETNS_CHROMIUM, REPO_ROOT } from './paths.ts';
 export { OwnedProcess } from './process.ts';
+export { processStat, type ProcessStat } from './procstat.ts';

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { JanusServer } from './janus.ts';
+import { JANUS_NICENESS, JanusServer } from './janus.ts';
 import { NetLab, run } from './netlab.ts';
 import type { OwnedProcess } from './process.ts';
+import { processStat } from './procstat.ts';
 
 /** One Janus API request over the launcher's socket, from the root namespace. */
 function ask(server: JanusServer, request: object): Promise<Record<string, unknown>> {
@@ -56,11 +57,8 @@ describe('JanusServer, the test launcher', { timeout: 30_000 }, () => {
     expect(config).toContain('api_secret = "launcher-secret"');
     // The pid is Janus's own, not the `ip netns exec` that started it: its CPU time is Janus's.
     expect(readFileSync(`/proc/${server.pid}/comm`, 'utf8').trim()).toBe('janus');
-    // Ahead of the browsers for the CPU: field 19 of stat, counted from after the command name
-    // (in parentheses, which may itself hold spaces or parentheses).
-    const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8');
-    const niceness = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16];
-    expect(niceness).toBe('-10');
+    // Ahead of the browsers for the CPU.
+    expect(processStat(server.pid!)?.niceness).toBe(JANUS_NICENESS);
 
     await server.stop('SIGKILL');
     expect(server.isRunning).toBe(false);

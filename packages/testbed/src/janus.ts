@@ -56,7 +56,7 @@ export interface JanusServerOptions {
 }
 
 /** Janus's scheduling priority (negative: ahead of the browsers, which run at 0). */
-const JANUS_NICENESS = -10;
+export const JANUS_NICENESS = -10;
 
 const DEFAULT_LINK = { janusCidr: '10.79.0.1/24', peerCidr: '10.79.0.2/24' };
 
