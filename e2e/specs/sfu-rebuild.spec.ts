@@ -1,11 +1,9 @@
-import type { JanusServer, NetLab, OwnedProcess } from '@app/testbed';
 import { test, expect } from '../fixtures.ts';
 import { expectRemoteColour, joinRoom, remoteTile, uniqueRoom } from '../support/call.ts';
 import { attachFailure } from '../support/failure.ts';
-import { startJanusLab, stopJanusLab } from '../support/janus.ts';
+import { useSignalLab } from '../support/janus.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
 import { openPersonIn, waitForLine, type NamespacePerson } from '../support/netns.ts';
-import { SERVER_ENTRY } from '../support/paths.ts';
 
 /**
  * A connection the media server gives up on its own. On a starved machine a browser's DTLS
@@ -33,27 +31,12 @@ const DTLS_RULE = ['INPUT', '-p', 'udp', '-m', 'u32', '--u32', '0>>22&0x3C@8>>24
 
 test.describe.configure({ timeout: 240_000 });
 
-let lab: NetLab;
-let janus: JanusServer;
-let server: OwnedProcess;
-let edge: string;
-const origin = `http://127.0.0.1:${SIGNAL_PORT}`;
-
-test.beforeAll(async () => {
-  ({ lab, edge, janus } = await startJanusLab('rebuild', JANUS_ADDRESS, EDGE.address));
-  server = lab.spawn(edge, 'signal', process.execPath, [SERVER_ENTRY], {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(SIGNAL_PORT),
-    JANUS_URLS: janus.url,
-    MESH_MAX: '1',
-  });
-  await waitForLine(server, /media server reached/, 30_000);
-});
-
-test.afterAll(async () => {
-  await server?.stop('SIGTERM').catch(() => undefined);
-  await stopJanusLab({ lab, janus });
+const setup = useSignalLab(test, {
+  name: 'rebuild',
+  janusAddress: JANUS_ADDRESS,
+  edgeAddress: EDGE.address,
+  port: SIGNAL_PORT,
+  env: { MESH_MAX: '1' },
 });
 
 type InRoom = NamespacePerson & { name: string; colour: Colour };
@@ -63,11 +46,15 @@ type InRoom = NamespacePerson & { name: string; colour: Colour };
 test('connections whose DTLS handshake the media server gave up on are made afresh, and media flows', async ({}, testInfo) => {
   const room = uniqueRoom('rebuild');
   const people: InRoom[] = [];
-  lab.iptables(janus.ns, ['-I', ...DTLS_RULE]);
+  setup.lab.iptables(setup.janus.ns, ['-I', ...DTLS_RULE]);
   let isBlocked = true;
   try {
     for (const [name, colour] of PEOPLE) {
-      const person = { ...(await openPersonIn({ ns: edge, ...EDGE }, origin, colour)), name, colour };
+      const person = {
+        ...(await openPersonIn({ ns: setup.edge, ...EDGE }, setup.origin, colour)),
+        name,
+        colour,
+      };
       people.push(person);
       await joinRoom(person.page, room, name);
     }
@@ -75,22 +62,26 @@ test('connections whose DTLS handshake the media server gave up on are made afre
       await expect(person.page.locator('[data-topology]')).toHaveAttribute('data-topology', 'sfu');
     }
     const started = Date.now();
-    await waitForLine(server, /"event":"media-connection-lost".*"reason":"DTLS timeout"/, GIVE_UP_MS);
-    lab.iptables(janus.ns, ['-D', ...DTLS_RULE]);
+    await waitForLine(setup.server, /"event":"media-connection-lost".*"reason":"DTLS timeout"/, GIVE_UP_MS);
+    setup.lab.iptables(setup.janus.ns, ['-D', ...DTLS_RULE]);
     isBlocked = false;
     const gaveUp = Date.now();
     const [ada, ben] = people as [InRoom, InRoom];
     await expectRemoteColour(ada.page, remoteTile(ada.page, 'Ben'), COLOURS.green, BACK_MS);
     await expectRemoteColour(ben.page, remoteTile(ben.page, 'Ada'), COLOURS.red, BACK_MS);
-    const rebuilt = server.output().match(/"event":"media-connection-lost"/g)?.length ?? 0;
+    const rebuilt = setup.server.output().match(/"event":"media-connection-lost"/g)?.length ?? 0;
     console.info(
       `DTLS blocked: Janus gave up ${gaveUp - started} ms after the move; both saw each other ${Date.now() - gaveUp} ms after the packets passed (${rebuilt} browsers asked to connect afresh)`,
     );
   } catch (error) {
-    await attachFailure(testInfo, { 'signal.log': server.output(), 'janus.log': janus.output() }, people);
+    await attachFailure(
+      testInfo,
+      { 'signal.log': setup.server.output(), 'janus.log': setup.janus.output() },
+      people,
+    );
     throw error;
   } finally {
-    if (isBlocked) lab.iptables(janus.ns, ['-D', ...DTLS_RULE]);
+    if (isBlocked) setup.lab.iptables(setup.janus.ns, ['-D', ...DTLS_RULE]);
     for (const person of people) await person.close().catch(() => undefined);
   }
 });

@@ -16,16 +16,9 @@ import {
 } from '../support/call.ts';
 import { attachFailure } from '../support/failure.ts';
 import { acceptWhenOffered } from '../support/files.ts';
-import { startJanusLab, stopJanusLab } from '../support/janus.ts';
+import { startJanusLab, startSignalInLab, stopJanusLab } from '../support/janus.ts';
 import { COLOURS, type Colour } from '../support/media.ts';
-import {
-  connectionTraffic,
-  openPersonIn,
-  selectedPairs,
-  waitForLine,
-  type NamespacePerson,
-} from '../support/netns.ts';
-import { SERVER_ENTRY } from '../support/paths.ts';
+import { connectionTraffic, openPersonIn, selectedPairs, type NamespacePerson } from '../support/netns.ts';
 
 /**
  * Rooms beyond the mesh: the production server drives a real Janus. Janus skips loopback
@@ -64,18 +57,9 @@ const RESUME_SECRET = randomBytes(24).toString('hex');
 
 /** The production server in the edge namespace, once it has reached Janus. */
 async function startServer(): Promise<OwnedProcess> {
-  const started = lab.spawn(edge, 'signal', process.execPath, [SERVER_ENTRY], {
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(SIGNAL_PORT),
-    HEARTBEAT_MS: '3000',
-    JANUS_URLS: janus.url,
-    MESH_MAX: String(MESH_MAX),
-    RESUME_SECRET,
-  });
+  const env = { HEARTBEAT_MS: '3000', MESH_MAX: String(MESH_MAX), RESUME_SECRET };
+  const started = await startSignalInLab({ lab, edge, janus }, SIGNAL_PORT, env);
   servers.push(started);
-  // A cold start takes seconds on a loaded two-core machine.
-  await waitForLine(started, /media server reached/, 30_000);
   return started;
 }
 

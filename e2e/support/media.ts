@@ -23,12 +23,14 @@ export const COLOURS = {
 export type Colour = keyof typeof COLOURS;
 
 /**
- * The fake cameras' formats: `vga` for most tests; `small` where many browsers share the
- * machine's two cores (a room of seven), as a weak laptop's camera would be.
+ * The fake cameras' formats: `vga` for most tests; `small` where three browsers' recovery is
+ * timed on the machine's two cores, as a weak laptop's camera would be; `crowd` where seven
+ * browsers share them, each encoding one video and decoding six.
  */
 export const CAMERAS = {
   vga: { width: 640, height: 480, fps: 30 },
   small: { width: 320, height: 240, fps: 10 },
+  crowd: { width: 320, height: 240, fps: 5 },
 } as const;
 export type Camera = keyof typeof CAMERAS;
 const SECONDS = 2;
