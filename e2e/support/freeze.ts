@@ -196,6 +196,13 @@ export function tickProblem(
   return strangers > 0 ? `${strangers} tiles for nobody expected` : null;
 }
 
+/** The tick PLAY_WINDOW_MS or more before `ticks[i]`, whose frame counts it is compared with. */
+function tickBefore(ticks: readonly TileTick[], i: number): TileTick | undefined {
+  let j = i - 1;
+  while (j > 0 && ticks[j]!.at > ticks[i]!.at - PLAY_WINDOW_MS) j--;
+  return ticks[j];
+}
+
 /** Tiles that must never be seen: someone unexpected, or one person twice. */
 export function ghostProblem(tick: TileTick): string | null {
   const seen = new Set<string>();
@@ -237,9 +244,8 @@ export function recoveryOf(
   for (let i = 0; i < ticks.length; i++) {
     const tick = ticks[i]!;
     if (tick.at < since) continue;
-    let j = i - 1;
-    while (j > 0 && ticks[j]!.at > tick.at - PLAY_WINDOW_MS) j--;
-    const problem = tickProblem(tick, ticks[j], expected);
+    const previous = tickBefore(ticks, i);
+    const problem = tickProblem(tick, previous, expected);
     if ((problem ?? 'ok') !== shown) {
       shown = problem ?? 'ok';
       timeline.push(`${tick.at - since} ${shown}`);
@@ -248,7 +254,7 @@ export function recoveryOf(
     if (problem !== null) lastProblem = problem;
     if (runStart === null) {
       if (problem === null) runStart = tick;
-    } else if (tickProblem(tick, ticks[j], expected, false) !== null) {
+    } else if (tickProblem(tick, previous, expected, false) !== null) {
       runStart = problem === null ? tick : null;
     }
   }
@@ -273,9 +279,8 @@ export function longestStall(
   for (let i = 0; i < ticks.length; i++) {
     const tick = ticks[i]!;
     if (tick.at < from) continue;
-    let j = i - 1;
-    while (j > 0 && ticks[j]!.at > tick.at - PLAY_WINDOW_MS) j--;
-    const isPlaying = tickProblem(tick, ticks[j], expected) === null;
+    const previous = tickBefore(ticks, i);
+    const isPlaying = tickProblem(tick, previous, expected) === null;
     if (!isPlaying) stalledAt ??= tick.at;
     else if (stalledAt !== null) {
       longest = Math.max(longest, tick.at - stalledAt);
