@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/ManualClock.ts';
 import { IceRestartPolicy } from './IceRestartPolicy.ts';
 
-function makePolicy(polite = false) {
+function makePolicy(polite = false, disconnectedMs?: number) {
   const clock = new ManualClock();
   let state: RTCPeerConnectionState = 'new';
   const restarts: number[] = [];
@@ -12,6 +12,7 @@ function makePolicy(polite = false) {
     state: () => state,
     restart: () => restarts.push(clock.now()),
     baseMs: 3000,
+    disconnectedMs,
     stuckMs: 10_000,
   });
   const setState = (next: RTCPeerConnectionState) => {
@@ -42,6 +43,23 @@ describe('ICE restart policy', () => {
     expect(restarts).toEqual([]);
     clock.advance(1);
     expect(restarts).toEqual([3000]);
+  });
+
+  it('with a longer wait for disconnected, waits it out before each restart while it lasts; failed still restarts at once', () => {
+    const { clock, restarts, setState } = makePolicy(false, 10_000);
+    setState('disconnected');
+    clock.advance(9999);
+    expect(restarts).toEqual([]);
+    clock.advance(1);
+    expect(restarts).toEqual([10_000]);
+    // Still disconnected: the next restart is the wait plus one period of backoff later.
+    clock.advance(12_999);
+    expect(restarts).toEqual([10_000]);
+    clock.advance(1);
+    expect(restarts).toEqual([10_000, 23_000]);
+    setState('failed');
+    clock.advance(6000);
+    expect(restarts).toEqual([10_000, 23_000, 29_000]);
   });
 
   it('does nothing when the connection heals by itself', () => {

@@ -2,8 +2,9 @@
  * When one connection restarts ICE. The mechanism (`restart`) is the caller's; this is only
  * the policy, with an injected clock:
  *
- * - `disconnected` often heals by itself (a lost packet burst, a Wi-Fi roam), so wait `baseMs`;
- *   `failed` does not, so restart at once.
+ * - `disconnected` often heals by itself (a lost packet burst, a Wi-Fi roam), so wait
+ *   `disconnectedMs` (`baseMs` unless told), and as long again before the next restart while it
+ *   lasts; `failed` does not heal, so restart at once.
  * - The impolite side restarts; the polite side only as a later backup (`2 × baseMs` after),
  *   so both rarely offer at the same moment.
  * - While the path stays broken, keep trying, backing off linearly up to five extra periods.
@@ -24,6 +25,8 @@ export interface IceRestartPolicyOptions {
   /** `isNetworkChange`: the network came back or changed (see `nudge`). */
   restart: (isNetworkChange: boolean) => void;
   baseMs?: number;
+  /** How long `disconnected` may last before a restart, and between restarts while it does. */
+  disconnectedMs?: number;
   stuckMs?: number;
 }
 
@@ -32,6 +35,7 @@ const MAX_BACKOFF_STEPS = 5;
 export class IceRestartPolicy {
   readonly #options: IceRestartPolicyOptions;
   readonly #baseMs: number;
+  readonly #disconnectedMs: number;
   readonly #stuckMs: number;
   #timer: TimerHandle | null = null;
   #attempts = 0;
@@ -41,6 +45,7 @@ export class IceRestartPolicy {
   constructor(options: IceRestartPolicyOptions) {
     this.#options = options;
     this.#baseMs = options.baseMs ?? 3000;
+    this.#disconnectedMs = options.disconnectedMs ?? this.#baseMs;
     this.#stuckMs = options.stuckMs ?? 10_000;
   }
 
@@ -64,7 +69,7 @@ export class IceRestartPolicy {
     if (state !== 'failed' && state !== 'disconnected') return;
     // A running "stuck" watch is replaced: this state says more.
     this.#cancel();
-    this.#schedule((state === 'failed' ? 0 : this.#baseMs) + this.#politeDelay() + this.#backoff());
+    this.#schedule((state === 'failed' ? 0 : this.#disconnectedMs) + this.#politeDelay() + this.#backoff());
   }
 
   /** No restarts until `release`: the other side cannot be reached through signaling now. */
@@ -118,7 +123,8 @@ export class IceRestartPolicy {
     this.#attempts += 1;
     this.#options.restart(isNetworkChange);
     // Keep trying while the path stays broken (the network may still be down).
-    this.#schedule(this.#baseMs + this.#politeDelay() + this.#backoff());
+    const period = this.#options.state() === 'disconnected' ? this.#disconnectedMs : this.#baseMs;
+    this.#schedule(period + this.#politeDelay() + this.#backoff());
   }
 
   #cancel(): void {

@@ -23,6 +23,16 @@ export interface LegOptions {
   iceRestartDelayMs?: number | undefined;
 }
 
+/**
+ * How long a leg may stay `disconnected` before an ICE restart, and between restarts while it
+ * does: longer than a mesh connection's. The media server does not go anywhere, so a
+ * `disconnected` leg is nearly always a stall that heals by itself (a busy browser or server
+ * missed a few checks), while each restart makes Janus check every path afresh, which on a
+ * loaded machine fails in turn and ends with Janus hanging the connection up. A network that
+ * changed restarts at once all the same (`nudge`), and so does `failed`.
+ */
+export const LEG_DISCONNECTED_MS = 10_000;
+
 export type LegEvents = { 'connection-state': RTCPeerConnectionState };
 
 export class Leg {
@@ -49,6 +59,7 @@ export class Leg {
       state: () => pc.connectionState,
       restart,
       baseMs: options.iceRestartDelayMs,
+      disconnectedMs: options.iceRestartDelayMs ?? LEG_DISCONNECTED_MS,
     });
     pc.onicecandidate = ({ candidate }) => {
       if (!this.#isClosed)

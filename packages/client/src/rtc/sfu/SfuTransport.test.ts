@@ -285,6 +285,19 @@ describe('SfuTransport: the subscription', () => {
     expect(ofType('media-subscribe-answer')).toHaveLength(2);
   });
 
+  it('leaves a subscription that is only disconnected alone for 10 s, then asks for an ICE restart', async () => {
+    const { transport, subscriber, clock, ofType } = makeSfu();
+    current = transport;
+    transport.handleMedia(offer());
+    await settle();
+    subscriber().setConnectionState('connected');
+    subscriber().setConnectionState('disconnected');
+    clock.advance(9999);
+    expect(ofType('media-restart')).toHaveLength(0);
+    clock.advance(1);
+    expect(ofType('media-restart')).toHaveLength(1);
+  });
+
   it('an offer it cannot apply: closes that connection and asks for a new subscription, less often each time', async () => {
     const { transport, clock, subscriber, seen, ofType } = makeSfu();
     current = transport;
