@@ -19,8 +19,6 @@ export interface LegOptions {
   clock: Clock;
   send: (message: MediaClientMessage) => void;
   createPeerConnection?: ((config: RTCConfiguration) => RTCPeerConnection) | undefined;
-  /** How long `disconnected` may last before an ICE restart. */
-  iceRestartDelayMs?: number | undefined;
 }
 
 /**
@@ -58,8 +56,7 @@ export class Leg {
       polite: false,
       state: () => pc.connectionState,
       restart,
-      baseMs: options.iceRestartDelayMs,
-      disconnectedMs: options.iceRestartDelayMs ?? LEG_DISCONNECTED_MS,
+      disconnectedMs: LEG_DISCONNECTED_MS,
     });
     pc.onicecandidate = ({ candidate }) => {
       if (!this.#isClosed)
