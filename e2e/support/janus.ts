@@ -1,4 +1,4 @@
-import { JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
+import { JANUS_NICENESS, JanusServer, NetLab, removeStaleNamespaces, type OwnedProcess } from '@app/testbed';
 import type { test as fixtureTest } from '../fixtures.ts';
 import { waitForLine } from './netns.ts';
 import { SERVER_ENTRY } from './paths.ts';
@@ -43,7 +43,7 @@ export async function startJanusLab(
  * machines of their own, and a server starved by the browsers beside it misses Janus's answers
  * and the pages' pongs, which no real deployment would.
  */
-const SERVER_NICENESS = -10;
+const SERVER_NICENESS = JANUS_NICENESS;
 
 /**
  * The production server in the lab's edge namespace on 127.0.0.1:`port`, driving its Janus,
