@@ -1,4 +1,3 @@
-// @vitest-environment node
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { PeerMessage } from '@app/protocol';

@@ -1,4 +1,3 @@
-// @vitest-environment node
 import type { FileResumeMessage, PeerMessage } from '@app/protocol';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';

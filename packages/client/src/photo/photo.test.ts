@@ -1,4 +1,3 @@
-// @vitest-environment node
 import { PeerMessage, PHOTO_CHUNK_CHARS, type PhotoChunkMessage, type PhotoMessage } from '@app/protocol';
 import { describe, expect, it } from 'vitest';
 import { photoSize } from './capture.ts';

@@ -1,4 +1,4 @@
-/** MediaStream for tests outside a browser (jsdom has none): `vi.stubGlobal('MediaStream', FakeMediaStream)`. */
+/** MediaStream for tests outside a browser (Node has none): `vi.stubGlobal('MediaStream', FakeMediaStream)`. */
 export class FakeMediaStream {
   readonly #tracks: MediaStreamTrack[];
   constructor(tracks: MediaStreamTrack[] = []) {

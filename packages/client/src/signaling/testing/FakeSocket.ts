@@ -30,6 +30,8 @@ export class FakeSocket implements SocketLike {
   }
   drop(): void {
     this.readyState = 3;
-    this.onclose?.(new CloseEvent('close', { code: 1006 }));
+    // Node has no CloseEvent: an Event with the fields a close event carries.
+    const event = Object.assign(new Event('close'), { code: 1006, reason: '', wasClean: false });
+    this.onclose?.(event as CloseEvent);
   }
 }
