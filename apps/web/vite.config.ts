@@ -94,7 +94,9 @@ export default defineConfig(({ mode }) => ({
     },
   },
   test: {
-    environment: 'jsdom',
+    // Node unless a file asks for a DOM (`// @vitest-environment jsdom`): components, and
+    // what reads the document, storage or media elements.
+    environment: 'node',
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
     restoreMocks: true,

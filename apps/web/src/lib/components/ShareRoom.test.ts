@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import QRCode from 'qrcode';
 import { afterEach, describe, expect, it, vi } from 'vitest';

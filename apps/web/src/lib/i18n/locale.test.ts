@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { afterEach, describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { shell } from './en-shell.ts';

@@ -1,3 +1,4 @@
+// @vitest-environment jsdom
 import { FakePeerConnection, FakeSocket } from '@app/client/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallController } from './call.svelte.ts';
