@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   formatBytes,
   formatDuration,
@@ -42,5 +42,19 @@ describe('figures in the page language', () => {
     expect(formatNames(['Ada', 'Bob', 'Cy'], 'en')).toBe('Ada, Bob, and Cy');
     expect(formatNames(['Ada', 'Bob'], 'en')).toBe('Ada and Bob');
     expect(formatNames(['Ada', 'Bob'], 'ko')).not.toBe(formatNames(['Ada', 'Bob'], 'en'));
+  });
+
+  it('names one person without building a list formatter', () => {
+    const Real = Intl.ListFormat;
+    const ListFormat = vi.spyOn(Intl, 'ListFormat').mockImplementation(function (
+      ...args: ConstructorParameters<typeof Real>
+    ) {
+      return new Real(...args);
+    } as never);
+    expect(formatNames(['Ada'], 'fr')).toBe('Ada');
+    expect(formatNames([], 'fr')).toBe('');
+    expect(ListFormat).not.toHaveBeenCalled();
+    expect(formatNames(['Ada', 'Bob'], 'fr')).toBe('Ada et Bob');
+    expect(ListFormat).toHaveBeenCalledTimes(1);
   });
 });

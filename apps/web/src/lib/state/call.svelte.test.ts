@@ -38,6 +38,22 @@ afterEach(() => {
 });
 
 describe('the call page state', () => {
+  it('drops a parser warm-up still waiting for an idle moment when Join is pressed', () => {
+    const cancelled: number[] = [];
+    vi.stubGlobal('requestIdleCallback', () => 7);
+    vi.stubGlobal('cancelIdleCallback', (id: number) => cancelled.push(id));
+    try {
+      const { call } = makeCall();
+      call.preconnect();
+      expect(cancelled).toEqual([]);
+      call.join();
+      expect(cancelled).toEqual([7]);
+      call.close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('asks for a name in plain words before joining', () => {
     const { call } = makeCall();
     current = call;

@@ -134,6 +134,9 @@ export class CallController {
       return;
     }
     this.joinError = null;
+    // A warm-up still waiting for an idle moment would run in the middle of the set-up (its
+    // deadline falls there when Join comes early): the parsers then start on first use.
+    this.#stopWarmUp();
     this.call.join({ name: this.name, password: this.password });
     this.name = this.call.name;
     saveName(this.name);
