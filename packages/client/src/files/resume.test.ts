@@ -158,7 +158,10 @@ describe('a reload of either side', () => {
     const bytes = randomBytes(7 * MiB + 99);
     const { call, bobStore, bobStorage, a, b } = await startTransfer(bytes, 4.5 * MiB);
     const sender = a.senders[0]!;
-    const record = [...bobStore.records.values()][0]!;
+    // The record follows the disk once the stored blocks' digests are done (off the main thread).
+    const stored = () => [...bobStore.records.values()][0];
+    await call.run(() => (stored()?.blocks ?? 0) > 0);
+    const record = stored()!;
     expect(record).toMatchObject({ direction: 'incoming', peerId: 'alice', storage: 'disk' });
     expect(record.blocks).toBeGreaterThan(0);
 
