@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { systemClock } from './clock.ts';
+import { systemClock, type TimeClock } from './clock.ts';
 import { MediaServerError } from './errors.ts';
 import type { JanusHandle } from './JanusHandle.ts';
 import type { Candidate, Jsep } from './messages.ts';
@@ -23,11 +23,21 @@ export interface ConfigureOptions extends PublishOptions {
 }
 
 /**
+ * Keyframe requests to one browser closer together than this are one: the keyframe the first
+ * brings answers the others. Everyone in a room moves the new active speaker up a layer at
+ * about the same moment, and each move asks for keyframes; sent one by one, they would have
+ * the speaker's browser encode a keyframe for each person watching, several times over.
+ */
+export const KEYFRAME_GAP_MS = 500;
+
+/**
  * One person in a media room, on their own handle: they join, then publish with their
  * browser's offer and get Janus's answer back. Their PeerConnection's events (Janus's
  * candidates, webrtcup, media, slowlink, hangup) come out of this object.
  */
 export class Publisher extends EventEmitter<PeerEvents> {
+  #keyframeAskedAt = -Infinity;
+
   constructor(
     readonly handle: JanusHandle,
     /** This participant's feed id (what others subscribe to). */
@@ -36,6 +46,7 @@ export class Publisher extends EventEmitter<PeerEvents> {
     readonly privateId: number,
     /** Who was already publishing when this person joined. */
     readonly feeds: Feed[],
+    private readonly clock: TimeClock = systemClock,
   ) {
     super();
     relayPeerEvents(handle, this);
@@ -68,11 +79,16 @@ export class Publisher extends EventEmitter<PeerEvents> {
     return options.offer ? expectAnswer(jsep, 'videoroom.configure') : undefined;
   }
 
-  /** Asks the browser for a keyframe after each of `atMs`, while `isCurrent()` holds. */
+  /**
+   * Asks the browser for a keyframe after each of `atMs`, while `isCurrent()` holds; a request
+   * within KEYFRAME_GAP_MS of the last one sent is left out.
+   */
   requestKeyframes(atMs: readonly number[], isCurrent: () => boolean): void {
     for (const ms of atMs) {
-      systemClock.after(ms, () => {
-        if (isCurrent()) this.configure({ keyframe: true }).catch(() => undefined);
+      this.clock.after(ms, () => {
+        if (!isCurrent() || this.clock.now() - this.#keyframeAskedAt < KEYFRAME_GAP_MS) return;
+        this.#keyframeAskedAt = this.clock.now();
+        this.configure({ keyframe: true }).catch(() => undefined);
       });
     }
   }

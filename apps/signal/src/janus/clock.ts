@@ -4,10 +4,16 @@ export interface Clock {
   after(ms: number, callback: () => void): () => void;
 }
 
-export const systemClock: Clock = {
+/** A clock that also tells the time: milliseconds, only ever growing. */
+export interface TimeClock extends Clock {
+  now(): number;
+}
+
+export const systemClock: TimeClock = {
   after(ms, callback) {
     const timer = setTimeout(callback, ms);
     timer.unref?.();
     return () => clearTimeout(timer);
   },
+  now: () => performance.now(),
 };
