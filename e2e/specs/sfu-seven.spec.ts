@@ -30,10 +30,11 @@ const EDGE = { address: '10.85.0.2' };
 const SIGNAL_PORT = 3083;
 /**
  * From the last join until every page shows the six others, each playing in their colour. At
- * a load of 40-50 on two cores (seven renderers, seven audio services, Janus), runs here took
- * 32-232 s.
+ * a load of 30-50 on two cores (seven renderers, seven audio services, Janus), runs here took
+ * 14-390 s: once the renderers fall behind, UDP packets are dropped, and the retransmissions
+ * and keyframes asked for in return load the machine further before it settles.
  */
-const SEE_EVERYONE_MS = 360_000;
+const SEE_EVERYONE_MS = 540_000;
 
 /**
  * A page whose CPU share is a few percent can leave the server's ping unanswered for longer
@@ -45,7 +46,7 @@ const SEE_EVERYONE_MS = 360_000;
 const HEARTBEAT_MS = 30_000;
 
 /** Seven joins took up to 193 s on a further loaded machine, before the wait above. */
-test.describe.configure({ timeout: 720_000 });
+test.describe.configure({ timeout: 900_000 });
 
 const setup = useSignalLab(test, {
   name: 'sfu7',
