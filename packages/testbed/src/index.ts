@@ -22,3 +22,4 @@ export { DEFAULT_PREFIX, NetLab, removeStaleNamespaces, type LinkEnd } from './n
 export { CHROMIUM_PATH, JANUS_DEPLOY_DIR, NETNS_CHROMIUM, REPO_ROOT } from './paths.ts';
 export { OwnedProcess } from './process.ts';
 export { processStat, type ProcessStat } from './procstat.ts';
+export { parseUdpCounters, type UdpCounters } from './udp.ts';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { OwnedProcess } from './process.ts';
 import { REPO_ROOT } from './paths.ts';
+import { parseUdpCounters, type UdpCounters } from './udp.ts';
 
 /**
  * Private networks for tests: Linux network namespaces joined by veth pairs, with iptables
@@ -127,6 +128,11 @@ export class NetLab {
 
   iptables(ns: string, args: string[]): void {
     this.exec(ns, 'iptables', ['-w', ...args]);
+  }
+
+  /** `ns`'s UDP counters so far (see UdpCounters). */
+  udpCounters(ns: string): UdpCounters {
+    return parseUdpCounters(this.exec(ns, 'cat', ['/proc/net/snmp']));
   }
 
   /** A process inside `ns` (`ip netns exec` execs it: the pid is the program's own). */
