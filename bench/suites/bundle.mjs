@@ -1,32 +1,27 @@
 /**
- * Production bundle size, gzipped: everything apps/web/dist ships (source maps aside)
- * against an empty Svelte 5 + Vite app built the same way in bench/.cache.
+ * Production bundle size, gzipped: everything apps/web/dist ships (source maps aside, and
+ * chunks an earlier build left there: lib/shipped.mjs) against an empty Svelte 5 + Vite app
+ * built the same way in bench/.cache.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CACHE_DIR, REPO_DIR } from '../lib/server.mjs';
+import { shippedFiles } from '../lib/shipped.mjs';
 
 export const WEB_DIST = join(REPO_DIR, 'apps/web/dist');
-
-function filesUnder(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /** Sum of each shipped file gzipped at level 9 (what a static server with gzip_static serves). */
 export function gzippedSize(dir) {
   let gzipped = 0;
   let raw = 0;
-  const files = filesUnder(dir).filter((path) => !path.endsWith('.map'));
+  const { files, stale } = shippedFiles(dir);
   for (const path of files) {
-    const bytes = readFileSync(path);
+    const bytes = readFileSync(join(dir, path));
     raw += bytes.length;
     gzipped += gzipSync(bytes, { level: 9 }).length;
   }
-  return { gzipped, raw, files: files.length };
+  return { gzipped, raw, files: files.length, stale: stale.length };
 }
 
 /** Builds a Svelte 5 app that mounts one component with one heading, and measures it. */
