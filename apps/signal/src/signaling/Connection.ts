@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { ServerMessage } from '@app/protocol';
 import { WebSocket } from 'ws';
 import type { CloseReason } from './closeReason.ts';
@@ -15,6 +16,20 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 let nextConnectionId = 1;
 
 /**
+ * Sockets written to in this turn of the event loop. Each is corked at its first message and
+ * uncorked when the turn's synchronous work is done, so what one turn sends to a socket (the
+ * burst of candidates a browser gathers at once, several frames read in one chunk) leaves in
+ * one write system call rather than one per message: on loopback that call is most of a
+ * relayed message's cost.
+ */
+const corked: Duplex[] = [];
+
+function uncorkAll(): void {
+  for (const tcp of corked) tcp.uncork();
+  corked.length = 0;
+}
+
+/**
  * One client socket: what it sends is handled in order, what it is sent is cut off when it
  * stops reading, and the reason it closed is recorded for the seat rules. `session` is the
  * seat it sits in, kept by `Seats`.
@@ -27,13 +42,17 @@ export class Connection implements Beating {
   closeReason: CloseReason | undefined;
   /** The last step still waiting (on the room store); null while nothing is. */
   #tail: Promise<void> | null = null;
+  /** The TCP (or TLS) stream under the WebSocket, which `ws` does not expose otherwise. */
+  readonly #stream: Duplex;
 
   constructor(
     readonly socket: WebSocket,
     readonly limiter: RateLimiter,
     /** The client address as the per-address limits key it (see limits/addressKey.ts). */
     readonly address: string,
-  ) {}
+  ) {
+    this.#stream = (socket as unknown as { _socket: Duplex })._socket;
+  }
 
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
@@ -44,6 +63,11 @@ export class Connection implements Beating {
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.terminate('fault');
       return;
+    }
+    const stream = this.#stream;
+    if (stream.writableCorked === 0) {
+      stream.cork();
+      if (corked.push(stream) === 1) process.nextTick(uncorkAll);
     }
     this.socket.send(JSON.stringify(message));
   }
@@ -98,6 +122,8 @@ export class Connection implements Beating {
 
   terminate(reason: CloseReason): void {
     this.closeReason ??= reason;
+    // What this turn already sent goes out first: destroying a corked stream drops it.
+    if (this.#stream.writableCorked > 0) this.#stream.uncork();
     this.socket.terminate();
   }
 }
