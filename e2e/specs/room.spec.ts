@@ -109,6 +109,42 @@ test('an invalid room name on the landing page is explained', async ({ launchPer
   await expect(alice.page).not.toHaveURL(/\/r\//);
 });
 
+test("Create room starts the camera at once, while the call's code is still on its way", async ({
+  launchPerson,
+}) => {
+  const alice = await launchPerson('red');
+  const page = alice.page;
+  // Where the page was each time it asked for the camera and microphone.
+  await page.addInitScript(() => {
+    const asks: string[] = [];
+    (window as unknown as { cameraAsks: string[] }).cameraAsks = asks;
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = (constraints) => {
+      asks.push(location.pathname);
+      return getUserMedia(constraints);
+    };
+  });
+  const cameraAsks = () => page.evaluate(() => (window as unknown as { cameraAsks: string[] }).cameraAsks);
+  // The call screen's code arrives only when the test lets it, as on a slow network.
+  let letThrough!: () => void;
+  const heldBack = new Promise<void>((resolve) => (letThrough = resolve));
+  await page.context().route(/\/assets\/InCall-[^/]*\.js$/, async (route) => {
+    await heldBack;
+    await route.continue();
+  });
+  await page.goto('/');
+  await page.getByRole('button', { name: named('Create room') }).click();
+  await expect.poll(cameraAsks, { message: 'the camera was asked for from the landing page' }).toEqual(['/']);
+  await expect(page).not.toHaveURL(/\/r\//);
+
+  letThrough();
+  await expect(page).toHaveURL(/\/r\//);
+  // The preview is the page's one video.
+  await expectRemoteColour(page, page.locator('body'), alice.rgb);
+  expect(await cameraAsks(), 'the room page took over the camera instead of asking again').toEqual(['/']);
+});
+
 test('someone who refuses the camera still joins and sees the others', async ({ launchPerson }) => {
   const alice = await launchPerson('yellow');
   const bob = await launchPerson('cyan', { grantMedia: false });
