@@ -36,7 +36,12 @@ export class TransportBridge {
       transport.on('message', ({ peerId, message }) => this.#onMessage(peerId, message)),
       transport.on('bad-message', ({ peerId, count }) => roster.update(peerId, { badMessages: count })),
       transport.on('channel-open', ({ peerId }) => transport.sendTo(peerId, options.ownStatus())),
-      transport.on('negotiated', ({ peerId }) => void this.#updateVerification(peerId)),
+      // Before the connection is up the code waits for it (see #onConnectionState): reading the
+      // descriptions then blocks the page on the browser's WebRTC thread, in the middle of the
+      // set-up. A renegotiation or a switch of path while connected reads them at once.
+      transport.on('negotiated', ({ peerId }) => {
+        if (roster.get(peerId)?.connectionState === 'connected') void this.#updateVerification(peerId);
+      }),
       transport.on('video-layer', ({ peerId, layer }) => roster.update(peerId, { videoLayer: layer })),
     ];
   }
