@@ -246,6 +246,9 @@ export class TopologySwitch implements MediaTransport {
     const live = [this.#current, ...(this.#old ? [this.#old] : []), ...this.#retiring];
     if ('candidate' in data) {
       if (data.candidate === null) return live;
+      // One path, nothing to choose: asking a connection for its ufrag reads its description,
+      // which blocks the page on the browser's WebRTC thread, candidate after candidate.
+      if (live.length === 1) return live;
       // By ufrag: the path its description went to (a connection applies one some time after it
       // arrives), or whose connection applied it; else any path with a connection to them.
       const ufrag = candidateUfrag(data.candidate);
