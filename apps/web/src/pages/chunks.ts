@@ -28,7 +28,7 @@ export function loadRoomPage(): Promise<RoomPage> {
  * Fetches the room page, then the call's code, once the landing page has painted and the
  * browser is idle, so that neither competes with the first paint and both are there (loaded
  * and run) by the time someone creates or joins a room: Create room then draws the room page
- * at once. The service worker caches the same files anyway, so this costs no extra download.
+ * at once. They are among the files the service worker caches anyway.
  */
 export function warmUpRoomPage(): void {
   const fetchWhenIdle = () =>
