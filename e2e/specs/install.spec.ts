@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { BASE_SERVER_ENV, test, expect } from '../fixtures.ts';
-import { named, uniqueRoom } from '../support/call.ts';
+import { joinRoom, named, uniqueRoom } from '../support/call.ts';
 import { WEB_DIST } from '../support/paths.ts';
 import { SignalServer } from '../support/server.ts';
 
@@ -148,6 +148,50 @@ test('the service worker controls the page after a reload, keeps the whole app s
   );
   expect(assets.some((name) => /^InCall-.*\.js$/.test(name))).toBe(true);
   expect(cached.filter((path) => /^\/(ws|healthz|metrics)(\/|$)/.test(path))).toEqual([]);
+});
+
+test('opened from a room link, the offline copy installs once the call is up, not while it is set up', async ({
+  launchPerson,
+}) => {
+  const room = uniqueRoom('install-later');
+  const people = [await launchPerson('green'), await launchPerson('blue')];
+  for (const { context } of people) {
+    // Notes when the page asks for its service worker, on the clock of the call's own marks.
+    await context.addInitScript(() => {
+      const register = ServiceWorkerContainer.prototype.register;
+      ServiceWorkerContainer.prototype.register = function (...args) {
+        performance.mark('test:service-worker-register');
+        return register.apply(this, args);
+      };
+    });
+  }
+  await joinRoom(people[0]!.page, room, 'Ada');
+  await joinRoom(people[1]!.page, room, 'Bob');
+  for (const [i, { page }] of people.entries()) {
+    await expect
+      .poll(() => page.evaluate(() => performance.getEntriesByName('test:service-worker-register').length), {
+        message: `person ${i + 1} registers the service worker`,
+        timeout: 20_000,
+      })
+      .toBe(1);
+    await expect
+      .poll(
+        () => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(true);
+    const marks = await page.evaluate(() =>
+      performance.getEntriesByType('mark').map(({ name, startTime }) => ({ name, startTime })),
+    );
+    const registered = marks.find(({ name }) => name === 'test:service-worker-register');
+    const firstFrame = marks.find(({ name }) => name.startsWith('call:first-remote-frame:'));
+    expect(firstFrame, `person ${i + 1} had seen the other's video when it registered`).toBeDefined();
+    expect(registered!.startTime, `person ${i + 1}: after the first remote frame`).toBeGreaterThanOrEqual(
+      firstFrame!.startTime,
+    );
+  }
 });
 
 test('offline, the start page and a room link open from the cache and say a call needs the network', async ({

@@ -1,0 +1,56 @@
+/**
+ * When the offline copy installs. Installing the service worker fetches and stores every chunk
+ * of the app again, which on a device with few cores slows down a call being set up; and a
+ * guest's first visit is usually a room link, where they press Join while it would install.
+ * So on a room page it waits until the call is up (see `isCallUp`) or the page is left;
+ * anywhere else it starts after the load event, as before.
+ */
+import type { CallPhase } from '@app/client';
+import { matchRoute } from '../router.ts';
+
+/** In a call whose first video never shows (cameras off, a failing link), it installs after this. */
+export const CALL_SETTLE_MS = 10_000;
+
+export class InstallGate {
+  #isCallSettingUp: boolean;
+  #waiting: Array<() => void> = [];
+
+  /** `isCallSettingUp`: the page opened on a room link, whose room page is about to mount. */
+  constructor(isCallSettingUp: boolean) {
+    this.#isCallSettingUp = isCallSettingUp;
+  }
+
+  get isCallSettingUp(): boolean {
+    return this.#isCallSettingUp;
+  }
+
+  /** Set by the room page: from its mount until the call is up or the page is left. */
+  set isCallSettingUp(value: boolean) {
+    this.#isCallSettingUp = value;
+    if (value) return;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const task of waiting) task();
+  }
+
+  /** Runs `install` now, or once no call is being set up. */
+  run(install: () => void): void {
+    if (this.#isCallSettingUp) this.#waiting.push(install);
+    else install();
+  }
+}
+
+/** What of a call the gate looks at (the page's CallController has it). */
+export interface CallProgress {
+  phase: CallPhase;
+  participants: ReadonlyArray<{ setupTimeMs: number | null }>;
+}
+
+/** The set-up is over: someone's video showed, or the call ended. */
+export function isCallUp(call: CallProgress): boolean {
+  return call.phase === 'ended' || call.participants.some((person) => person.setupTimeMs !== null);
+}
+
+export const installGate = new InstallGate(
+  typeof location !== 'undefined' && matchRoute(location.pathname).page === 'room',
+);
