@@ -24,8 +24,8 @@ export const SERVERS = {
 };
 
 /**
- * The production bundle keeps `@app/protocol` (TypeScript source) external when built with
- * `--packages=external`, which Node 20 cannot load. In that case build the same entry the
+ * A production bundle built with every package external would import `@app/protocol`
+ * (TypeScript source), which Node 20 cannot load. In that case build the same entry the
  * same way with workspace packages inlined, so the server code itself can be measured.
  * Returns a note when the fallback was used.
  */
@@ -44,8 +44,8 @@ export async function ensureRunnableBundle() {
 }
 
 /**
- * Bundles a server entry like apps/signal's build (esbuild, ESM, node20, npm packages
- * external) but with workspace packages inlined, and links `modules` beside the output
+ * Bundles a server entry like apps/signal's build (esbuild, ESM, node20, workspace packages
+ * and zod inlined, other npm packages external), and links `modules` beside the output
  * so its bare imports resolve.
  */
 export async function bundleServer(entry, outfile, modules) {
@@ -64,7 +64,7 @@ export async function bundleServer(entry, outfile, modules) {
         name: 'external-npm-packages',
         setup(build) {
           build.onResolve({ filter: /^[^./]/ }, (args) =>
-            args.path.startsWith('@app/') ? undefined : { path: args.path, external: true },
+            /^(@app\/|zod(\/|$))/.test(args.path) ? undefined : { path: args.path, external: true },
           );
         },
       },

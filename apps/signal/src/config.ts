@@ -6,7 +6,7 @@
  */
 import { checkTlsPair, LAN_ENV, serveMode } from '@app/lan';
 import { LIMITS } from '@app/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEV_ORIGINS } from './signaling/origin.ts';
 
 const commaList = z

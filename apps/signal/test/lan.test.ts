@@ -133,6 +133,9 @@ describe('the built server in LAN mode', () => {
   afterEach(() => {
     for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   });
+  afterAll(async () => {
+    await Promise.all([builtServer, `${builtServer}.map`].map((file) => rm(file, { force: true })));
+  });
 
   function start(env: Record<string, string>) {
     const child = spawn(process.execPath, [builtServer], {

@@ -10,7 +10,7 @@
  *   TRUST_PROXY    1/true: trust X-Forwarded-* from any proxy; or a comma list of proxy
  *                  addresses/CIDRs (e.g. 127.0.0.1,10.0.0.0/8); unset/0: trust none
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TlsSource } from './tls.ts';
 
 const flag = z

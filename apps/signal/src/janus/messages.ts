@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every frame Janus sends on its WebSocket API (Janus 1.1), as zod schemas. Ids are numbers

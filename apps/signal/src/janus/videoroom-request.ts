@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { fromVideoRoomError, MediaServerError } from './errors.ts';
 import type { HandleEvents, JanusHandle } from './JanusHandle.ts';
 import type { Jsep } from './messages.ts';

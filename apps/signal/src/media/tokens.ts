@@ -1,5 +1,5 @@
 import { PeerId, RoomId } from '@app/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JanusSession, Publisher, RoomCredentials, Subscriber } from '../janus/index.ts';
 import type { Sealer } from './Sealer.ts';
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface AdminPluginOptions {
   /** The operator's bearer token (ADMIN_TOKEN). */

@@ -9,7 +9,7 @@ import {
 } from '@app/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RedisKeys } from './keys.ts';
 
 /** What travels between processes over pub/sub; parsed like any other boundary. */

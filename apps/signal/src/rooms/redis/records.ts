@@ -1,5 +1,5 @@
 import { DisplayName, Topology, type Peer, type PeerId, type RoomId } from '@app/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoomMedia } from '../RoomRegistry.ts';
 
 /** A room's media record as stored (see RoomRegistry's RoomMedia). */

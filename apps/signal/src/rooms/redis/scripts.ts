@@ -6,7 +6,7 @@
  */
 import type { Peer, PeerId, RoomId } from '@app/protocol';
 import type { ClientContext, Redis, Result } from 'ioredis';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RedisKeys } from './keys.ts';
 import { encodeMember, parseMembers, seatEntry } from './records.ts';
 
