@@ -150,7 +150,7 @@ test('the service worker controls the page after a reload, keeps the whole app s
   expect(cached.filter((path) => /^\/(ws|healthz|metrics)(\/|$)/.test(path))).toEqual([]);
 });
 
-test('opened from a room link, the offline copy installs once the call is up, not while it is set up', async ({
+test('entered from the start page or opened from a room link, the offline copy installs once the call is up, not while it is set up', async ({
   launchPerson,
 }) => {
   const room = uniqueRoom('install-later');
@@ -165,7 +165,8 @@ test('opened from a room link, the offline copy installs once the call is up, no
       };
     });
   }
-  await joinRoom(people[0]!.page, room, 'Ada');
+  // Ada goes from the start page into the room at once; Bob opens the room's link.
+  await joinRoom(people[0]!.page, room, 'Ada', { via: 'landing' });
   await joinRoom(people[1]!.page, room, 'Bob');
   for (const [i, { page }] of people.entries()) {
     await expect

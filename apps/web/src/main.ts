@@ -2,7 +2,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 import { i18n } from './lib/i18n/locale.svelte.ts';
-import { installGate } from './lib/offline/install-gate.ts';
+import { INSTALL_AFTER_LOAD_MS, installGate } from './lib/offline/install-gate.ts';
 import { AppUpdate } from './lib/state/app-update.svelte.ts';
 
 const target = document.getElementById('app');
@@ -20,16 +20,16 @@ void i18n
   .catch(() => undefined)
   .then(() => mount(App, { target, props: { update } }));
 
-// The service worker (production only) registers after the load event: installing it fetches
-// the whole app shell again for the cache, which must not compete with the first paint, nor
-// with a call being set up (see install-gate.ts).
+// The service worker (production only) registers a little after the load event: installing
+// it fetches the whole app shell again for the cache, which must not compete with the first
+// paint, a camera starting, nor a call being set up (see install-gate.ts).
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   const register = () =>
     void import('./lib/offline/service-worker.ts')
       .then(({ registerServiceWorker }) => registerServiceWorker(update))
       // Not installable this time (e.g. the chunk could not be fetched); the page works as is.
       .catch(() => undefined);
-  const registerWhenNoCallSetsUp = () => installGate.run(register);
-  if (document.readyState === 'complete') registerWhenNoCallSetsUp();
-  else window.addEventListener('load', registerWhenNoCallSetsUp, { once: true });
+  const registerLater = () => setTimeout(() => installGate.run(register), INSTALL_AFTER_LOAD_MS);
+  if (document.readyState === 'complete') registerLater();
+  else window.addEventListener('load', registerLater, { once: true });
 }
