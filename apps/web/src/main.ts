@@ -29,7 +29,7 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
       .then(({ registerServiceWorker }) => registerServiceWorker(update))
       // Not installable this time (e.g. the chunk could not be fetched); the page works as is.
       .catch(() => undefined);
-  const registerLater = () => setTimeout(() => installGate.run(register), INSTALL_AFTER_LOAD_MS);
+  const registerLater = () => installGate.runAfter(INSTALL_AFTER_LOAD_MS, register);
   if (document.readyState === 'complete') registerLater();
   else window.addEventListener('load', registerLater, { once: true });
 }

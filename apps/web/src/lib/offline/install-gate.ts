@@ -21,11 +21,14 @@ export const CALL_SETTLE_MS = 10_000;
 
 export class InstallGate {
   #isCallSettingUp: boolean;
+  /** A room page has set up a call in this page (from then on only its call counts). */
+  #hasHadRoom: boolean;
   #waiting: Array<() => void> = [];
 
   /** `isCallSettingUp`: the page opened on a room link, whose room page is about to mount. */
   constructor(isCallSettingUp: boolean) {
     this.#isCallSettingUp = isCallSettingUp;
+    this.#hasHadRoom = isCallSettingUp;
   }
 
   get isCallSettingUp(): boolean {
@@ -35,7 +38,10 @@ export class InstallGate {
   /** Set by the room page: from its mount until the call is up or the page is left. */
   set isCallSettingUp(value: boolean) {
     this.#isCallSettingUp = value;
-    if (value) return;
+    if (value) {
+      this.#hasHadRoom = true;
+      return;
+    }
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const task of waiting) task();
@@ -45,6 +51,24 @@ export class InstallGate {
   run(install: () => void): void {
     if (this.#isCallSettingUp) this.#waiting.push(install);
     else install();
+  }
+
+  /**
+   * Runs `install` `delayMs` from now, unless a room page sets up a call first: then once that
+   * call is up (or the page is left), as on a room link, however long that takes.
+   */
+  runAfter(delayMs: number, install: () => void): void {
+    if (this.#hasHadRoom) return this.run(install);
+    let hasRun = false;
+    const once = () => {
+      if (hasRun) return;
+      hasRun = true;
+      install();
+    };
+    this.#waiting.push(once);
+    setTimeout(() => {
+      if (!this.#hasHadRoom) once();
+    }, delayMs);
   }
 }
 
