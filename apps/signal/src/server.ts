@@ -8,6 +8,7 @@ import { loadTls, printLanBanner, reachableUrls } from '@app/lan';
 import pino from 'pino';
 import { build, DEFAULT_WEB_ROOT } from './app.ts';
 import { parseConfig } from './config.ts';
+import { turnOffPretenuring } from './gc.ts';
 
 /**
  * Shutdown must finish within a second, whatever hangs: a process manager (or a person at
@@ -25,6 +26,7 @@ const LOG_BLOCK_BYTES = 4096;
 const LOG_FLUSH_MS = 500;
 
 async function main(): Promise<void> {
+  turnOffPretenuring();
   const parsed = parseConfig(process.env);
   if (!parsed.ok) {
     process.stderr.write(`${parsed.message}\n`);
