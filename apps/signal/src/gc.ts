@@ -10,8 +10,8 @@ import { setFlagsFromString } from 'node:v8';
  * the site looks long-lived, though every frame is garbage a moment later. From then on
  * every frame's objects (about a megabyte every quarter second at 10k messages/s) land in
  * the old generation, young collections take 3–5 ms instead of 1–2, and a full collection
- * with a 10–45 ms pause follows every couple of seconds: the latency tail a relayed
- * message sees. Nothing this server keeps is allocated fast enough for pretenuring to pay.
+ * follows every couple of seconds: the latency tail a relayed message sees. Nothing this
+ * server keeps is allocated fast enough for pretenuring to pay.
  *
  * Called first thing at start-up; the flag is read whenever V8 takes the decision, so it
  * holds from then on.
