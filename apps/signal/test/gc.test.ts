@@ -4,19 +4,30 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
-const WORKLOAD = path.join(import.meta.dirname, 'frame-churn.ts');
-const BUS_WORKLOAD = path.join(import.meta.dirname, 'bus-churn.ts');
 
-/** Young collections of the workload in a fresh process with a 1 MiB young space. */
-async function collections(...args: string[]): Promise<{ young: number }> {
+/**
+ * Runs a workload of this folder in a fresh process with a 1 MiB young space, so that young
+ * collections come often; returns what it printed.
+ */
+async function runWorkload(file: string, nodeFlags: string[], args: string[] = []): Promise<string> {
   const { stdout } = await run(
     process.execPath,
-    ['--max-semi-space-size=1', '--import', 'tsx', WORKLOAD, ...args],
-    {
-      cwd: path.join(import.meta.dirname, '..'),
-    },
+    [
+      '--max-semi-space-size=1',
+      ...nodeFlags,
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, file),
+      ...args,
+    ],
+    { cwd: path.join(import.meta.dirname, '..'), maxBuffer: 64 * 1024 * 1024 },
   );
-  return JSON.parse(stdout) as { young: number };
+  return stdout;
+}
+
+/** Young collections of the frame workload. */
+async function collections(...args: string[]): Promise<{ young: number }> {
+  return JSON.parse(await runWorkload('frame-churn.ts', [], args)) as { young: number };
 }
 
 describe('pretenuring turned off at start-up', () => {
@@ -31,11 +42,7 @@ describe('pretenuring turned off at start-up', () => {
 
 /** Young collections after the bus workload's warm-up, and the bytes they promoted. */
 async function busPromotions(): Promise<{ young: number; promotedBytes: number }> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--max-semi-space-size=1', '--trace-gc-nvp', '--import', 'tsx', BUS_WORKLOAD],
-    { cwd: path.join(import.meta.dirname, '..'), maxBuffer: 64 * 1024 * 1024 },
-  );
+  const stdout = await runWorkload('bus-churn.ts', ['--trace-gc-nvp']);
   const warm = stdout.slice(stdout.indexOf('\nwarm\n'));
   const scavenges = warm.split('\n').filter((line) => /\bgc=s\b/.test(line));
   const promotedBytes = scavenges.reduce(
