@@ -24,7 +24,7 @@ import { MicLevel } from './MicLevel.ts';
 export interface LocalMediaOptions {
   mediaDevices?: MediaDevices | undefined;
   createPipeline?: (source: MediaStreamTrack, effect: Effect) => EffectPipeline | null;
-  createMicLevel?: (track: MediaStreamTrack) => MicLevel | null;
+  createMicLevel?: (track: MediaStreamTrack, isActive: boolean) => MicLevel | null;
   /** The sound processing a person chose earlier (remembered by the page). */
   audioProcessing?: AudioProcessing;
 }
@@ -84,7 +84,7 @@ export class LocalMedia implements LocalMediaSource {
   };
   readonly #mediaDevices: MediaDevices | undefined;
   readonly #createPipeline: (source: MediaStreamTrack, effect: Effect) => EffectPipeline | null;
-  readonly #createMicLevel: (track: MediaStreamTrack) => MicLevel | null;
+  readonly #createMicLevel: (track: MediaStreamTrack, isActive: boolean) => MicLevel | null;
   #pipeline: EffectPipeline | null = null;
   #micLevel: MicLevel | null = null;
   #isClosed = false;
@@ -98,7 +98,8 @@ export class LocalMedia implements LocalMediaSource {
         const drawing = effectDrawing(effect);
         return drawing ? tryCreate(() => new EffectPipeline(source, drawing)) : null;
       });
-    this.#createMicLevel = options.createMicLevel ?? ((track) => tryCreate(() => new MicLevel(track)));
+    this.#createMicLevel =
+      options.createMicLevel ?? ((track, isActive) => tryCreate(() => new MicLevel(track, isActive)));
     this.#mediaDevices?.addEventListener?.('devicechange', this.#onDeviceChange);
     if (options.audioProcessing) this.#state.audioProcessing = { ...options.audioProcessing };
   }
@@ -236,6 +237,7 @@ export class LocalMedia implements LocalMediaSource {
   setMicOn(isOn: boolean): void {
     this.#set({ isMicOn: isOn });
     if (this.#state.microphoneTrack) this.#state.microphoneTrack.enabled = isOn;
+    this.#micLevel?.setActive(isOn);
     this.#sentTracksChanged();
   }
 
@@ -309,7 +311,7 @@ export class LocalMedia implements LocalMediaSource {
     this.#micLevel = null;
     if (track) {
       track.enabled = this.#state.isMicOn;
-      this.#micLevel = this.#createMicLevel(track);
+      this.#micLevel = this.#createMicLevel(track, this.#state.isMicOn);
     }
     this.#set({ microphoneTrack: track });
   }
