@@ -1,6 +1,7 @@
 import { test, expect } from '../fixtures.ts';
 import { expectFocusVisible, expectFocused, tabTo } from '../support/a11y.ts';
 import { chatLog, named } from '../support/call.ts';
+import { readQrCode } from '../support/qr.ts';
 
 test('a call by keyboard alone: create a room, join, mute, chat, stats, the QR code, settings, whom to send a file to, hang up', async ({
   launchPerson,
@@ -55,6 +56,10 @@ test('a call by keyboard alone: create a room, join, mute, chat, stats, the QR c
   await tabTo(page, qr, true);
   await page.keyboard.press('Enter');
   await expect(qr).toHaveAttribute('aria-expanded', 'true');
+  expect(
+    await readQrCode(page.locator('#room-qr img')),
+    'the QR code, as the browser draws it, reads back as the room link',
+  ).toBe(await page.locator('#room-qr .url').textContent());
   await page.keyboard.press('Escape');
   await expect(qr).toHaveAttribute('aria-expanded', 'false');
   await expectFocused(qr, 'Escape closes the QR code and focus is back on its button');

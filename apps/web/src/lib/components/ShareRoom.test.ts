@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
-import QRCode from 'qrcode';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { qrCodeDataUrl } from './qr-code.ts';
 import ShareRoom, { isLoopbackUrl } from './ShareRoom.svelte';
 
 const url = 'https://192.168.1.20:5173/r/standup';
@@ -24,8 +24,8 @@ describe('ShareRoom', () => {
     const image = await screen.findByRole('img', { name: /QR code of the room link/ });
     const src = image.getAttribute('src') ?? '';
     expect(src.startsWith('data:image/svg+xml')).toBe(true);
-    const svg = decodeURIComponent(src.slice(src.indexOf(',') + 1));
-    expect(svg).toBe(await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
+    // That it reads back as the link, a browser's rendering shows (e2e: keyboard.spec.ts).
+    expect(src).toBe(qrCodeDataUrl(url));
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(screen.getByText(url)).toBeTruthy();
     expect(fetchSpy).not.toHaveBeenCalled();
