@@ -13,7 +13,7 @@ export class MicLevel {
   readonly #source: MediaStreamAudioSourceNode;
   readonly #analyser: AnalyserNode;
   readonly #samples: Float32Array<ArrayBuffer>;
-  #isActive: boolean;
+  #isActive = true;
 
   constructor(track: MediaStreamTrack, isActive = true) {
     this.#context = new AudioContext({ latencyHint: 'playback' });
@@ -22,10 +22,8 @@ export class MicLevel {
     this.#analyser.fftSize = 512;
     this.#samples = new Float32Array(this.#analyser.fftSize);
     this.#source.connect(this.#analyser);
-    this.#isActive = isActive;
     // Chrome keeps a context suspended until a user gesture; the level stays 0 until then.
-    if (isActive) this.resume();
-    else void this.#context.suspend().catch(() => undefined);
+    this.setActive(isActive);
   }
 
   level(): number {
