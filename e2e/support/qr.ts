@@ -6,8 +6,8 @@ import jsQR from 'jsqr';
  * at its size on screen, decoded by jsQR. Null when nothing can be read.
  */
 export async function readQrCode(image: Locator): Promise<string | null> {
-  await image.evaluate((img: HTMLImageElement) => img.decode());
-  const { width, height, pixels } = await image.evaluate((img: HTMLImageElement) => {
+  const { width, height, pixels } = await image.evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
     const canvas = document.createElement('canvas');
     canvas.width = img.width;
     canvas.height = img.height;
