@@ -287,13 +287,18 @@ export class FileSender extends TransferBase<SenderStatus> {
   }
 
   #stopSending(): void {
+    this.#stopPump();
+    this.dropChannel(this.#takeChannel());
+  }
+
+  /** Stops the pump, keeping its peak queue. */
+  #stopPump(): void {
     const pump = this.#pump;
     this.#pump = null;
     if (pump) {
       this.#peakBufferedAmount = Math.max(this.#peakBufferedAmount, pump.peakBufferedAmount);
       pump.stop();
     }
-    this.dropChannel(this.#takeChannel());
   }
 
   #takeChannel(): TransferChannel | null {
@@ -322,8 +327,7 @@ export class FileSender extends TransferBase<SenderStatus> {
   /** `hasToldPeer`: we sent `file-cancel`, so the peer will close the channel (CANCEL_LINGER_MS). */
   #finish(status: SenderStatus, reason?: CancelReason, byPeer = false, hasToldPeer = false): void {
     this.stopExpiry();
-    this.#pump?.stop();
-    this.#pump = null;
+    this.#stopPump();
     this.dropChannel(this.#takeChannel(), hasToldPeer ? CANCEL_LINGER_MS : 0);
     void this.record?.forget();
     this.setStatus(status, { ...(reason ? { reason } : {}), ...(byPeer ? { byPeer } : {}) });

@@ -205,7 +205,8 @@ describe('file transfer over fake channels', () => {
     }
     expect(seen.senderStatuses.at(-1)).toBe('done');
     expect(channel.peakBufferedAmount).toBeLessThanOrEqual(MAX_QUEUED_BYTES);
-    expect(seen.sender!.peakBufferedAmount).toBeLessThanOrEqual(MAX_QUEUED_BYTES);
+    // A finished sender still reports the peak it saw (the benchmark reads it afterwards).
+    expect(seen.sender!.peakBufferedAmount).toBe(channel.peakBufferedAmount);
   });
 
   it('lets the receiver decline', async () => {
