@@ -51,7 +51,8 @@ async function countFileBytes(page: Page): Promise<void> {
     const send = RTCDataChannel.prototype.send;
     RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
       const value = data as unknown;
-      if (this.label.startsWith('file:') && value instanceof ArrayBuffer) {
+      // The app sends views into the blocks it read; an ArrayBuffer is counted as well.
+      if (this.label.startsWith('file:') && (value instanceof ArrayBuffer || ArrayBuffer.isView(value))) {
         sent[this.label] = (sent[this.label] ?? 0) + value.byteLength;
       }
       return send.call(this, data);

@@ -25,15 +25,22 @@ async function startCall(
       const send = RTCDataChannel.prototype.send;
       const tampered = new WeakSet<RTCDataChannel>();
       RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
-        const isChunk = this.label.startsWith('file:') && (data as unknown) instanceof ArrayBuffer;
-        if (!isChunk) return send.call(this, data);
+        const value = data as unknown;
+        // The app sends views into the blocks it read; an ArrayBuffer is a chunk as well.
+        const bytes =
+          value instanceof ArrayBuffer
+            ? new Uint8Array(value)
+            : ArrayBuffer.isView(value)
+              ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+              : null;
+        if (!this.label.startsWith('file:') || bytes === null) return send.call(this, data);
         if (mode === 'send-chunks-twice') {
           send.call(this, data);
           return send.call(this, data);
         }
         if (tampered.has(this)) return send.call(this, data);
         tampered.add(this);
-        const copy = new Uint8Array((data as ArrayBuffer).slice(0));
+        const copy = bytes.slice();
         copy[copy.length >> 1]! ^= 0xff;
         return send.call(this, copy.buffer as never);
       };

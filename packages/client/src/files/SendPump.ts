@@ -59,7 +59,9 @@ export class SendPump {
       if (this.#isStopped) return false;
       if (!digests.has(index)) digests.add(index, bytes);
       for (let at = 0; at < bytes.byteLength; at += chunkSize) {
-        const chunk = bytes.slice(at, Math.min(bytes.byteLength, at + chunkSize)).buffer;
+        // A view, not a copy: send() copies the bytes itself, and a copy here cost as much
+        // main-thread time per MiB as the digest.
+        const chunk = bytes.subarray(at, Math.min(bytes.byteLength, at + chunkSize));
         if (!(await this.#hasRoomFor(chunk.byteLength))) return false;
         channel.send(chunk);
         this.#offset += chunk.byteLength;

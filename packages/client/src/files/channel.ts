@@ -13,7 +13,8 @@ export interface TransferChannel {
   onerror: ((event: RTCErrorEvent) => void) | null;
   onmessage: ((event: MessageEvent) => void) | null;
   onbufferedamountlow: ((event: Event) => void) | null;
-  send(data: string | ArrayBuffer): void;
+  /** A view is sent as the bytes it shows, copied at once (the caller may reuse the buffer). */
+  send(data: string | ArrayBuffer | Uint8Array<ArrayBuffer>): void;
   close(): void;
 }
 

@@ -207,6 +207,9 @@ describe('file transfer over fake channels', () => {
     expect(channel.peakBufferedAmount).toBeLessThanOrEqual(MAX_QUEUED_BYTES);
     // A finished sender still reports the peak it saw (the benchmark reads it afterwards).
     expect(seen.sender!.peakBufferedAmount).toBe(channel.peakBufferedAmount);
+    // Every chunk went as a view of the block read from the file, not a copy of it (send
+    // copies anyway); only file-end is text.
+    expect(channel.sentViews).toBe(channel.sentMessages - 1);
   });
 
   it('lets the receiver decline', async () => {

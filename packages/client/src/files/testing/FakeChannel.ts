@@ -24,6 +24,8 @@ export class FakeChannel implements TransferChannel {
   peakBufferedAmount = 0;
   sentMessages = 0;
   sentBytes = 0;
+  /** Messages sent as views (which the browser copies) rather than whole ArrayBuffers. */
+  sentViews = 0;
 
   constructor(readonly label: string) {}
 
@@ -36,8 +38,11 @@ export class FakeChannel implements TransferChannel {
     return [a, b];
   }
 
-  send(data: string | ArrayBuffer): void {
+  send(sent: string | ArrayBuffer | Uint8Array<ArrayBuffer>): void {
     if (this.readyState !== 'open') throw new DOMException('not open', 'InvalidStateError');
+    // As a browser does: a view's bytes are copied when it is sent, and arrive as an ArrayBuffer.
+    const data = ArrayBuffer.isView(sent) ? sent.slice().buffer : sent;
+    if (ArrayBuffer.isView(sent)) this.sentViews += 1;
     this.queue.push(data);
     this.bufferedAmount += sizeOf(data);
     this.peakBufferedAmount = Math.max(this.peakBufferedAmount, this.bufferedAmount);

@@ -24,7 +24,12 @@ export class TestCall {
   /** What each connection's SCTP transport reports. */
   maxMessageSize = 262_144;
   /** Rewrites what a page sends on a file channel (a dishonest or broken sender). */
-  tamper: ((label: string, data: string | ArrayBuffer) => string | ArrayBuffer) | null = null;
+  tamper:
+    | ((
+        label: string,
+        data: string | ArrayBuffer | Uint8Array<ArrayBuffer>,
+      ) => string | ArrayBuffer | Uint8Array<ArrayBuffer>)
+    | null = null;
   readonly wires: Wire[] = [];
   readonly controlLog: { from: string; to: string; message: PeerMessage }[] = [];
   readonly #pages = new Map<string, FileTransfers>();
