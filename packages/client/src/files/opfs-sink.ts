@@ -17,7 +17,12 @@ import type { ReceiveSink } from './sink.ts';
 export const OPFS_DIRECTORY = 'incoming-files';
 /** Blocks per segment: what a reload may lose, and what going on mid-segment copies. */
 export const SEGMENT_BLOCKS = 16;
-/** Blocks are written in batches: one write per block costs a round trip to the storage process. */
+/**
+ * Blocks go to disk in batches, each block its own write but the batch's writes queued
+ * together: one awaited write per block would wait a round trip to the storage process each
+ * time. (Joining a batch into one Blob first cost the page 6 ms per MiB, against 1.6 for
+ * handing the writable the blocks themselves.)
+ */
 const BATCH_BYTES = 4 * BLOCK_BYTES;
 
 export async function incomingDirectory(): Promise<FileSystemDirectoryHandle> {
@@ -158,7 +163,12 @@ export class OpfsSink implements ReceiveSink {
         if (batch.length > 0) {
           const writable = this.#writable ?? (await this.#openSegment(first));
           const position = (first % SEGMENT_BLOCKS) * BLOCK_BYTES;
-          await writable.write({ type: 'write', position, data: new Blob(batch) });
+          // Every block but a file's last is BLOCK_BYTES long.
+          await Promise.all(
+            batch.map((block, at) =>
+              writable.write({ type: 'write', position: position + at * BLOCK_BYTES, data: block }),
+            ),
+          );
         }
         if (commit && this.#writable) {
           await this.#writable.close();
