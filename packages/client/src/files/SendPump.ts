@@ -1,9 +1,6 @@
 import { LOW_WATER_BYTES, MAX_QUEUED_BYTES, type TransferChannel } from './channel.ts';
 import { BLOCK_BYTES, blockCount, blockEnd, type BlockDigests } from './hash.ts';
 
-/** Bytes read from the file at once: whole blocks, so each read digests as it is. */
-export const READ_BLOCK_BYTES = 2 * BLOCK_BYTES;
-
 export interface SendPumpOptions {
   id: string;
   file: Blob;
@@ -95,29 +92,40 @@ export class SendPump {
 }
 
 /**
- * The file's blocks from `from` on, read READ_BLOCK_BYTES at a time with the next read
- * already under way: each Blob read is a round trip to the browser's blob store, and
- * refilling the queue must not wait for one per chunk.
+ * The file's blocks from `from` on, read through one stream (`Blob.stream()`, which reads
+ * ahead on its own: in Chromium a third of the time per MiB of `slice().arrayBuffer()`
+ * reads). Every block is gathered in the same buffer: its consumer is done with it before it
+ * asks for the next one (the digest and `send` copy what they are given).
  */
 async function* readBlocks(
   file: Blob,
   from: number,
 ): AsyncGenerator<{ index: number; bytes: Uint8Array<ArrayBuffer> }> {
   const size = file.size;
-  const read = (offset: number) =>
-    offset < size ? file.slice(offset, Math.min(size, offset + READ_BLOCK_BYTES)).arrayBuffer() : null;
   let offset = blockEnd(from, size);
-  let next = read(offset);
-  while (next) {
-    const buffer = await next;
-    if (buffer.byteLength === 0) throw new Error('the file shrank while it was being sent');
-    const start = offset;
-    offset += buffer.byteLength;
-    next = read(offset);
-    for (let at = 0; at < buffer.byteLength; at += BLOCK_BYTES) {
-      const index = (start + at) / BLOCK_BYTES;
-      yield { index, bytes: new Uint8Array(buffer, at, Math.min(BLOCK_BYTES, buffer.byteLength - at)) };
+  if (offset >= size) return;
+  const reader = file.slice(offset).stream().getReader();
+  const block = new Uint8Array(Math.min(BLOCK_BYTES, size - offset));
+  let fill = 0;
+  try {
+    while (offset < size) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error('the file shrank while it was being sent');
+      for (let at = 0; at < value.byteLength && offset < size;) {
+        const wanted = blockEnd(offset / BLOCK_BYTES + 1, size) - offset;
+        const take = Math.min(wanted - fill, value.byteLength - at);
+        block.set(value.subarray(at, at + take), fill);
+        fill += take;
+        at += take;
+        if (fill === wanted) {
+          yield { index: offset / BLOCK_BYTES, bytes: block.subarray(0, fill) };
+          offset += fill;
+          fill = 0;
+        }
+      }
     }
+  } finally {
+    void reader.cancel().catch(() => undefined);
   }
 }
 
