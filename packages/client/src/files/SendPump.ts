@@ -1,5 +1,5 @@
 import { LOW_WATER_BYTES, MAX_QUEUED_BYTES, type TransferChannel } from './channel.ts';
-import { BLOCK_BYTES, blockCount, blockEnd, type BlockDigests } from './hash.ts';
+import { BlockCutter, blockCount, blockEnd, type BlockDigests } from './hash.ts';
 
 export interface SendPumpOptions {
   id: string;
@@ -94,36 +94,30 @@ export class SendPump {
 /**
  * The file's blocks from `from` on, read through one stream (`Blob.stream()`, which reads
  * ahead on its own: in Chromium a third of the time per MiB of `slice().arrayBuffer()`
- * reads). Every block is gathered in the same buffer: its consumer is done with it before it
- * asks for the next one (the digest and `send` copy what they are given).
+ * reads), cut into blocks in one reused buffer: the consumer is done with a block (the digest
+ * and `send` copy it) before it asks for the next one.
  */
 async function* readBlocks(
   file: Blob,
   from: number,
 ): AsyncGenerator<{ index: number; bytes: Uint8Array<ArrayBuffer> }> {
-  const size = file.size;
-  let offset = blockEnd(from, size);
-  if (offset >= size) return;
-  const reader = file.slice(offset).stream().getReader();
-  const block = new Uint8Array(Math.min(BLOCK_BYTES, size - offset));
-  let fill = 0;
+  const start = blockEnd(from, file.size);
+  const expected = file.size - start;
+  if (expected <= 0) return;
+  const reader = file.slice(start).stream().getReader();
+  const cutter = new BlockCutter();
+  let index = from;
+  let read = 0;
   try {
-    while (offset < size) {
+    for (;;) {
       const { done, value } = await reader.read();
-      if (done) throw new Error('the file shrank while it was being sent');
-      for (let at = 0; at < value.byteLength && offset < size;) {
-        const wanted = blockEnd(offset / BLOCK_BYTES + 1, size) - offset;
-        const take = Math.min(wanted - fill, value.byteLength - at);
-        block.set(value.subarray(at, at + take), fill);
-        fill += take;
-        at += take;
-        if (fill === wanted) {
-          yield { index: offset / BLOCK_BYTES, bytes: block.subarray(0, fill) };
-          offset += fill;
-          fill = 0;
-        }
-      }
+      if (done) break;
+      read += value.byteLength;
+      for (const bytes of cutter.cut(value)) yield { index: index++, bytes };
     }
+    if (read < expected) throw new Error('the file shrank while it was being sent');
+    const rest = cutter.rest();
+    if (rest) yield { index, bytes: rest };
   } finally {
     void reader.cancel().catch(() => undefined);
   }

@@ -89,29 +89,53 @@ export function createFileDigest(
   blockBytes: number = BLOCK_BYTES,
 ): FileDigest {
   const digests = new BlockDigests(subtle);
-  let block = new Uint8Array(blockBytes);
-  let filled = 0;
+  const cutter = new BlockCutter(blockBytes);
   let blocks = 0;
   return {
     update(chunk) {
-      for (let at = 0; at < chunk.byteLength;) {
-        const take = Math.min(blockBytes - filled, chunk.byteLength - at);
-        block.set(chunk.subarray(at, at + take), filled);
-        filled += take;
-        at += take;
-        if (filled === blockBytes) {
-          digests.add(blocks++, block);
-          block = new Uint8Array(blockBytes);
-          filled = 0;
-        }
-      }
+      for (const block of cutter.cut(chunk)) digests.add(blocks++, block);
     },
     async digestHex() {
-      if (filled > 0) digests.add(blocks++, block.slice(0, filled));
-      filled = 0;
+      const rest = cutter.rest();
+      if (rest) digests.add(blocks++, rest);
       return digests.prefixHex(blocks);
     },
   };
+}
+
+/**
+ * Cuts chunks, fed in order, into blocks of `blockBytes` (the last one shorter, from `rest`),
+ * gathered in one buffer that is used again: a block is good until the next one is asked for.
+ * Web Crypto's digest and a data channel's `send` both copy what they are given.
+ */
+export class BlockCutter {
+  readonly #block: Uint8Array<ArrayBuffer>;
+  #filled = 0;
+
+  constructor(blockBytes: number = BLOCK_BYTES) {
+    this.#block = new Uint8Array(blockBytes);
+  }
+
+  /** The blocks `chunk` completes, in order. */
+  *cut(chunk: Uint8Array): Generator<Uint8Array<ArrayBuffer>> {
+    for (let at = 0; at < chunk.byteLength;) {
+      const take = Math.min(this.#block.byteLength - this.#filled, chunk.byteLength - at);
+      this.#block.set(chunk.subarray(at, at + take), this.#filled);
+      this.#filled += take;
+      at += take;
+      if (this.#filled === this.#block.byteLength) {
+        this.#filled = 0;
+        yield this.#block;
+      }
+    }
+  }
+
+  /** The bytes fed since the last whole block, as the last block; null when there are none. */
+  rest(): Uint8Array<ArrayBuffer> | null {
+    const rest = this.#filled > 0 ? this.#block.subarray(0, this.#filled) : null;
+    this.#filled = 0;
+    return rest;
+  }
 }
 
 /** The file digest of bytes already in memory (tests, small files). */
