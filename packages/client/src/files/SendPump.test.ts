@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_BYTES, BlockDigests, blockCount, toHex } from './hash.ts';
 import { SendPump } from './SendPump.ts';
-import { FakeChannel, settle } from './testing/FakeChannel.ts';
+import { FakeChannel, until } from './testing/FakeChannel.ts';
 import { randomBytes } from './testing/link.ts';
 
 const CHUNK = 256 * 1024;
@@ -35,11 +35,10 @@ async function pump(file: Blob, from: number, digests = new BlockDigests()) {
     (value) => (result = value),
     (error: unknown) => (failure = error),
   );
-  for (let turn = 0; turn < 2000 && result === undefined && failure === undefined; turn++) {
+  await until(() => {
     channel.deliver();
-    await settle();
-  }
-  channel.deliver();
+    return result !== undefined || failure !== undefined;
+  });
   const received = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
   let at = 0;
   for (const chunk of chunks) {

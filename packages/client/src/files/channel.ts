@@ -1,4 +1,10 @@
 /**
+ * What a transfer sends: text, or bytes. A view is sent as the bytes it shows, copied at once
+ * (the caller may reuse the buffer).
+ */
+export type ChannelData = string | ArrayBuffer | Uint8Array<ArrayBuffer>;
+
+/**
  * The part of RTCDataChannel a file transfer uses. RTCDataChannel satisfies it as is;
  * tests pass a fake that controls `bufferedAmount` and the timing of events.
  */
@@ -13,8 +19,7 @@ export interface TransferChannel {
   onerror: ((event: RTCErrorEvent) => void) | null;
   onmessage: ((event: MessageEvent) => void) | null;
   onbufferedamountlow: ((event: Event) => void) | null;
-  /** A view is sent as the bytes it shows, copied at once (the caller may reuse the buffer). */
-  send(data: string | ArrayBuffer | Uint8Array<ArrayBuffer>): void;
+  send(data: ChannelData): void;
   close(): void;
 }
 

@@ -1,4 +1,4 @@
-import type { TransferChannel } from '../channel.ts';
+import type { ChannelData, TransferChannel } from '../channel.ts';
 
 const sizeOf = (data: string | ArrayBuffer): number =>
   typeof data === 'string' ? new TextEncoder().encode(data).byteLength : data.byteLength;
@@ -38,11 +38,12 @@ export class FakeChannel implements TransferChannel {
     return [a, b];
   }
 
-  send(sent: string | ArrayBuffer | Uint8Array<ArrayBuffer>): void {
+  send(sent: ChannelData): void {
     if (this.readyState !== 'open') throw new DOMException('not open', 'InvalidStateError');
     // As a browser does: a view's bytes are copied when it is sent, and arrive as an ArrayBuffer.
-    const data = ArrayBuffer.isView(sent) ? sent.slice().buffer : sent;
-    if (ArrayBuffer.isView(sent)) this.sentViews += 1;
+    const isView = ArrayBuffer.isView(sent);
+    const data = isView ? sent.slice().buffer : sent;
+    if (isView) this.sentViews += 1;
     this.queue.push(data);
     this.bufferedAmount += sizeOf(data);
     this.peakBufferedAmount = Math.max(this.peakBufferedAmount, this.bufferedAmount);

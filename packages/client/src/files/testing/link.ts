@@ -3,6 +3,7 @@ import { ManualClock } from '../../testing/ManualClock.ts';
 import { FileTransfers, type FileTransfersOptions } from '../FileTransfers.ts';
 import { BlobSink } from '../sink.ts';
 import { MemoryTransferStore } from '../store.ts';
+import type { ChannelData } from '../channel.ts';
 import type { SenderLink } from '../transfer.ts';
 import { FakeChannel, settle } from './FakeChannel.ts';
 
@@ -24,12 +25,7 @@ export class TestCall {
   /** What each connection's SCTP transport reports. */
   maxMessageSize = 262_144;
   /** Rewrites what a page sends on a file channel (a dishonest or broken sender). */
-  tamper:
-    | ((
-        label: string,
-        data: string | ArrayBuffer | Uint8Array<ArrayBuffer>,
-      ) => string | ArrayBuffer | Uint8Array<ArrayBuffer>)
-    | null = null;
+  tamper: ((label: string, data: ChannelData) => ChannelData) | null = null;
   readonly wires: Wire[] = [];
   readonly controlLog: { from: string; to: string; message: PeerMessage }[] = [];
   readonly #pages = new Map<string, FileTransfers>();
